@@ -1,1 +1,31 @@
-export {};
+/**
+ * `@twitchify/cache`: a coherent two-tier cache (in-process LRU and Redis) that never serves what it knows is stale.
+ * It knows nothing of Twitch: keys, tags, versions and feeds.
+ */
+export { Cache, createCache } from './cache.js';
+export type { Coverage } from './coverage.js';
+export {
+  CacheArgumentError,
+  CacheClosedError,
+  CacheDecodeError,
+  CacheError,
+  type CacheErrorCode,
+  CacheKeyError,
+  CacheRedisUnavailableError,
+  CacheValueNotSerializableError,
+  CacheValueTooLargeError,
+} from './errors.js';
+export { MAX_NAME_LENGTH } from './names.js';
+export type { CacheOptions, RedisTierOptions } from './options.js';
+export type {
+  ApplyOutcome,
+  BreakerState,
+  CacheStats,
+  Change,
+  Clock,
+  Logger,
+  ReadLevel,
+  ReadOptions,
+  TierStats,
+  WriteOptions,
+} from './types.js';

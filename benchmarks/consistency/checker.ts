@@ -1,0 +1,371 @@
+/**
+ * The checker: holds a recorded {@link History} against the emulator's truth and counts, for each promise of
+ * CONSISTENCY.md, the reads that break it. A read may break several promises and is then counted in each column.
+ *
+ * Every rule has the form "the version a read returned is at least the highest version of some set of witnesses
+ * that happened before the read started". Witnesses (acks, events, earlier reads) are grouped, sorted by time and
+ * turned into prefix maxima, so each read costs one binary search per rule: a million reads check in about a second.
+ */
+import type { CoverageGap, History, Witness } from './history.js';
+import { type Percentiles, percentiles } from './stats.js';
+
+/** Violations per promise (CONSISTENCY.md, 1 to 5). */
+export interface Violations {
+  readYourWrites: number;
+  eventStaleness: number;
+  monotonicReads: number;
+  staleFills: number;
+  restartSafety: number;
+}
+
+/** What the checker found. */
+export interface CheckResult {
+  reads: number;
+  /** Reads whose returned state names no version the emulator recorded (a bug in the recorder, or garbage). */
+  unmatched: number;
+  violations: Violations;
+  /** Up to five human-readable examples per promise, for the report. */
+  examples: Record<keyof Violations, string[]>;
+  /** Staleness against truth (ms): how long before the read's start a newer version had been committed. */
+  staleness: Percentiles;
+  /** Reads that returned an older version than the truth at their start. */
+  staleReads: number;
+  /** Staleness over time: per bucket of the run, the max and p99-ish (max of bucket) staleness, for the chart. */
+  stalenessOverTime: { t: number; max: number; mean: number }[];
+}
+
+/** Time-sorted witnesses with prefix maxima of their versions: "highest version seen before t" in O(log n). */
+class WitnessIndex {
+  readonly #at: Float64Array;
+  readonly #max: Int32Array;
+
+  constructor(items: { at: number; version: number }[]) {
+    items.sort((a, b) => a.at - b.at);
+    this.#at = new Float64Array(items.length);
+    this.#max = new Int32Array(items.length);
+    let m = -1;
+    items.forEach((w, i) => {
+      m = Math.max(m, w.version);
+      this.#at[i] = w.at;
+      this.#max[i] = m;
+    });
+  }
+
+  /** Highest version among witnesses strictly before `t`; -1 when none. */
+  maxBefore(t: number): number {
+    let lo = 0;
+    let hi = this.#at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#at[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo === 0 ? -1 : this.#max[lo - 1]!;
+  }
+}
+
+/** Groups witnesses by a numeric id and indexes each group. */
+function indexBy(items: Witness[], id: (w: Witness) => number): Map<number, WitnessIndex> {
+  const groups = new Map<number, { at: number; version: number }[]>();
+  for (const w of items) {
+    const g = groups.get(id(w));
+    if (g) g.push({ at: w.at, version: w.version });
+    else groups.set(id(w), [{ at: w.at, version: w.version }]);
+  }
+  const out = new Map<number, WitnessIndex>();
+  for (const [k, g] of groups) out.set(k, new WitnessIndex(g));
+  return out;
+}
+
+const PROCS = 256;
+const procKey = (proc: number, key: number) => key * PROCS + proc;
+const NONE = { maxBefore: () => -1 };
+
+/** Checks `h` and returns the violations and staleness; pure. */
+export function check(h: History): CheckResult {
+  const r = h.reads;
+  const n = r.size;
+  const violations: Violations = {
+    readYourWrites: 0,
+    eventStaleness: 0,
+    monotonicReads: 0,
+    staleFills: 0,
+    restartSafety: 0,
+  };
+  const examples: Record<keyof Violations, string[]> = {
+    readYourWrites: [],
+    eventStaleness: [],
+    monotonicReads: [],
+    staleFills: [],
+    restartSafety: [],
+  };
+  const flag = (what: keyof Violations, i: number, need: number) => {
+    violations[what]++;
+    if (examples[what].length < 5) {
+      examples[what].push(
+        `p${r.proc[i]} read ${h.keys[r.key[i]!]} at [${r.start[i]!.toFixed(3)}, ${r.end[i]!.toFixed(3)}] ` +
+          `got v${r.version[i]}, needed >= v${need}`,
+      );
+    }
+  };
+
+  const ackOwn = indexBy(h.acks, (w) => procKey(w.proc, w.key));
+  const ackAny = indexBy(h.acks, (w) => w.key);
+  const evOwn = indexBy(h.events, (w) => procKey(w.proc, w.key));
+  const evAny = indexBy(h.events, (w) => w.key);
+  const monotonicNeed = monotonicBounds(h);
+  const restartOf = latestRestartFinder(h);
+  const readsOwn = h.restarts.length > 0 ? readIndex(h) : new Map<number, WitnessIndex>();
+
+  let unmatched = 0;
+  for (let i = 0; i < n; i++) {
+    const v = r.version[i]!;
+    if (v < 0) {
+      unmatched++;
+      continue;
+    }
+    const p = r.proc[i]!;
+    const k = r.key[i]!;
+    const s = r.start[i]!;
+    const strict = r.isStrict(i);
+    const crossAt = strict ? s : s - h.deltaMs;
+
+    let ryw = (ackOwn.get(procKey(p, k)) ?? NONE).maxBefore(s);
+    let evt = (evOwn.get(procKey(p, k)) ?? NONE).maxBefore(s);
+    if (h.sharedTier) {
+      ryw = Math.max(ryw, (ackAny.get(k) ?? NONE).maxBefore(crossAt));
+      evt = Math.max(evt, (evAny.get(k) ?? NONE).maxBefore(crossAt));
+    }
+    const mono = monotonicNeed[i]!;
+    let broken = false;
+    if (v < ryw) {
+      flag('readYourWrites', i, ryw);
+      broken = true;
+    }
+    if (v < evt) {
+      flag('eventStaleness', i, evt);
+      broken = true;
+    }
+    if (v < mono) {
+      flag('monotonicReads', i, mono);
+      broken = true;
+    }
+    if (broken && r.isFromCache(i)) flag('staleFills', i, Math.max(ryw, evt, mono));
+
+    const restart = restartOf(p, s);
+    if (restart !== undefined) {
+      // Promise 5, first half: what was known before the process went down still binds reads after it.
+      const before = Math.max(
+        (ackOwn.get(procKey(p, k)) ?? NONE).maxBefore(restart),
+        (evOwn.get(procKey(p, k)) ?? NONE).maxBefore(restart),
+        (readsOwn.get(procKey(p, k)) ?? NONE).maxBefore(restart),
+        h.sharedTier ? (ackAny.get(k) ?? NONE).maxBefore(restart - h.deltaMs) : -1,
+        h.sharedTier ? (evAny.get(k) ?? NONE).maxBefore(restart - h.deltaMs) : -1,
+      );
+      if (v < before) flag('restartSafety', i, before);
+    }
+  }
+  checkGaps(h, (i) => flag('restartSafety', i, -1));
+
+  const { staleness, staleReads, overTime } = stalenessAgainstTruth(h);
+  return {
+    reads: n,
+    unmatched,
+    violations,
+    examples,
+    staleness,
+    staleReads,
+    stalenessOverTime: overTime,
+  };
+}
+
+/**
+ * Promise 3: for each read, the highest version returned by a read of the same key that ended before it started,
+ * by the same process (and, with a shared tier, by any process when both reads are strict).
+ */
+function monotonicBounds(h: History): Int32Array {
+  const r = h.reads;
+  const need = new Int32Array(r.size).fill(-1);
+  const groups = new Map<number, number[]>();
+  const strictGroups = new Map<number, number[]>();
+  const push = (m: Map<number, number[]>, id: number, i: number) => {
+    const g = m.get(id);
+    if (g) g.push(i);
+    else m.set(id, [i]);
+  };
+  for (let i = 0; i < r.size; i++) {
+    if (r.version[i]! < 0) continue;
+    push(groups, procKey(r.proc[i]!, r.key[i]!), i);
+    if (h.sharedTier && r.isStrict(i)) push(strictGroups, r.key[i]!, i);
+  }
+  const sweep = (ids: number[]) => {
+    const byStart = Uint32Array.from(ids).sort((a, b) => r.start[a]! - r.start[b]!);
+    const byEnd = Uint32Array.from(ids).sort((a, b) => r.end[a]! - r.end[b]!);
+    let j = 0;
+    let max = -1;
+    for (const i of byStart) {
+      const s = r.start[i]!;
+      while (j < byEnd.length && r.end[byEnd[j]!]! < s) max = Math.max(max, r.version[byEnd[j++]!]!);
+      if (max > need[i]!) need[i] = max;
+    }
+  };
+  for (const ids of groups.values()) sweep(ids);
+  for (const ids of strictGroups.values()) sweep(ids);
+  return need;
+}
+
+/** Reads as witnesses at their end time, per process and key (promise 3 across a restart). */
+function readIndex(h: History): Map<number, WitnessIndex> {
+  const r = h.reads;
+  const items: Witness[] = [];
+  for (let i = 0; i < r.size; i++) {
+    if (r.version[i]! >= 0) items.push({ proc: r.proc[i]!, key: r.key[i]!, at: r.end[i]!, version: r.version[i]! });
+  }
+  return indexBy(items, (w) => procKey(w.proc, w.key));
+}
+
+/** Returns a lookup "the downAt of the latest restart of `proc` that had ended by `t`", or undefined. */
+function latestRestartFinder(h: History): (proc: number, t: number) => number | undefined {
+  const byProc = new Map<number, { downAt: number; upAt: number }[]>();
+  for (const x of h.restarts) {
+    const l = byProc.get(x.proc) ?? [];
+    l.push(x);
+    byProc.set(x.proc, l);
+  }
+  for (const l of byProc.values()) l.sort((a, b) => a.upAt - b.upAt);
+  return (proc, t) => {
+    const l = byProc.get(proc);
+    if (!l) return undefined;
+    let found: number | undefined;
+    for (const x of l) if (x.upAt <= t) found = x.downAt;
+    return found;
+  };
+}
+
+/**
+ * Promise 5, second half: after a coverage gap on `key` for process `proc`, the first read of `key` by `proc`
+ * served from the cache must come after a Helix read of `key` made after the gap ended.
+ */
+function checkGaps(h: History, flag: (readIndex: number) => void): void {
+  if (h.gaps.length === 0) return;
+  const r = h.reads;
+  const gaps = h.sharedTier ? nobodyListening(h) : h.gaps;
+  const sourceByKey = new Map<number, number[]>();
+  for (const x of h.sourceReads) {
+    const l = sourceByKey.get(x.key) ?? [];
+    l.push(x.at);
+    sourceByKey.set(x.key, l);
+  }
+  for (const l of sourceByKey.values()) l.sort((a, b) => a - b);
+  const readsBy = new Map<number, number[]>();
+  for (let i = 0; i < r.size; i++) {
+    if (!r.isFromCache(i)) continue;
+    const id = procKey(r.proc[i]!, r.key[i]!);
+    const l = readsBy.get(id) ?? [];
+    l.push(i);
+    readsBy.set(id, l);
+  }
+  for (const l of readsBy.values()) l.sort((a, b) => r.start[a]! - r.start[b]!);
+  for (const gap of gaps) {
+    const cached = readsBy.get(procKey(gap.proc, gap.key));
+    const first = cached?.find((i) => r.start[i]! > gap.end);
+    if (first === undefined) continue;
+    const asked = (sourceByKey.get(gap.key) ?? []).some((at) => at > gap.end && at <= r.start[first]!);
+    if (!asked) flag(first);
+  }
+}
+
+/**
+ * With a shared tier, a gap matters only while nobody listened: for each key, clusters of overlapping gaps that
+ * include every process; the interval is from the last of their starts to the first of their ends (from then on,
+ * somebody listened again). Each process must then revalidate after that end.
+ */
+function nobodyListening(h: History): CoverageGap[] {
+  const procs = new Set<number>();
+  for (let i = 0; i < h.reads.size; i++) procs.add(h.reads.proc[i]!);
+  const byKey = new Map<number, CoverageGap[]>();
+  for (const g of h.gaps) {
+    const l = byKey.get(g.key) ?? [];
+    l.push(g);
+    byKey.set(g.key, l);
+  }
+  const out: CoverageGap[] = [];
+  for (const [key, list] of byKey) {
+    list.sort((a, b) => a.start - b.start);
+    let i = 0;
+    while (i < list.length) {
+      let start = list[i]!.start;
+      let end = list[i]!.end;
+      let reach = end;
+      const members = new Set<number>([list[i]!.proc]);
+      let j = i + 1;
+      while (j < list.length && list[j]!.start <= reach) {
+        members.add(list[j]!.proc);
+        start = Math.max(start, list[j]!.start);
+        end = Math.min(end, list[j]!.end);
+        reach = Math.max(reach, list[j]!.end);
+        j++;
+      }
+      if (start < end && [...procs].every((p) => members.has(p))) {
+        for (const p of procs) out.push({ proc: p, key, start, end });
+      }
+      i = j;
+    }
+  }
+  return out;
+}
+
+/** Staleness against truth per read, with percentiles and a time series for the chart. */
+function stalenessAgainstTruth(h: History): {
+  staleness: Percentiles;
+  staleReads: number;
+  overTime: { t: number; max: number; mean: number }[];
+} {
+  const r = h.reads;
+  const values = new Float64Array(r.size);
+  let m = 0;
+  let staleReads = 0;
+  let t0 = Number.POSITIVE_INFINITY;
+  let t1 = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < r.size; i++) {
+    if (r.start[i]! < t0) t0 = r.start[i]!;
+    if (r.start[i]! > t1) t1 = r.start[i]!;
+  }
+  const buckets = 60;
+  const width = Math.max(1e-9, (t1 - t0) / buckets);
+  const bMax = new Float64Array(buckets);
+  const bSum = new Float64Array(buckets);
+  const bCount = new Float64Array(buckets);
+  for (let i = 0; i < r.size; i++) {
+    const v = r.version[i]!;
+    if (v < 0) continue;
+    const versions = h.truth[r.key[i]!] ?? [];
+    const next = firstNewer(versions, v);
+    const s = r.start[i]!;
+    const stale = next !== undefined && next.committedAt < s ? s - next.committedAt : 0;
+    if (stale > 0) staleReads++;
+    values[m++] = stale;
+    const b = Math.min(buckets - 1, Math.floor((s - t0) / width));
+    if (stale > bMax[b]!) bMax[b] = stale;
+    bSum[b]! += stale;
+    bCount[b]!++;
+  }
+  const overTime = Array.from({ length: buckets }, (_, b) => ({
+    t: (b * width) / 1000,
+    max: bMax[b]!,
+    mean: bCount[b]! ? bSum[b]! / bCount[b]! : 0,
+  }));
+  return { staleness: percentiles(values.subarray(0, m)), staleReads, overTime };
+}
+
+/** The first version strictly newer than `v` (versions ascending). */
+function firstNewer(versions: { version: number; committedAt: number }[], v: number) {
+  let lo = 0;
+  let hi = versions.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (versions[mid]!.version <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return versions[lo];
+}

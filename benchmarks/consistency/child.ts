@@ -1,0 +1,93 @@
+/**
+ * A process of the multi-process row: runs the Twitchify Client on Redis with the workload, against the parent's
+ * emulator, and sends back what it recorded. Started by `multi-row.ts` with `fork` (advanced serialization, so the
+ * typed arrays of the read log cross the IPC channel as they are).
+ */
+import { Redis } from 'ioredis';
+import { instrumentFor } from './instrument.js';
+import { runLoop } from './process-loop.js';
+import { Recorder, sharedClock } from './recorder.js';
+import type { RunSettings } from './row.js';
+import { type SystemTarget, twitchify } from './systems.js';
+import { Workload } from './workload.js';
+
+/** What the parent sends to start a child. */
+export interface ChildStart {
+  cmd: 'start';
+  proc: number;
+  incarnation: number;
+  epochOffset: number;
+  settings: Omit<RunSettings, 'clock'>;
+  target: SystemTarget;
+  redisUrl: string;
+  prefix: string;
+  broadcasters: string[];
+  probeChannel: string;
+}
+
+/** What a child sends back. */
+export type ChildMessage =
+  | { kind: 'ready'; at: number }
+  | { kind: 'progress'; reads: number }
+  | { kind: 'done'; recorded: ReturnType<Recorder['toJSON']>; errors: number; probeMaxMs: number; crashed: boolean };
+
+const send = (m: ChildMessage) => process.send?.(m);
+
+process.on('message', (m: ChildStart | { cmd: 'go'; until: number } | { cmd: 'crash' }) => {
+  if (m.cmd === 'start') void start(m);
+  else if (m.cmd === 'go') go?.(m.until);
+  else if (m.cmd === 'crash') crash?.();
+});
+
+let go: ((until: number) => void) | undefined;
+let crash: (() => void) | undefined;
+
+async function start(m: ChildStart): Promise<void> {
+  const clock = sharedClock(m.epochOffset);
+  const recorder = new Recorder(m.proc);
+  const keyOf = new Map(m.broadcasters.map((b, i) => [b, i]));
+  const loads = { count: 0 };
+  // The bus delay probe: the parent publishes its clock on this channel; the worst delay seen bounds δ.
+  const probe = new Redis(m.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  let probeMaxMs = 0;
+  await probe.connect();
+  await probe.subscribe(m.probeChannel);
+  probe.on('message', (_c, sentAt) => {
+    probeMaxMs = Math.max(probeMaxMs, clock.now() - Number(sentAt));
+  });
+  const system = await twitchify(m.target, {
+    redisUrl: m.redisUrl,
+    prefix: m.prefix,
+    instrument: instrumentFor(recorder, keyOf, loads, clock),
+    clock,
+  });
+  let stop = false;
+  crash = () => {
+    stop = true;
+  };
+  const until = await new Promise<number>((resolve) => {
+    go = resolve;
+    send({ kind: 'ready', at: clock.now() });
+  });
+  const counts = await runLoop({
+    system,
+    workload: new Workload(
+      { seed: m.settings.seed, proc: m.proc, keys: m.settings.keys, writableKeys: 1, strictShare: m.settings.strictShare },
+      `w${m.incarnation}`,
+    ),
+    recorder,
+    broadcasters: m.broadcasters,
+    clock,
+    shouldStop: () => stop,
+    until,
+    maxReads: m.settings.maxReadsPerProcess,
+    writeEveryMs: m.settings.writeEveryMs,
+    loads: () => loads.count,
+    progress: (reads) => send({ kind: 'progress', reads }),
+  });
+  // A crash leaves the Client and Redis as they are (no close): the next incarnation must cope with that.
+  if (!stop) await system.close();
+  probe.disconnect();
+  send({ kind: 'done', recorded: recorder.toJSON(), errors: counts.errors, probeMaxMs, crashed: stop });
+  setTimeout(() => process.exit(0), 50);
+}

@@ -1,0 +1,126 @@
+/**
+ * `npm run bench`: the consistency benchmark. Runs, in one go and on one seed, the same workload against each
+ * system (no cache, a TTL cache, Twurple, Twitchify in memory, Twitchify on Redis with several processes), checks
+ * every recorded read against the emulator's truth, prints the table and writes JSON and an HTML report to
+ * benchmarks/results/.
+ *
+ * Options: --duration <s> (per row, default 20), --seed <n> (1), --redis <url> (REDIS_URL or
+ * redis://127.0.0.1:6379; "none" skips the Redis row), --processes <n> (3), --rows <list> (raw,ttl,twurple,memory,redis),
+ * --keys <n> (50).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { instrumentFor } from './instrument.js';
+import { runMultiProcessRow } from './multi-row.js';
+import { epochOffset, sharedClock } from './recorder.js';
+import { type RunSettings, runInProcessRow } from './row.js';
+import { renderReport } from './report.js';
+import { type RowSummary, summarize } from './summary.js';
+import { naiveTtl, rawHelix, twitchify, twurple } from './systems.js';
+import { ProgressBar, renderTable } from './table.js';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '20' },
+    seed: { type: 'string', default: '1' },
+    redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
+    processes: { type: 'string', default: '3' },
+    rows: { type: 'string', default: 'raw,ttl,twurple,memory,redis' },
+    keys: { type: 'string', default: '50' },
+  },
+});
+
+const clock = sharedClock(epochOffset());
+const settings: RunSettings = {
+  seed: Number(values.seed),
+  durationMs: Number(values.duration) * 1000,
+  keys: Number(values.keys),
+  writeEveryMs: 100,
+  externalEveryMs: 50,
+  dropEveryMs: 7000,
+  strictShare: 0.01,
+  maxReadsPerProcess: 20_000_000,
+  clock,
+};
+const rowsWanted = new Set(String(values.rows).split(','));
+const bar = new ProgressBar();
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  try {
+    await r.connect();
+    return (await r.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    r.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  const summaries: RowSummary[] = [];
+  const plan = ['raw', 'ttl', 'twurple', 'memory', 'redis'].filter((r) => rowsWanted.has(r));
+  let index = 0;
+  for (const name of plan) {
+    index++;
+    const started = clock.now();
+    const label = `row ${index}/${plan.length} ${name}`;
+    const progress = (reads: number) => bar.update(label, (clock.now() - started) / settings.durationMs, reads);
+    let row: Awaited<ReturnType<typeof runInProcessRow>>['result'];
+    if (name === 'redis') {
+      if (values.redis === 'none' || !(await redisAnswers(String(values.redis)))) {
+        process.stderr.write(`\nskipping the Redis row: no Redis answers at ${values.redis}\n`);
+        continue;
+      }
+      row = (
+        await runMultiProcessRow(
+          settings,
+          { processes: Number(values.processes), redisUrl: String(values.redis), restart: true },
+          progress,
+        )
+      ).result;
+    } else {
+      row = (
+        await runInProcessRow(
+          settings,
+          async (target, recorder, loads, broadcasters) => {
+            if (name === 'raw') return rawHelix(target);
+            if (name === 'twurple') return twurple(target);
+            if (name === 'ttl') return naiveTtl(target, 10_000, () => loads.count++);
+            const keyOf = new Map(broadcasters.map((b, i) => [b, i] as const));
+            return twitchify(target, { instrument: instrumentFor(recorder, keyOf, loads, clock), clock });
+          },
+          progress,
+        )
+      ).result;
+    }
+    bar.update(label, 1, row.history.reads.size);
+    bar.done();
+    summaries.push(summarize(row, row.history));
+  }
+  const table = renderTable(summaries);
+  process.stdout.write(`\n${table}\n`);
+  const dir = fileURLToPath(new URL('../results/', import.meta.url));
+  mkdirSync(dir, { recursive: true });
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const meta = { seed: settings.seed, durationS: settings.durationMs / 1000, keys: settings.keys, node: process.version };
+  const json = JSON.stringify(
+    summaries.map(({ charts: _c, ...r }) => r),
+    null,
+    2,
+  );
+  writeFileSync(`${dir}consistency-${stamp}.json`, json);
+  writeFileSync(`${dir}consistency-latest.json`, json);
+  writeFileSync(`${dir}consistency-latest.html`, renderReport(summaries, meta));
+  process.stdout.write(`\nresults: ${dir}consistency-latest.json and consistency-latest.html\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    process.stderr.write(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);

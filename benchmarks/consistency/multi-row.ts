@@ -1,0 +1,166 @@
+/**
+ * The multi-process row: N child processes run Twitchify on one Redis against this process's emulator. Midway,
+ * one process is crashed (no clean shutdown) and a new incarnation of it takes its place, so restart safety is
+ * checked on a real restart: what was acknowledged or received before must bind what the new process reads.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
+import { check } from './checker.js';
+import type { Restart } from './history.js';
+import { epochOffset } from './recorder.js';
+import type { RecordedProcess } from './recorder.js';
+import { buildHistory, RequestTap, type RunSettings, startBenchMock, startDrivers, targetOf } from './row.js';
+import type { ChildMessage, ChildStart } from './child.js';
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+export interface MultiRowOptions {
+  processes: number;
+  redisUrl: string;
+  /** Crash and restart process 1 at half time (default true). */
+  restart: boolean;
+}
+
+interface Running {
+  child: ChildProcess;
+  done: Promise<Extract<ChildMessage, { kind: 'done' }>>;
+  ready: Promise<number>;
+}
+
+function spawnChild(start: ChildStart, onProgress: (reads: number) => void): Running {
+  const child = fork(CHILD, [], {
+    execArgv: [...process.execArgv.filter((a) => !a.startsWith('--inspect')), '--import', 'tsx'],
+    serialization: 'advanced',
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: process.env,
+  });
+  let resolveReady!: (at: number) => void;
+  let resolveDone!: (m: Extract<ChildMessage, { kind: 'done' }>) => void;
+  let rejectAll!: (e: Error) => void;
+  const ready = new Promise<number>((res, rej) => {
+    resolveReady = res;
+    rejectAll = rej;
+  });
+  const done = new Promise<Extract<ChildMessage, { kind: 'done' }>>((res, rej) => {
+    resolveDone = res;
+    child.on('exit', (code) => rej(new Error(`process ${start.proc} exited with ${code} before reporting`)));
+  });
+  ready.catch(() => {});
+  done.catch(() => {});
+  child.on('exit', (code) => rejectAll(new Error(`process ${start.proc} exited with ${code} before ready`)));
+  child.on('message', (m: ChildMessage) => {
+    if (m.kind === 'ready') resolveReady(m.at);
+    else if (m.kind === 'progress') onProgress(m.reads);
+    else if (m.kind === 'done') resolveDone(m);
+  });
+  child.send(start);
+  return { child, done, ready };
+}
+
+export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, progress: (reads: number) => void) {
+  const mock = await startBenchMock(s);
+  const prefix = `bench:${process.pid}:${Date.now()}:`;
+  const probeChannel = `${prefix}probe`;
+  const publisher = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
+  const reads = new Map<string, number>();
+  const report = (id: string) => (n: number) => {
+    reads.set(id, n);
+    progress([...reads.values()].reduce((a, b) => a + b, 0));
+  };
+  try {
+    const broadcasters = Array.from({ length: s.keys }, (_, i) => mock.users[i]!.id);
+    const keyIndex = new Map(broadcasters.map((b, i) => [`channel:${b}`, i]));
+    const offset = epochOffset();
+    const { clock: _clock, ...settings } = s;
+    const startOf = (proc: number, incarnation: number): ChildStart => ({
+      cmd: 'start',
+      proc,
+      incarnation,
+      epochOffset: offset,
+      settings,
+      target: targetOf(mock),
+      redisUrl: o.redisUrl,
+      prefix,
+      broadcasters,
+      probeChannel,
+    });
+    const procs = Array.from({ length: o.processes }, (_, p) => spawnChild(startOf(p, 0), report(`${p}:0`)));
+    await Promise.all(procs.map((p) => p.ready));
+    const tap = new RequestTap(mock, keyIndex);
+    const stopDrivers = startDrivers(mock, s, broadcasters, 'multi');
+    const probe = setInterval(() => void publisher.publish(probeChannel, String(s.clock.now())).catch(() => {}), 20);
+    const begin = s.clock.now();
+    const until = begin + s.durationMs;
+    for (const p of procs) p.child.send({ cmd: 'go', until });
+
+    const recorded: RecordedProcess[] = [];
+    const restarts: Restart[] = [];
+    let errors = 0;
+    let probeMaxMs = 0;
+    const collect = (m: Extract<ChildMessage, { kind: 'done' }>) => {
+      recorded.push(m.recorded);
+      errors += m.errors;
+      probeMaxMs = Math.max(probeMaxMs, m.probeMaxMs);
+    };
+    if (o.restart && o.processes > 1) {
+      await new Promise((r) => setTimeout(r, s.durationMs / 2));
+      const victim = procs[1]!;
+      victim.child.send({ cmd: 'crash' });
+      const last = await victim.done;
+      const downAt = s.clock.now();
+      collect(last);
+      const next = spawnChild(startOf(1, 1), report('1:1'));
+      const upAt = await next.ready;
+      next.child.send({ cmd: 'go', until });
+      restarts.push({ proc: 1, downAt, upAt });
+      procs[1] = next;
+    }
+    for (const p of procs) collect(await p.done);
+    const durationMs = s.clock.now() - begin;
+    clearInterval(probe);
+    stopDrivers();
+    tap.stop();
+    // δ: the worst delay a message published on Redis took to reach a busy child process, measured all run long.
+    const deltaMs = Math.ceil(probeMaxMs);
+    const history = buildHistory(mock, broadcasters, recorded, {
+      restarts,
+      gaps: recorded.flatMap((r) => r.gaps),
+      sourceReads: tap.sourceReads,
+      sharedTier: true,
+      deltaMs,
+    });
+    return {
+      result: {
+        system: `Twitchify on Redis (${o.processes} processes)`,
+        processes: o.processes,
+        durationMs,
+        helixRequests: tap.helixRequests,
+        check: check(history),
+        deltaMs,
+        errors,
+        notes: restarts.map((r) => `process ${r.proc} crashed and restarted (down ${(r.upAt - r.downAt).toFixed(0)} ms)`),
+        history,
+      },
+    };
+  } finally {
+    publisher.disconnect();
+    await mock.stop();
+    await cleanRedis(o.redisUrl, prefix).catch(() => {});
+  }
+}
+
+/** Deletes this run's keys from Redis. */
+async function cleanRedis(url: string, prefix: string): Promise<void> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await r.scan(cursor, 'MATCH', `*${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await r.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    r.disconnect();
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The recorder each process of a row writes into while the workload runs. It stores, per read, a *signature id*
+ * (the interned title it saw) in place of the version: versions are only known to the emulator, so they are
+ * resolved once the row ends, from `mock.history(key)` (see {@link resolveVersions}).
+ */
+import { type CoverageGap, ReadLog, type ReadLevel, type Witness } from './history.js';
+
+/** A clock shared by every process of a run: CLOCK_MONOTONIC (the same on all processes of one machine), in ms. */
+export function sharedClock(epochOffsetMs: number): { now(): number } {
+  return { now: () => epochOffsetMs + Number(process.hrtime.bigint()) / 1e6 };
+}
+
+/** The offset that makes {@link sharedClock} read like `Date.now()`; compute once in the parent, pass to children. */
+export function epochOffset(): number {
+  return Date.now() - Number(process.hrtime.bigint()) / 1e6;
+}
+
+/** Serializable form of a recorder, sent from a child process to the parent. */
+export interface RecordedProcess {
+  reads: ReturnType<ReadLog['toColumns']>;
+  acks: Witness[];
+  events: Witness[];
+  /** signature id → signature (title), per key. */
+  signatures: string[];
+  gaps: CoverageGap[];
+}
+
+/** Records one process's reads, acknowledged writes and received events. */
+export class Recorder {
+  readonly reads = new ReadLog();
+  readonly acks: Witness[] = [];
+  readonly events: Witness[] = [];
+  readonly gaps: CoverageGap[] = [];
+  readonly #ids = new Map<string, number>();
+  readonly #sigs: string[] = [];
+  readonly #proc: number;
+
+  constructor(proc: number) {
+    this.#proc = proc;
+  }
+
+  /** Interns `key|title` into a small integer. */
+  sig(key: number, title: string): number {
+    const s = `${key}|${title}`;
+    let id = this.#ids.get(s);
+    if (id === undefined) {
+      id = this.#sigs.length;
+      this.#sigs.push(s);
+      this.#ids.set(s, id);
+    }
+    return id;
+  }
+
+  read(key: number, start: number, end: number, title: string, level: ReadLevel, fromCache: boolean): void {
+    this.reads.add(this.#proc, key, start, end, this.sig(key, title), level, fromCache);
+  }
+
+  ack(key: number, at: number, title: string): void {
+    this.acks.push({ proc: this.#proc, key, at, version: this.sig(key, title) });
+  }
+
+  event(key: number, at: number, title: string): void {
+    this.events.push({ proc: this.#proc, key, at, version: this.sig(key, title) });
+  }
+
+  /** A coverage gap of the feed that keeps `key` fresh, closed at `end`. */
+  gap(key: number, start: number, end: number): void {
+    this.gaps.push({ proc: this.#proc, key, start, end });
+  }
+
+  toJSON(): RecordedProcess {
+    return {
+      reads: this.reads.toColumns(),
+      acks: this.acks,
+      events: this.events,
+      signatures: this.#sigs,
+      gaps: this.gaps,
+    };
+  }
+}
+
+/**
+ * Turns signature ids into versions, given `versionOf(signature)` built from the emulator's history
+ * (-1 when the signature names no version). Works in place on the read log and witnesses.
+ */
+export function resolveVersions(rec: RecordedProcess, versionOf: (signature: string) => number) {
+  const map = rec.signatures.map(versionOf);
+  const reads = ReadLog.fromColumns(rec.reads);
+  for (let i = 0; i < reads.size; i++) reads.version[i] = map[reads.version[i]!] ?? -1;
+  const fix = (w: Witness) => ({ ...w, version: map[w.version] ?? -1 });
+  return { reads, acks: rec.acks.map(fix), events: rec.events.map(fix) };
+}

@@ -1,0 +1,104 @@
+/** The HTML report: the table, and per row a latency distribution and staleness over time, as inline SVG. */
+import type { RowSummary } from './summary.js';
+
+const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+const COLORS = ['#d62728', '#ff7f0e', '#9467bd', '#2ca02c', '#1f77b4', '#8c564b'];
+
+/** Log-binned latency histograms of every row, overlaid as step lines (x: µs, log scale; y: share of reads). */
+function latencyChart(rows: RowSummary[]): string {
+  const W = 720;
+  const H = 260;
+  const pad = 40;
+  const all = rows.flatMap((r) => r.charts.latency.edges);
+  if (all.length === 0) return '';
+  const lo = Math.log10(Math.min(...all) / 1.2);
+  const hi = Math.log10(Math.max(...all));
+  const x = (v: number) => pad + ((Math.log10(v) - lo) / (hi - lo || 1)) * (W - 2 * pad);
+  const maxShare = Math.max(
+    ...rows.map((r) => Math.max(...r.charts.latency.counts.map((c) => c / Math.max(1, r.reads)), 0)),
+    0.01,
+  );
+  const y = (share: number) => H - pad - (share / maxShare) * (H - 2 * pad);
+  const lines = rows.map((r, i) => {
+    const pts = r.charts.latency.edges.map((e, j) => `${x(e).toFixed(1)},${y(r.charts.latency.counts[j]! / r.reads).toFixed(1)}`);
+    return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(' ')}"/>`;
+  });
+  const ticks: string[] = [];
+  for (let d = Math.ceil(lo); d <= Math.floor(hi); d++) {
+    const v = 10 ** d;
+    ticks.push(
+      `<line x1="${x(v)}" x2="${x(v)}" y1="${pad}" y2="${H - pad}" stroke="#ddd"/><text x="${x(v)}" y="${H - pad + 14}" font-size="11" text-anchor="middle">${v >= 1000 ? `${v / 1000} ms` : `${v} µs`}</text>`,
+    );
+  }
+  return svg(W, H, [...ticks, ...lines, legend(rows, W)].join(''), 'Read latency distribution (share of reads per log bin)');
+}
+
+/** Max and mean staleness against truth per time bucket, one line per row. */
+function stalenessChart(rows: RowSummary[]): string {
+  const W = 720;
+  const H = 260;
+  const pad = 40;
+  const tMax = Math.max(...rows.flatMap((r) => r.charts.stalenessOverTime.map((p) => p.t)), 1);
+  const sMax = Math.max(...rows.flatMap((r) => r.charts.stalenessOverTime.map((p) => p.max)), 1);
+  const x = (t: number) => pad + (t / tMax) * (W - 2 * pad);
+  const y = (s: number) => H - pad - (s / sMax) * (H - 2 * pad);
+  const lines = rows.map((r, i) => {
+    const pts = r.charts.stalenessOverTime.map((p) => `${x(p.t).toFixed(1)},${y(p.max).toFixed(1)}`);
+    return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(' ')}"/>`;
+  });
+  const axis = `<text x="${pad}" y="${pad - 8}" font-size="11">${sMax.toFixed(0)} ms</text><text x="${W - pad}" y="${H - pad + 14}" font-size="11" text-anchor="end">${tMax.toFixed(0)} s</text><line x1="${pad}" x2="${W - pad}" y1="${H - pad}" y2="${H - pad}" stroke="#999"/>`;
+  return svg(W, H, axis + lines.join('') + legend(rows, W), 'Staleness against truth over the run (max per bucket, ms)');
+}
+
+function legend(rows: RowSummary[], W: number): string {
+  return rows
+    .map(
+      (r, i) =>
+        `<rect x="${W - 250}" y="${10 + i * 14}" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text x="${W - 236}" y="${19 + i * 14}" font-size="11">${esc(r.system)}</text>`,
+    )
+    .join('');
+}
+
+function svg(W: number, H: number, body: string, title: string): string {
+  return `<figure><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">${body}</svg></figure>`;
+}
+
+/** The whole report as one self-contained HTML page (no external assets). */
+export function renderReport(rows: RowSummary[], meta: Record<string, unknown>): string {
+  const cell = (v: unknown) => `<td>${esc(String(v))}</td>`;
+  const tr = rows
+    .map(
+      (r) =>
+        `<tr><th>${esc(r.system)}</th>${[
+          r.reads.toLocaleString('en-US'),
+          r.violations.readYourWrites,
+          r.violations.eventStaleness,
+          r.violations.monotonicReads,
+          r.violations.staleFills,
+          r.violations.restartSafety,
+          `${(r.hitRate * 100).toFixed(2)}%`,
+          r.helixRequests.toLocaleString('en-US'),
+          r.readLatencyUs.p50,
+          r.readLatencyUs.p99,
+          `${r.stalenessMs.p50} / ${r.stalenessMs.p99} / ${r.stalenessMs.max}`,
+          r.deltaMs,
+        ]
+          .map(cell)
+          .join('')}</tr>`,
+    )
+    .join('');
+  const examples = rows
+    .map((r) => {
+      const items = Object.entries(r.examples).flatMap(([k, list]) => list.map((e) => `<li><b>${k}</b>: ${esc(e)}</li>`));
+      return items.length ? `<h3>${esc(r.system)}</h3><ul>${items.join('')}</ul>` : '';
+    })
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Twitchify consistency benchmark</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{text-align:left}figure{margin:1.5em 0}figcaption{font-weight:600}</style></head><body>
+<h1>Twitchify consistency benchmark</h1>
+<p>${esc(JSON.stringify(meta))}</p>
+<table><tr><th>system</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>hit rate</th><th>Helix requests</th><th>p50 µs</th><th>p99 µs</th><th>staleness p50 / p99 / max ms</th><th>δ ms</th></tr>${tr}</table>
+${latencyChart(rows)}${stalenessChart(rows)}
+<h2>Example violations</h2>${examples || '<p>none</p>'}
+</body></html>`;
+}

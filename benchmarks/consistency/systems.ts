@@ -1,0 +1,113 @@
+/**
+ * The systems a row measures, behind one interface: read a channel's title, write it, close. Each is what a user
+ * would run instead of Twitchify (raw Helix, a TTL cache in front of it, Twurple), or Twitchify itself.
+ */
+import { Client, type ClientInstrument, HelixClient, StaticAuthProvider } from '@twitchify/core';
+import { LRUCache } from 'lru-cache';
+
+/** One system under test, as one process of a row sees it. */
+export interface BenchSystem {
+  readonly name: string;
+  /** The channel's title as this system answers it now. */
+  read(broadcasterId: string, strict: boolean): Promise<string>;
+  /** Writes the title through the system; resolves once acknowledged. */
+  write(broadcasterId: string, title: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Where the emulator is and who the process acts as. */
+export interface SystemTarget {
+  clientId: string;
+  helixUrl: string;
+  oauthUrl: string;
+  eventsubWsUrl: string;
+  port: number;
+  userId: string;
+  accessToken: string;
+}
+
+/** No cache: every read is a Helix read (with the SDK's own HTTP client, so only the cache differs). */
+export function rawHelix(t: SystemTarget): BenchSystem {
+  const helix = new HelixClient({
+    auth: new StaticAuthProvider({ clientId: t.clientId, accessToken: t.accessToken, userId: t.userId }),
+    helixBaseUrl: t.helixUrl,
+    validateTokens: false,
+  });
+  return {
+    name: 'no cache (raw Helix)',
+    async read(id) {
+      return (await helix.channels.getChannelInformation({ broadcasterId: id })).data[0]?.title ?? '';
+    },
+    async write(id, title) {
+      await helix.channels.modifyChannelInformation({ broadcasterId: id }, { title }, { asUser: t.userId });
+    },
+    close: () => helix.close(),
+  };
+}
+
+/** A plain TTL cache (lru-cache) in front of Helix; a write drops the key, as such caches are usually used. */
+export function naiveTtl(t: SystemTarget, ttlMs: number, onMiss?: () => void): BenchSystem {
+  const raw = rawHelix(t);
+  const cache = new LRUCache<string, string>({ max: 10_000, ttl: ttlMs });
+  return {
+    name: `naive TTL cache (lru-cache, ${ttlMs / 1000} s)`,
+    async read(id) {
+      const hit = cache.get(id);
+      if (hit !== undefined) return hit;
+      onMiss?.();
+      const title = await raw.read(id, false);
+      cache.set(id, title);
+      return title;
+    },
+    async write(id, title) {
+      await raw.write(id, title);
+      cache.delete(id);
+    },
+    close: () => raw.close(),
+  };
+}
+
+/** `@twurple/api` 8 as its users run it (no cache of its own for channel information). */
+export async function twurple(t: SystemTarget): Promise<BenchSystem> {
+  // Twurple 8 selects a mock server only through this environment variable (no constructor option).
+  process.env.TWURPLE_MOCK_API_PORT = String(t.port);
+  const { ApiClient } = await import('@twurple/api');
+  const { StaticAuthProvider: TwurpleStatic } = await import('@twurple/auth');
+  const api = new ApiClient({ authProvider: new TwurpleStatic(t.clientId, t.accessToken) });
+  return {
+    name: '@twurple/api 8',
+    async read(id) {
+      return (await api.channels.getChannelInfoById(id))?.title ?? '';
+    },
+    async write(id, title) {
+      await api.channels.updateChannelInfo(id, { title });
+    },
+    async close() {},
+  };
+}
+
+/** Twitchify's Client, in memory or on Redis; `instrument` lets the row record events and loads. */
+export async function twitchify(
+  t: SystemTarget,
+  options: { redisUrl?: string; prefix?: string; instrument: ClientInstrument; clock: { now(): number } },
+): Promise<BenchSystem & { client: Client }> {
+  const client = new Client({
+    clientId: t.clientId,
+    urls: { helix: t.helixUrl, oauth: t.oauthUrl, eventsubWs: t.eventsubWsUrl },
+    ...(options.redisUrl ? { cache: { redis: { url: options.redisUrl, prefix: options.prefix ?? 'bench:' } } } : {}),
+    instrument: options.instrument,
+    clock: options.clock,
+  });
+  await client.run({ accessToken: t.accessToken });
+  return {
+    name: options.redisUrl ? 'Twitchify on Redis' : 'Twitchify in memory',
+    client,
+    async read(id, strict) {
+      return (await client.channels.get(id, strict ? { level: 'strict' } : undefined))?.title ?? '';
+    },
+    async write(id, title) {
+      await client.channels.update(id, { title });
+    },
+    close: () => client.close(),
+  };
+}

@@ -1,0 +1,127 @@
+/**
+ * The authority is where versions live: the one place that decides whether a fill is still current. Without Redis it
+ * is this process ({@link LocalAuthority}); with Redis it is Redis, changed only by Lua scripts ({@link RedisAuthority}).
+ * The cache talks to it through this interface and learns of every change, its own and (with Redis) other
+ * processes', as {@link Notice}s.
+ */
+
+/** A name and the version (tag) or epoch (feed) it had. */
+export type Versioned = readonly [name: string, version: number];
+/** A feed, its epoch, and for how many more ms it is known to be covered (0: not covered). */
+export type FeedState = readonly [name: string, epoch: number, coveredForMs: number];
+
+/** What a fill remembers from when it began: it may be stored only if all of it still holds. */
+export interface Snapshot {
+  /** Version of the key. */
+  kv: number;
+  tags: readonly Versioned[];
+  feeds: readonly FeedState[];
+  /** A write pinned on the key, if one is active. */
+  pin: { value: unknown } | undefined;
+  /** Whether this process holds the cross-process lease to fill the key, another does, or there is none. */
+  lease: 'held' | 'busy' | 'none';
+}
+
+/** A value as the authority holds it. */
+export interface StoredEntry {
+  value: unknown;
+  /** Unique id of this fill or write; equal stamps mean the same stored value. */
+  stamp: number;
+  /** Version of the key it was stored under. */
+  kv: number;
+  tags: readonly Versioned[];
+  feeds: readonly FeedState[];
+  /** Remaining validity. */
+  ttlMs: number;
+  /** JSON size. */
+  bytes: number;
+}
+
+/** Answer of {@link Authority.read}. */
+export type ReadAnswer =
+  | { kind: 'same'; feeds: readonly FeedState[] }
+  | { kind: 'hit'; entry: StoredEntry }
+  | { kind: 'miss'; snapshot: Snapshot; decodeError?: unknown };
+
+/** Answer of {@link Authority.fill}. */
+export type FillAnswer =
+  | { stored: true; stamp: number }
+  | { stored: false; reason: 'version' | 'tag' | 'feed' | 'pin' };
+
+/** Answer of {@link Authority.write} and of an applied value. */
+export interface WriteAnswer {
+  kv: number;
+  stamp: number;
+  /** False when a feed of the value is not covered: the version advanced but nothing was stored. */
+  stored: boolean;
+  tags: readonly Versioned[];
+  feeds: readonly FeedState[];
+}
+
+/** Tags and feeds a stored value depends on. */
+export interface Deps {
+  tags: readonly string[];
+  feeds: readonly string[];
+}
+
+/** A change the authority announces: to this process at once, to others over the bus. */
+export type Notice =
+  | { kind: 'key'; name: string; version: number }
+  | { kind: 'tag'; name: string; version: number }
+  | { kind: 'feed'; name: string; version: number }
+  | { kind: 'filled'; name: string; version: number }
+  | { kind: 'flush' };
+
+/** Coverage operations on a feed. */
+export type CoverageOp = 'started' | 'resumed' | 'lost' | 'stopped' | 'renew';
+
+/** A change to apply at the authority, after dedupe and ordering. */
+export type AuthorityChange =
+  | { mode: 'invalidate' }
+  | { mode: 'value'; json: string; deps: Deps; ttlMs: number }
+  | { mode: 'cas'; json: string; deps: Deps; ttlMs: number; expectKv: number };
+
+/** Answer of {@link Authority.apply}. */
+export type ApplyAnswer =
+  | { outcome: 'duplicate' | 'ignored' }
+  | { outcome: 'applied'; kv: number; stored: WriteAnswer | undefined };
+
+/** See the module comment. */
+export interface Authority {
+  /** True when other processes share it (Redis): strict reads then ask it. */
+  readonly shared: boolean;
+  /**
+   * Reads the key: `same` when the stored value still has `localStamp`, `hit` with another valid value, or `miss`
+   * with a snapshot (taking the fill lease when `lease`).
+   */
+  read(
+    key: string,
+    localStamp: number,
+    tags: readonly string[],
+    feeds: readonly string[],
+    lease: boolean,
+  ): Promise<ReadAnswer>;
+  /** Stores a fill if nothing in its snapshot changed; `agrees` tells whether it agrees with the snapshot's pin. */
+  fill(key: string, snapshot: Snapshot, json: string, ttlMs: number, agrees: boolean): Promise<FillAnswer>;
+  /** Drops the fill lease without storing (the load failed). */
+  release(key: string): Promise<void>;
+  /** Records a write at a new version, pinned for `pinMs`. */
+  write(
+    key: string,
+    json: string,
+    deps: Deps,
+    ttlMs: number,
+    pinMs: number,
+    at: number | undefined,
+  ): Promise<WriteAnswer>;
+  /** Applies a change to a key, once per id, unless older than what the key reflects. */
+  applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer>;
+  /** Invalidates a tag, once per id, unless older than what the tag reflects. */
+  applyTag(id: string | undefined, tag: string, at: number | undefined): Promise<ApplyAnswer>;
+  /** Invalidates a key unconditionally. */
+  invalidateKey(key: string): Promise<number>;
+  /** Changes a feed's coverage; returns its epoch and for how long it is covered. */
+  coverage(feed: string, op: CoverageOp): Promise<FeedState>;
+  /** Stops listening and releases what it holds (not a Redis client it was given). */
+  close(): Promise<void>;
+}

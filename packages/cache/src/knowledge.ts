@@ -1,0 +1,88 @@
+import { LRUCache } from 'lru-cache';
+import type { FeedState, Versioned } from './authority.js';
+
+/** An entry of the in-process tier. The value is deeply frozen; the entry itself is never changed. */
+export interface MemEntry {
+  readonly value: unknown;
+  /** Stamp of the stored value it copies (equal stamps: same value). */
+  readonly stamp: number;
+  /** Version of the key it was filled under. */
+  readonly kv: number;
+  readonly tags: readonly Versioned[] | undefined;
+  /** Feeds and their epochs. */
+  readonly feeds: readonly Versioned[] | undefined;
+  /** Trust epoch it was stored in: entries of an older epoch are not served. */
+  readonly epoch: number;
+  readonly expiresAt: number;
+  /** JSON size, counted against `maxBytes`. */
+  readonly size: number;
+}
+
+/**
+ * What this process knows of versions it does not own: tag versions and feed epochs as last heard (from its own
+ * changes, the bus, or Redis answers), and the trust epoch. Entries are checked against it on every hit, so a tag
+ * invalidation or a feed gap costs O(1) however many entries depend on it, and a lost bus costs one increment.
+ */
+export class Knowledge {
+  /** Advances whenever the in-process tier may have missed a change; older entries stop being served. */
+  epoch = 1;
+  /** Whether changes are being heard at all (always true without Redis; with Redis, while the bus is subscribed). */
+  trusted: boolean;
+  /** Tag versions; a forgotten tag invalidates the entries that depend on it (they compare unequal). */
+  readonly tags: LRUCache<string, number>;
+  /** Feed epochs and until when (local clock) each feed is known to be covered. */
+  readonly feeds = new Map<string, { e: number; until: number }>();
+
+  constructor(maxTags: number, trusted: boolean) {
+    this.tags = new LRUCache({ max: maxTags });
+    this.trusted = trusted;
+  }
+
+  /** Whether an entry's tags and feeds are still current (its epoch and expiry are checked by the caller). */
+  depsValid(entry: MemEntry, now: number): boolean {
+    const tags = entry.tags;
+    if (tags !== undefined) for (const [tag, v] of tags) if (this.tags.get(tag) !== v) return false;
+    const feeds = entry.feeds;
+    if (feeds !== undefined) {
+      for (const [feed, e] of feeds) {
+        const f = this.feeds.get(feed);
+        if (f === undefined || f.e !== e || f.until <= now) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Records a tag version heard; versions only move forward. */
+  tagAdvanced(tag: string, version: number): void {
+    const known = this.tags.get(tag);
+    if (known === undefined || known < version) this.tags.set(tag, version);
+  }
+
+  /** Records a feed epoch heard; a new epoch's coverage is unknown until an answer tells it. */
+  feedAdvanced(feed: string, epoch: number): void {
+    const known = this.feeds.get(feed);
+    if (known === undefined || known.e < epoch) this.feeds.set(feed, { e: epoch, until: 0 });
+  }
+
+  /**
+   * Adopts the tag versions and feed states an answer carried, unless this process has already heard of newer ones;
+   * returns false in that case (what the answer describes is already stale here).
+   */
+  adopt(tags: readonly Versioned[], feeds: readonly FeedState[], now: number): boolean {
+    for (const [tag, v] of tags) {
+      const known = this.tags.get(tag);
+      if (known !== undefined && known > v) return false;
+    }
+    for (const [feed, e, coveredFor] of feeds) {
+      const known = this.feeds.get(feed);
+      if (coveredFor <= 0 || (known !== undefined && known.e > e)) return false;
+    }
+    for (const [tag, v] of tags) this.tagAdvanced(tag, v);
+    for (const [feed, e, coveredFor] of feeds) {
+      const known = this.feeds.get(feed);
+      const until = now + coveredFor;
+      if (known === undefined || known.e < e || known.until < until) this.feeds.set(feed, { e, until });
+    }
+    return true;
+  }
+}

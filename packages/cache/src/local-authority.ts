@@ -1,0 +1,171 @@
+import { LRUCache } from 'lru-cache';
+import type {
+  ApplyAnswer,
+  Authority,
+  AuthorityChange,
+  CoverageOp,
+  Deps,
+  FeedState,
+  FillAnswer,
+  Notice,
+  ReadAnswer,
+  Snapshot,
+  Versioned,
+  WriteAnswer,
+} from './authority.js';
+import type { Clock } from './types.js';
+
+interface KeyState {
+  v: number;
+  at: number;
+  pin: { value: unknown; until: number; tags: readonly Versioned[] } | undefined;
+}
+
+/**
+ * The authority of a cache without Redis: versions kept in this process. Every version comes from one counter, so a
+ * version forgotten (its map is bounded) and later recreated is always new: a fill that began under the forgotten
+ * one is refused, never mistaken for current.
+ */
+export class LocalAuthority implements Authority {
+  readonly shared = false;
+  #seq = 0;
+  readonly #keys: LRUCache<string, KeyState>;
+  readonly #tags: LRUCache<string, { v: number; at: number }>;
+  readonly #feeds = new Map<string, { e: number; covered: boolean }>();
+  readonly #applied: LRUCache<string, true>;
+  readonly #clock: Clock;
+  readonly #notify: (notice: Notice) => void;
+
+  constructor(options: { maxKeys: number; dedupeTtlMs: number; clock: Clock; notify: (notice: Notice) => void }) {
+    this.#keys = new LRUCache({ max: options.maxKeys });
+    this.#tags = new LRUCache({ max: options.maxKeys });
+    this.#applied = new LRUCache({ max: options.maxKeys, ttl: options.dedupeTtlMs });
+    this.#clock = options.clock;
+    this.#notify = options.notify;
+  }
+
+  async read(key: string, _stamp: number, tags: readonly string[], feeds: readonly string[]): Promise<ReadAnswer> {
+    return { kind: 'miss', snapshot: this.snapshot(key, tags, feeds) };
+  }
+
+  /** Synchronous snapshot (the cache uses it directly to skip a promise in memory-only mode). */
+  snapshot(key: string, tags: readonly string[], feeds: readonly string[]): Snapshot {
+    const state = this.#keys.get(key);
+    const tagVersions = tags.map((t): Versioned => [t, this.#tags.get(t)?.v ?? 0]);
+    return {
+      kv: state?.v ?? 0,
+      tags: tagVersions,
+      feeds: feeds.map((f) => this.#feedState(f)),
+      pin: this.#activePin(state),
+      lease: 'none',
+    };
+  }
+
+  async fill(key: string, snap: Snapshot, _json: string, _ttlMs: number, agrees: boolean): Promise<FillAnswer> {
+    const state = this.#keys.get(key);
+    if ((state?.v ?? 0) !== snap.kv) return { stored: false, reason: 'version' };
+    for (const [tag, v] of snap.tags) if ((this.#tags.get(tag)?.v ?? 0) !== v) return { stored: false, reason: 'tag' };
+    for (const [feed, e] of snap.feeds) {
+      const f = this.#feeds.get(feed);
+      if (f === undefined || f.e !== e || !f.covered) return { stored: false, reason: 'feed' };
+    }
+    if (state?.pin !== undefined && this.#activePin(state) !== undefined) {
+      if (!agrees) return { stored: false, reason: 'pin' };
+      state.pin = undefined;
+    }
+    return { stored: true, stamp: ++this.#seq };
+  }
+
+  async release(): Promise<void> {}
+
+  async write(
+    key: string,
+    json: string,
+    deps: Deps,
+    _ttlMs: number,
+    pinMs: number,
+    at: number | undefined,
+  ): Promise<WriteAnswer> {
+    const state = this.#bump(key, at);
+    const stored = this.#stored(state.v, deps);
+    if (pinMs > 0) state.pin = { value: JSON.parse(json), until: this.#clock.now() + pinMs, tags: stored.tags };
+    this.#notify({ kind: 'key', name: key, version: state.v });
+    return stored;
+  }
+
+  async applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer> {
+    if (id !== '') {
+      if (this.#applied.has(id)) return { outcome: 'duplicate' };
+      this.#applied.set(id, true);
+    }
+    const prior = this.#keys.get(key);
+    if (at !== undefined && prior !== undefined && at < prior.at) return { outcome: 'ignored' };
+    const mode = change.mode === 'cas' && (prior?.v ?? 0) !== change.expectKv ? 'invalidate' : change.mode;
+    const state = this.#bump(key, at);
+    this.#notify({ kind: 'key', name: key, version: state.v });
+    if (mode === 'invalidate' || change.mode === 'invalidate')
+      return { outcome: 'applied', kv: state.v, stored: undefined };
+    const stored = this.#stored(state.v, change.deps);
+    return { outcome: 'applied', kv: state.v, stored: stored.stored ? stored : undefined };
+  }
+
+  async applyTag(id: string | undefined, tag: string, at: number | undefined): Promise<ApplyAnswer> {
+    if (id !== undefined) {
+      if (this.#applied.has(id)) return { outcome: 'duplicate' };
+      this.#applied.set(id, true);
+    }
+    const prior = this.#tags.get(tag);
+    if (at !== undefined && prior !== undefined && at < prior.at) return { outcome: 'ignored' };
+    const v = ++this.#seq;
+    this.#tags.set(tag, { v, at: Math.max(at ?? Number.NEGATIVE_INFINITY, prior?.at ?? Number.NEGATIVE_INFINITY) });
+    this.#notify({ kind: 'tag', name: tag, version: v });
+    return { outcome: 'applied', kv: v, stored: undefined };
+  }
+
+  async invalidateKey(key: string): Promise<number> {
+    const state = this.#bump(key, undefined);
+    this.#notify({ kind: 'key', name: key, version: state.v });
+    return state.v;
+  }
+
+  async coverage(feed: string, op: CoverageOp): Promise<FeedState> {
+    if (op === 'renew') return this.#feedState(feed);
+    const state = { e: ++this.#seq, covered: op === 'started' || op === 'resumed' };
+    this.#feeds.set(feed, state);
+    this.#notify({ kind: 'feed', name: feed, version: state.e });
+    return this.#feedState(feed);
+  }
+
+  async close(): Promise<void> {}
+
+  /** Advances a key's version; a new version ends any pin (a newer change arrived). */
+  #bump(key: string, at: number | undefined): KeyState {
+    const prior = this.#keys.get(key);
+    const state: KeyState = {
+      v: ++this.#seq,
+      at: Math.max(at ?? Number.NEGATIVE_INFINITY, prior?.at ?? Number.NEGATIVE_INFINITY),
+      pin: undefined,
+    };
+    this.#keys.set(key, state);
+    return state;
+  }
+
+  #stored(v: number, deps: Deps): WriteAnswer {
+    const tags = deps.tags.map((t): Versioned => [t, this.#tags.get(t)?.v ?? 0]);
+    const feeds = deps.feeds.map((f) => this.#feedState(f));
+    return { kv: v, stamp: v, stored: feeds.every((f) => f[2] > 0), tags, feeds };
+  }
+
+  #feedState(feed: string): FeedState {
+    const f = this.#feeds.get(feed);
+    return [feed, f?.e ?? 0, f?.covered ? Number.POSITIVE_INFINITY : 0];
+  }
+
+  #activePin(state: KeyState | undefined): { value: unknown } | undefined {
+    const pin = state?.pin;
+    if (pin === undefined) return undefined;
+    if (pin.until <= this.#clock.now()) return undefined;
+    for (const [tag, v] of pin.tags) if ((this.#tags.get(tag)?.v ?? 0) !== v) return undefined;
+    return pin;
+  }
+}

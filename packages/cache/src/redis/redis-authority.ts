@@ -1,0 +1,393 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type {
+  ApplyAnswer,
+  Authority,
+  AuthorityChange,
+  CoverageOp,
+  Deps,
+  FeedState,
+  FillAnswer,
+  Notice,
+  ReadAnswer,
+  Snapshot,
+  StoredEntry,
+  Versioned,
+  WriteAnswer,
+} from '../authority.js';
+import { CacheDecodeError, CacheRedisUnavailableError, redactUrl } from '../errors.js';
+import type { ResolvedRedisOptions } from '../options.js';
+import type { BreakerState, Clock, Logger } from '../types.js';
+import {
+  applyReply,
+  type BusMessage,
+  coverageReply,
+  fillReply,
+  readReply,
+  storedMeta,
+  writeReply,
+} from '../wire/replies.js';
+import { CircuitBreaker } from './breaker.js';
+import { type BusStatus, InvalidationBus } from './bus.js';
+import { APPLY_KEY, APPLY_TAG, COVERAGE, FILL, READ, RELEASE, WRITE } from './scripts.js';
+
+/** Script arguments for a value's dependencies: ntags, tags..., nfeeds, feeds... */
+function depArgs(deps: Deps): string[] {
+  return [String(deps.tags.length), ...deps.tags, String(deps.feeds.length), ...deps.feeds];
+}
+
+/** Pairs the versions a script answered with the names they belong to. */
+function depStates(deps: Deps, tv: readonly number[], fv: readonly number[]) {
+  return {
+    tags: deps.tags.map((t, i): Versioned => [t, tv[i] ?? -1]),
+    feeds: deps.feeds.map((f, i): FeedState => [f, fv[2 * i] ?? -1, fv[2 * i + 1] ?? 0]),
+  };
+}
+
+interface Script {
+  lua: string;
+  sha: string;
+}
+const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
+const SCRIPTS = {
+  read: script(READ),
+  fill: script(FILL),
+  release: script(RELEASE),
+  write: script(WRITE),
+  applyKey: script(APPLY_KEY),
+  applyTag: script(APPLY_TAG),
+  coverage: script(COVERAGE),
+};
+
+/** Hooks through which the Redis authority reports to the cache. */
+export interface RedisAuthorityHooks {
+  /** A change, this process's own (at once, `remote` false) or another's (from the bus). */
+  notify(notice: Notice, remote: boolean): void;
+  busStatus(status: BusStatus, previous: BusStatus): void;
+  /** The data connection became ready again after having been lost. */
+  reconnected(): void;
+  breaker(state: BreakerState): void;
+  busMalformed(raw: string): void;
+  decodeError(error: CacheDecodeError): void;
+  failure(error: CacheRedisUnavailableError): void;
+}
+
+/**
+ * The authority when Redis is present: every version lives in Redis and changes only inside the scripts of
+ * `scripts.ts`, each of which publishes what it changed on the bus. Calls pass a circuit breaker, and a connection
+ * that is not ready fails at once (no offline queue), so that a dead Redis costs nothing.
+ */
+export class RedisAuthority implements Authority {
+  readonly shared = true;
+  readonly #client: Redis;
+  readonly #ownsClient: boolean;
+  readonly #bus: InvalidationBus;
+  readonly #breaker: CircuitBreaker;
+  readonly #base: string;
+  readonly #origin: string;
+  readonly #opts: ResolvedRedisOptions;
+  readonly #hooks: RedisAuthorityHooks;
+  #wasReady = false;
+
+  constructor(
+    options: ResolvedRedisOptions,
+    env: { clock: Clock; logger: Logger; origin: string; hooks: RedisAuthorityHooks },
+  ) {
+    this.#opts = options;
+    this.#hooks = env.hooks;
+    this.#origin = env.origin;
+    this.#base = `{${options.prefix}}`;
+    this.#breaker = new CircuitBreaker({
+      failures: options.breakerFailures,
+      cooldownMs: options.breakerCooldownMs,
+      clock: env.clock,
+      onChange: env.hooks.breaker,
+    });
+    const name = (role: string) => `${options.prefix.replace(/[^\w:.-]/g, '_')}${role}:${env.origin}`;
+    if (options.client !== undefined) {
+      this.#client = options.client;
+      this.#ownsClient = false;
+    } else {
+      this.#client = new Redis(options.url ?? '', {
+        enableOfflineQueue: false,
+        commandTimeout: options.commandTimeoutMs,
+        maxRetriesPerRequest: 1,
+        connectionName: name('data'),
+        retryStrategy: (attempt) => Math.min(1000, 25 * 2 ** Math.min(attempt, 10)) + Math.floor(Math.random() * 25),
+      });
+      this.#ownsClient = true;
+    }
+    this.#client.on('error', (err: Error) =>
+      env.logger.debug('cache redis: connection error', { error: err.message, url: redactUrl(options.url ?? '') }),
+    );
+    this.#client.on('close', () => this.#breaker.trip());
+    this.#client.on('ready', () => {
+      this.#breaker.record(true);
+      if (this.#wasReady) this.#hooks.reconnected();
+      this.#wasReady = true;
+    });
+    if (this.#client.status === 'ready') this.#wasReady = true;
+    const subscriber = this.#client.duplicate({
+      enableOfflineQueue: true,
+      autoResubscribe: false,
+      commandTimeout: undefined,
+      connectionName: name('bus'),
+    });
+    this.#bus = new InvalidationBus({
+      subscriber,
+      channel: `${this.#base}bus`,
+      logger: env.logger,
+      onMessage: (m) => this.#message(m),
+      onMalformed: env.hooks.busMalformed,
+      onStatus: env.hooks.busStatus,
+    });
+  }
+
+  get breakerState(): BreakerState {
+    return this.#breaker.state;
+  }
+
+  get busStatus(): BusStatus {
+    return this.#bus.status;
+  }
+
+  async read(
+    key: string,
+    localStamp: number,
+    tags: readonly string[],
+    feeds: readonly string[],
+    lease: boolean,
+  ): Promise<ReadAnswer> {
+    const reply = await this.#run(SCRIPTS.read, this.#keyKeys(key), [
+      this.#base,
+      String(localStamp),
+      lease ? '1' : '0',
+      String(this.#opts.leaseMs),
+      this.#origin,
+      String(tags.length),
+      ...tags,
+      String(feeds.length),
+      ...feeds,
+    ]);
+    const r = this.#parse(readReply, reply, key);
+    if (r[0] === 1) return { kind: 'same', feeds: [] };
+    if (r[0] === 2) {
+      const [, stamp, kv, meta, json, pttl, cover] = r;
+      try {
+        const m = meta === '' ? { t: [], f: [] } : storedMeta.parse(JSON.parse(meta));
+        const entry: StoredEntry = {
+          value: JSON.parse(json),
+          stamp,
+          kv,
+          tags: m.t,
+          feeds: m.f.map(([f, e], i): FeedState => [f, e, cover[i] ?? 0]),
+          ttlMs: Math.max(pttl, 0),
+          bytes: json.length,
+        };
+        return { kind: 'hit', entry };
+      } catch (cause) {
+        const error = new CacheDecodeError(key, 'stored value does not decode; treated as a miss', { cause });
+        this.#hooks.decodeError(error);
+        // -1 matches no stamp and makes the script skip the stored entry, answering with a snapshot to fill under
+        const again = await this.read(key, -1, tags, feeds, lease);
+        return again.kind === 'miss' ? { ...again, decodeError: error } : again;
+      }
+    }
+    const [, kv, tagVersions, feedFlat, pinJson, leaseCode] = r;
+    let pin: Snapshot['pin'];
+    if (pinJson !== null) {
+      try {
+        pin = { value: JSON.parse(pinJson) };
+      } catch (cause) {
+        this.#hooks.decodeError(new CacheDecodeError(key, 'pinned value does not decode; pin ignored', { cause }));
+      }
+    }
+    const snapshot: Snapshot = {
+      kv,
+      tags: tags.map((t, i): Versioned => [t, tagVersions[i] ?? -1]),
+      feeds: feeds.map((f, i): FeedState => [f, feedFlat[2 * i] ?? -1, feedFlat[2 * i + 1] ?? 0]),
+      pin,
+      lease: leaseCode === 1 ? 'held' : leaseCode === 2 ? 'busy' : 'none',
+    };
+    return { kind: 'miss', snapshot };
+  }
+
+  async fill(key: string, snap: Snapshot, json: string, ttlMs: number, agrees: boolean): Promise<FillAnswer> {
+    const meta =
+      snap.tags.length === 0 && snap.feeds.length === 0
+        ? ''
+        : JSON.stringify({ t: snap.tags, f: snap.feeds.map(([f, e]) => [f, e]) });
+    const args = [
+      this.#base,
+      key,
+      this.#origin,
+      this.#origin,
+      String(snap.kv),
+      json,
+      String(ttlMs),
+      agrees ? '1' : '0',
+    ];
+    args.push(meta, String(snap.tags.length));
+    for (const [t, v] of snap.tags) args.push(t, String(v));
+    args.push(String(snap.feeds.length));
+    for (const [f, e] of snap.feeds) args.push(f, String(e));
+    const r = this.#parse(fillReply, await this.#run(SCRIPTS.fill, this.#keyKeys(key), args), key);
+    return r[0] === 1 ? { stored: true, stamp: r[1] } : { stored: false, reason: r[1] };
+  }
+
+  async release(key: string): Promise<void> {
+    await this.#run(SCRIPTS.release, [`${this.#base}l:${key}`], [this.#origin]);
+  }
+
+  async write(
+    key: string,
+    json: string,
+    deps: Deps,
+    ttlMs: number,
+    pinMs: number,
+    at: number | undefined,
+  ): Promise<WriteAnswer> {
+    const reply = await this.#run(
+      SCRIPTS.write,
+      [`${this.#base}v:${key}`, `${this.#base}d:${key}`],
+      [
+        this.#base,
+        key,
+        this.#origin,
+        json,
+        String(ttlMs),
+        String(pinMs),
+        at === undefined ? '' : String(at),
+        String(this.#opts.versionTtlMs),
+        ...depArgs(deps),
+      ],
+    );
+    const [kv, stored, tv, fv] = this.#parse(writeReply, reply, key);
+    this.#hooks.notify({ kind: 'key', name: key, version: kv }, false);
+    return { kv, stamp: kv, stored: stored === 1, ...depStates(deps, tv, fv) };
+  }
+
+  async applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer> {
+    const stores = change.mode !== 'invalidate';
+    const deps = stores ? change.deps : { tags: [], feeds: [] };
+    const reply = await this.#run(
+      SCRIPTS.applyKey,
+      [`${this.#base}v:${key}`, `${this.#base}d:${key}`, `${this.#base}a:${id}`],
+      [
+        this.#base,
+        key,
+        this.#origin,
+        id,
+        at === undefined ? '' : String(at),
+        change.mode,
+        stores ? change.json : '',
+        stores ? String(change.ttlMs) : '0',
+        change.mode === 'cas' ? String(change.expectKv) : '0',
+        String(this.#opts.dedupeTtlMs),
+        String(this.#opts.versionTtlMs),
+        ...depArgs(deps),
+      ],
+    );
+    const r = this.#parse(applyReply, reply, key);
+    if (r[0] !== 'applied') return { outcome: r[0] };
+    const kv = r[1];
+    this.#hooks.notify({ kind: 'key', name: key, version: kv }, false);
+    const stored =
+      r.length === 5 && r[2] === 1 ? { kv, stamp: kv, stored: true, ...depStates(deps, r[3], r[4]) } : undefined;
+    return { outcome: 'applied', kv, stored };
+  }
+
+  async applyTag(id: string | undefined, tag: string, at: number | undefined): Promise<ApplyAnswer> {
+    const reply = await this.#run(
+      SCRIPTS.applyTag,
+      [`${this.#base}t:${tag}`, `${this.#base}a:${id ?? ''}`],
+      [
+        this.#base,
+        tag,
+        this.#origin,
+        id ?? '',
+        at === undefined ? '' : String(at),
+        String(this.#opts.dedupeTtlMs),
+        String(this.#opts.versionTtlMs),
+      ],
+    );
+    const r = this.#parse(applyReply, reply, tag);
+    if (r[0] !== 'applied') return { outcome: r[0] };
+    this.#hooks.notify({ kind: 'tag', name: tag, version: r[1] }, false);
+    return { outcome: 'applied', kv: r[1], stored: undefined };
+  }
+
+  async invalidateKey(key: string): Promise<number> {
+    const answer = await this.applyKey('', key, undefined, { mode: 'invalidate' });
+    return answer.outcome === 'applied' ? answer.kv : 0;
+  }
+
+  async coverage(feed: string, op: CoverageOp): Promise<FeedState> {
+    const reply = await this.#run(
+      SCRIPTS.coverage,
+      [`${this.#base}f:${feed}`],
+      [this.#base, feed, this.#origin, op, String(this.#opts.coverageLeaseMs), String(this.#opts.versionTtlMs)],
+    );
+    const [epoch, coveredForMs] = this.#parse(coverageReply, reply, feed);
+    this.#hooks.notify({ kind: 'feed', name: feed, version: epoch }, false);
+    return [feed, epoch, coveredForMs];
+  }
+
+  async close(): Promise<void> {
+    await this.#bus.close();
+    if (this.#ownsClient) {
+      try {
+        await this.#client.quit();
+      } catch {
+        this.#client.disconnect();
+      }
+    }
+  }
+
+  #keyKeys(key: string): string[] {
+    const b = this.#base;
+    return [`${b}v:${key}`, `${b}d:${key}`, `${b}l:${key}`, `${b}w:${key}`];
+  }
+
+  #message(m: BusMessage): void {
+    if (m.origin === this.#origin) return; // applied already, when the script returned
+    const kind = m.kind === 'k' ? 'key' : m.kind === 't' ? 'tag' : m.kind === 'f' ? 'feed' : 'filled';
+    this.#hooks.notify({ kind, name: m.name, version: m.version }, true);
+  }
+
+  #parse<T>(
+    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } },
+    reply: unknown,
+    name: string,
+  ): T {
+    const parsed = schema.safeParse(reply);
+    if (parsed.success) return parsed.data;
+    const error = new CacheRedisUnavailableError(`unexpected reply from Redis for ${name}`, { cause: parsed.error });
+    this.#hooks.failure(error);
+    throw error;
+  }
+
+  async #run(s: Script, keys: string[], args: string[]): Promise<unknown> {
+    if (!this.#breaker.admit()) throw new CacheRedisUnavailableError('Redis circuit breaker is open');
+    if (this.#client.status !== 'ready') {
+      this.#breaker.record(false);
+      throw new CacheRedisUnavailableError(`Redis connection is ${this.#client.status}`);
+    }
+    try {
+      let reply: unknown;
+      try {
+        reply = await this.#client.evalsha(s.sha, keys.length, ...keys, ...args);
+      } catch (err) {
+        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+        reply = await this.#client.eval(s.lua, keys.length, ...keys, ...args);
+      }
+      this.#breaker.record(true);
+      return reply;
+    } catch (cause) {
+      this.#breaker.record(false);
+      const error = new CacheRedisUnavailableError('Redis call failed', { cause });
+      this.#hooks.failure(error);
+      throw error;
+    }
+  }
+}

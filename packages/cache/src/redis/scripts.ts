@@ -1,0 +1,269 @@
+/**
+ * The Lua scripts that change or check versions in Redis. Every change happens inside one script together with the
+ * PUBLISH that announces it, so no process can see a new version without the bus carrying it, and no fill can be
+ * stored after an invalidation that Redis has already applied.
+ *
+ * Layout under `base` = `{prefix}` (one hash tag: every key of a cache lives in one Cluster slot):
+ *   seq          counter: every version, tag version, feed epoch and stamp is a fresh value of it, so a version that
+ *                expired and is recreated is never equal to one a fill remembered
+ *   v:<key>      hash: v (version), at (order position), pu/pv/pt (pin: until, value JSON, tag meta)
+ *   d:<key>      hash: s (stamp), k (version stored under), m (meta JSON of tags and feeds, '' for none), v (JSON)
+ *   l:<key>      fill lease (holder id), w:<key> someone waits for the fill
+ *   t:<tag>      hash: v (version), at
+ *   f:<feed>     hash: e (epoch), u (covered until, Redis ms; 0: not covered)
+ *   a:<id>       applied change ids (dedupe)
+ *   bus          pub/sub channel; messages `kind|version|origin|name`
+ */
+
+const PRELUDE = `
+local base = ARGV[1]
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local function tagver(tag)
+  return tonumber(redis.call('HGET', base .. 't:' .. tag, 'v') or '0')
+end
+local function feedstate(feed)
+  local fk = base .. 'f:' .. feed
+  local r = redis.call('HMGET', fk, 'e', 'u')
+  local e = tonumber(r[1] or '0')
+  local u = tonumber(r[2] or '0')
+  if u ~= 0 and u <= now then
+    -- the holders stopped renewing: nobody listened since, so this is a gap
+    e = redis.call('INCR', base .. 'seq')
+    u = 0
+    redis.call('HSET', fk, 'e', e, 'u', 0)
+    redis.call('PUBLISH', base .. 'bus', 'f|' .. e .. '|lapse|' .. feed)
+  end
+  if u > now then return e, u - now end
+  return e, 0
+end
+local function meta_valid(m)
+  if not m or m == '' then return true, {} end
+  local meta = cjson.decode(m)
+  for _, tv in ipairs(meta.t) do
+    if tagver(tv[1]) ~= tv[2] then return false, nil end
+  end
+  local cover = {}
+  for i, fe in ipairs(meta.f) do
+    local e, c = feedstate(fe[1])
+    if e ~= fe[2] or c == 0 then return false, nil end
+    cover[i] = c
+  end
+  return true, cover
+end
+-- ARGV[first] = ntags, tags..., nfeeds, feeds...: the meta of a value stored now, the versions it records, and
+-- whether every feed is covered (a value that depends on an uncovered feed is not stored)
+local function depmeta(first)
+  local ntags = tonumber(ARGV[first])
+  local tparts, tv = {}, {}
+  for i = 1, ntags do
+    local tag = ARGV[first + i]
+    local v = tagver(tag)
+    tparts[i] = '[' .. cjson.encode(tag) .. ',' .. v .. ']'
+    tv[i] = v
+  end
+  local fi = first + ntags + 1
+  local nfeeds = tonumber(ARGV[fi])
+  local fparts, fv, covered = {}, {}, true
+  for i = 1, nfeeds do
+    local feed = ARGV[fi + i]
+    local e, c = feedstate(feed)
+    fparts[i] = '[' .. cjson.encode(feed) .. ',' .. e .. ']'
+    fv[#fv + 1] = e
+    fv[#fv + 1] = c
+    if c == 0 then covered = false end
+  end
+  if ntags == 0 and nfeeds == 0 then return '', tv, fv, covered end
+  return '{"t":[' .. table.concat(tparts, ',') .. '],"f":[' .. table.concat(fparts, ',') .. ']}', tv, fv, covered
+end
+`;
+
+/**
+ * KEYS: v, d, l, w. ARGV: base, localStamp (-1: skip the stored value), wantLease, leaseMs, holder, ntags, tags..., nfeeds, feeds...
+ * Returns {1, cover} (the stored value still has localStamp), {2, s, k, m, v, pttl, cover} (a valid value), or
+ * {3, kv, tagVersions, feedStates, pinJson|nil, lease (0 none, 1 held, 2 busy)}.
+ */
+export const READ = `${PRELUDE}
+local kv = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+local d = redis.call('HMGET', KEYS[2], 's', 'k', 'm', 'v')
+if ARGV[2] ~= '-1' and d[1] and tonumber(d[2]) == kv then
+  local ok, cover = meta_valid(d[3])
+  if ok then
+    if d[1] == ARGV[2] then return {1, cover} end
+    return {2, tonumber(d[1]), kv, d[3], d[4], redis.call('PTTL', KEYS[2]), cover}
+  end
+end
+local ntags = tonumber(ARGV[6])
+local tv = {}
+for i = 1, ntags do tv[i] = tagver(ARGV[6 + i]) end
+local nfeeds = tonumber(ARGV[7 + ntags])
+local fs = {}
+for i = 1, nfeeds do
+  local e, c = feedstate(ARGV[7 + ntags + i])
+  fs[#fs + 1] = e
+  fs[#fs + 1] = c
+end
+local pin = false
+local p = redis.call('HMGET', KEYS[1], 'pu', 'pv', 'pt')
+if p[1] and tonumber(p[1]) > now and meta_valid(p[3]) then pin = p[2] end
+local lease = 0
+if ARGV[3] == '1' then
+  if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[4]) then
+    lease = 1
+  else
+    lease = 2
+    redis.call('SET', KEYS[4], '1', 'PX', ARGV[4])
+  end
+end
+return {3, kv, tv, fs, pin, lease}
+`;
+
+/**
+ * KEYS: v, d, l, w. ARGV: base, key, origin, holder, snapKv, json, ttlMs, agrees, meta, ntags, (tag, version)...,
+ * nfeeds, (feed, epoch)... Returns {1, stamp} or {0, reason}.
+ */
+export const FILL = `${PRELUDE}
+local function release()
+  if redis.call('GET', KEYS[3]) == ARGV[4] then redis.call('DEL', KEYS[3]) end
+end
+local kv = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
+if kv ~= tonumber(ARGV[5]) then release() return {0, 'version'} end
+local ntags = tonumber(ARGV[10])
+for i = 0, ntags - 1 do
+  if tagver(ARGV[11 + 2 * i]) ~= tonumber(ARGV[12 + 2 * i]) then release() return {0, 'tag'} end
+end
+local fi = 11 + 2 * ntags
+local nfeeds = tonumber(ARGV[fi])
+for i = 0, nfeeds - 1 do
+  local e, c = feedstate(ARGV[fi + 1 + 2 * i])
+  if e ~= tonumber(ARGV[fi + 2 + 2 * i]) or c == 0 then release() return {0, 'feed'} end
+end
+local p = redis.call('HMGET', KEYS[1], 'pu', 'pt')
+if p[1] then
+  if tonumber(p[1]) > now and meta_valid(p[2]) and ARGV[8] ~= '1' then release() return {0, 'pin'} end
+  redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
+end
+local s = redis.call('INCR', base .. 'seq')
+redis.call('DEL', KEYS[2])
+redis.call('HSET', KEYS[2], 's', s, 'k', kv, 'm', ARGV[9], 'v', ARGV[6])
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+release()
+if redis.call('DEL', KEYS[4]) == 1 then
+  redis.call('PUBLISH', base .. 'bus', 'F|' .. s .. '|' .. ARGV[3] .. '|' .. ARGV[2])
+end
+return {1, s}
+`;
+
+/** KEYS: l. ARGV: holder. */
+export const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 1
+`;
+
+/**
+ * KEYS: v, d. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags...
+ * Returns {version, tagVersions}.
+ */
+/**
+ * KEYS: v, d. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags..., nfeeds, feeds...
+ * Returns {version, stored (0 when a feed is not covered), tagVersions, feedStates}.
+ */
+export const WRITE = `${PRELUDE}
+local ver = redis.call('INCR', base .. 'seq')
+redis.call('HSET', KEYS[1], 'v', ver)
+if ARGV[7] ~= '' then
+  local cur = redis.call('HGET', KEYS[1], 'at')
+  if not cur or tonumber(cur) < tonumber(ARGV[7]) then redis.call('HSET', KEYS[1], 'at', ARGV[7]) end
+end
+local meta, tv, fv, covered = depmeta(9)
+redis.call('DEL', KEYS[2])
+local stored = 0
+if covered then
+  redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[4])
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  stored = 1
+end
+if tonumber(ARGV[6]) > 0 then
+  redis.call('HSET', KEYS[1], 'pu', now + tonumber(ARGV[6]), 'pv', ARGV[4], 'pt', meta)
+else
+  redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[8])
+redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])
+return {ver, stored, tv, fv}
+`;
+
+export const APPLY_KEY = `${PRELUDE}
+if ARGV[4] ~= '' and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[10]) then return {'duplicate'} end
+if ARGV[5] ~= '' then
+  local cur = redis.call('HGET', KEYS[1], 'at')
+  if cur and tonumber(ARGV[5]) < tonumber(cur) then return {'ignored'} end
+end
+local mode = ARGV[6]
+if mode == 'cas' and tonumber(redis.call('HGET', KEYS[1], 'v') or '0') ~= tonumber(ARGV[9]) then mode = 'invalidate' end
+local ver = redis.call('INCR', base .. 'seq')
+redis.call('HSET', KEYS[1], 'v', ver)
+if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'at', ARGV[5]) end
+redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
+redis.call('PEXPIRE', KEYS[1], ARGV[11])
+redis.call('DEL', KEYS[2])
+local stored, tv, fv = 0, {}, {}
+if mode ~= 'invalidate' then
+  local meta, covered
+  meta, tv, fv, covered = depmeta(12)
+  if covered then
+    redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[7])
+    redis.call('PEXPIRE', KEYS[2], ARGV[8])
+    stored = 1
+  end
+end
+redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])
+return {'applied', ver, stored, tv, fv}
+`;
+
+/** KEYS: t, a. ARGV: base, tag, origin, id|'', at|'', dedupeTtlMs, versionTtlMs. */
+export const APPLY_TAG = `${PRELUDE}
+if ARGV[4] ~= '' and not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[6]) then return {'duplicate'} end
+if ARGV[5] ~= '' then
+  local cur = redis.call('HGET', KEYS[1], 'at')
+  if cur and tonumber(ARGV[5]) < tonumber(cur) then return {'ignored'} end
+  redis.call('HSET', KEYS[1], 'at', ARGV[5])
+end
+local ver = redis.call('INCR', base .. 'seq')
+redis.call('HSET', KEYS[1], 'v', ver)
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('PUBLISH', base .. 'bus', 't|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])
+return {'applied', ver}
+`;
+
+/**
+ * KEYS: f. ARGV: base, feed, origin, op (started|resumed|lost|stopped|renew), leaseMs, versionTtlMs.
+ * Returns {epoch, coveredForMs}. A renewal after the lease lapsed is a gap: the epoch advances.
+ */
+export const COVERAGE = `${PRELUDE}
+local r = redis.call('HMGET', KEYS[1], 'e', 'u')
+local e = tonumber(r[1] or '0')
+local u = tonumber(r[2] or '0')
+local op = ARGV[4]
+local lease = tonumber(ARGV[5])
+if op == 'renew' then
+  if u > now then
+    if now + lease > u then u = now + lease end
+    redis.call('HSET', KEYS[1], 'u', u)
+    redis.call('PEXPIRE', KEYS[1], ARGV[6])
+    return {e, u - now}
+  end
+  op = 'started'
+end
+e = redis.call('INCR', base .. 'seq')
+if op == 'started' or op == 'resumed' then
+  if now + lease > u then u = now + lease end
+else
+  u = 0
+end
+redis.call('HSET', KEYS[1], 'e', e, 'u', u)
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('PUBLISH', base .. 'bus', 'f|' .. e .. '|' .. ARGV[3] .. '|' .. ARGV[2])
+if u > now then return {e, u - now} end
+return {e, 0}
+`;

@@ -1,0 +1,118 @@
+/** Public types of `@twitchify/cache`: what callers pass and get back. */
+
+/**
+ * How much a read trusts the in-process tier.
+ * - `'fast'`: a valid in-process entry is served without a round trip. Within one process every invalidation,
+ *   write and change is applied synchronously, so a process always reads its own writes and the changes it was
+ *   told of; changes made by other processes arrive over the bus, so a fast read may lag them by the bus delay.
+ * - `'strict'`: the entry is checked against the authoritative version in Redis first (one round trip), so the
+ *   read reflects every invalidation, write and change that any process completed before it began.
+ * Without Redis the two are the same.
+ */
+export type ReadLevel = 'fast' | 'strict';
+
+/** Injectable clock; milliseconds since the epoch. */
+export interface Clock {
+  now(): number;
+}
+
+/** Injectable logger; the cache builds no message when it has nothing to say. Default: silent. */
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Options of one {@link Cache.read}. */
+export interface ReadOptions<V> {
+  /**
+   * Fetches the value from the source on a miss. Called at most once per key per process at a time (single flight),
+   * and across processes sharing Redis at most once per lease. The signal aborts when the cache closes.
+   */
+  load: (signal: AbortSignal) => Promise<V>;
+  /** How long a filled value stays valid. Default: the cache's `defaultTtlMs`. */
+  ttlMs?: number;
+  /** Tags the value depends on: invalidating one of them invalidates the value. */
+  tags?: readonly string[];
+  /**
+   * Feeds (sources of change notifications) that keep the value fresh. The value is cached only while every feed is
+   * covered, and a gap in a feed invalidates everything filled under it before the gap.
+   */
+  feeds?: readonly string[];
+  /** Default: the cache's `readLevel`. */
+  level?: ReadLevel;
+  /**
+   * Whether a state loaded from the source agrees with a write pinned on the key (see {@link WriteOptions.pinMs}).
+   * A disagreeing load inside the pin window is the source lagging: it is refused as stale and the pinned value is
+   * returned. Default: equal canonical JSON.
+   */
+  agrees?: (loaded: V, pinned: V) => boolean;
+}
+
+/** Options of one {@link Cache.write}. */
+export interface WriteOptions {
+  /** Tags of the written value. */
+  tags?: readonly string[];
+  /** How long the written value stays valid. Default: the cache's `defaultTtlMs`. */
+  ttlMs?: number;
+  /**
+   * How long the write is held against a source that still serves the old state. During the window a load that
+   * disagrees with it is refused; the window ends when a load agrees, a newer change arrives, or it runs out (the key
+   * is then revalidated from the source). Default: the cache's `defaultPinMs`. 0: no pin.
+   */
+  pinMs?: number;
+  /** Order position of the write (a timestamp or a version), so that older changes applied later are ignored. */
+  at?: number;
+}
+
+/** A change pushed from outside (an event), applied by {@link Cache.apply}. */
+export type Change<V = unknown> =
+  | { id: string; at: number; key: string; value: V; tags?: readonly string[]; ttlMs?: number }
+  | { id: string; at: number; key: string; patch: (old: V) => V; ttlMs?: number }
+  | { id: string; at: number; key: string; invalidate: true }
+  | { id: string; at: number; tag: string; invalidate: true };
+
+/**
+ * What {@link Cache.apply} did: `'applied'`; `'duplicate'` (this id was applied before: nothing changed);
+ * `'ignored'` (older than what the key or tag already reflects: nothing changed).
+ */
+export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored';
+
+/** Counters of one tier. */
+export interface TierStats {
+  /** Reads answered by this tier. */
+  hits: number;
+  /** Reads this tier could not answer (absent, expired or no longer valid). */
+  misses: number;
+  /** Values stored into this tier. */
+  fills: number;
+  /** Fills refused because an invalidation, change or pinned write happened since they started. */
+  staleFillsRefused: number;
+}
+
+/** Counters, read with {@link Cache.stats}. All are totals since the cache was created. */
+export interface CacheStats {
+  memory: TierStats & { entries: number; bytes: number };
+  redis: (TierStats & { decodeErrors: number; errors: number; breaker: BreakerState }) | undefined;
+  source: { loads: number; errors: number };
+  /** Writes pinned, and fills refused because they disagreed with a pin. */
+  pins: { held: number; refusals: number };
+  /** Invalidations made by this process (keys and tags, including writes and applied changes). */
+  invalidations: number;
+  /** Changes given to `apply`, by outcome. */
+  changes: { applied: number; duplicate: number; ignored: number };
+  /** Times the in-process tier stopped trusting everything it held (bus drop, reconnect, Redis failure). */
+  epochBumps: number;
+  /** Feed epochs advanced by this process (coverage started, gap, stopped). */
+  coverageBumps: number;
+  /** Invalidation bus: messages received, connection drops, messages that did not decode. */
+  bus: { messages: number; drops: number; malformed: number };
+  /** Cross-process leases: fills that waited for another process's fill. */
+  leaseWaits: number;
+  /** Values refused because their JSON exceeds `maxValueBytes`. */
+  oversized: number;
+}
+
+/** State of the circuit breaker in front of Redis. */
+export type BreakerState = 'closed' | 'open' | 'half-open';

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/**
+ * Schemas of what crosses the Redis boundary: script replies, stored meta and bus messages. Redis is shared with
+ * other versions of the app and can hold anything, so nothing it answers is trusted before it parses.
+ */
+
+const int = z.number().int();
+const ints = z.array(int);
+
+/** Reply of the READ script. */
+export const readReply = z.union([
+  z.tuple([z.literal(1), ints]),
+  z.tuple([z.literal(2), int, int, z.string(), z.string(), int, ints]),
+  z.tuple([z.literal(3), int, ints, ints, z.string().nullable(), z.union([z.literal(0), z.literal(1), z.literal(2)])]),
+]);
+
+/** Reply of the FILL script. */
+export const fillReply = z.union([
+  z.tuple([z.literal(1), int]),
+  z.tuple([z.literal(0), z.enum(['version', 'tag', 'feed', 'pin'])]),
+]);
+
+/** Reply of the WRITE script. */
+export const writeReply = z.tuple([int, z.union([z.literal(0), z.literal(1)]), ints, ints]);
+
+/** Reply of the APPLY_KEY and APPLY_TAG scripts. */
+export const applyReply = z.union([
+  z.tuple([z.enum(['duplicate', 'ignored'])]),
+  z.tuple([z.literal('applied'), int]),
+  z.tuple([z.literal('applied'), int, z.union([z.literal(0), z.literal(1)]), ints, ints]),
+]);
+
+/** Reply of the COVERAGE script. */
+export const coverageReply = z.tuple([int, int]);
+
+/** Meta of a stored value: the tag versions and feed epochs it was filled under. */
+export const storedMeta = z.object({
+  t: z.array(z.tuple([z.string(), int])),
+  f: z.array(z.tuple([z.string(), int])),
+});
+export type StoredMeta = z.infer<typeof storedMeta>;
+
+/** Bus message kinds: key/tag/feed version advanced, a fill that others wait for was stored. */
+const busKind = z.enum(['k', 't', 'f', 'F']);
+
+/** A bus message, `kind|version|origin|name`; the name is last so that it may contain `|`. */
+export interface BusMessage {
+  kind: z.infer<typeof busKind>;
+  version: number;
+  origin: string;
+  name: string;
+}
+
+/** Parses a bus message; undefined when it is not one of ours. */
+export function parseBusMessage(raw: string): BusMessage | undefined {
+  const a = raw.indexOf('|');
+  const b = raw.indexOf('|', a + 1);
+  const c = raw.indexOf('|', b + 1);
+  if (a < 0 || b < 0 || c < 0) return undefined;
+  const kind = busKind.safeParse(raw.slice(0, a));
+  const version = Number(raw.slice(a + 1, b));
+  const name = raw.slice(c + 1);
+  if (!kind.success || !Number.isSafeInteger(version) || name.length === 0) return undefined;
+  return { kind: kind.data, version, origin: raw.slice(b + 1, c), name };
+}

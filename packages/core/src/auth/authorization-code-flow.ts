@@ -1,0 +1,139 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Dispatcher } from 'undici';
+import { AbortError, AuthError, ConfigurationError, TimeoutError } from '../errors.js';
+import { type IssuedToken, OAuthClient } from './oauth-client.js';
+
+/** Options of {@link authorizeWithLocalServer}. */
+export interface AuthorizationCodeFlowOptions {
+  clientId: string;
+  clientSecret: string;
+  /** Scopes to ask the user for. */
+  scopes: readonly string[];
+  /** Default `https://id.twitch.tv/oauth2`. */
+  oauthBaseUrl?: string | undefined;
+  dispatcher?: Dispatcher | undefined;
+  /** Port of the callback server on 127.0.0.1 (default 3000; 0 picks a free one). Must match the app's redirect URI. */
+  port?: number | undefined;
+  /** Path of the callback (default `/callback`). */
+  callbackPath?: string | undefined;
+  /** Ask Twitch to show the consent page even if the user already agreed (default false). */
+  forceVerify?: boolean | undefined;
+  /**
+   * Called with the URL the user must visit; default: prints it to stdout. Use it to open a browser, or (in tests)
+   * to follow the URL.
+   */
+  onAuthorizeUrl?: ((url: string) => void) | undefined;
+  /** Give up after this long, in ms (default 5 minutes). */
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** The tokens the flow hands out, with the user they belong to. */
+export interface AuthorizedUser extends IssuedToken {
+  userId: string;
+  login: string | undefined;
+  refreshToken: string;
+}
+
+const page = (text: string) =>
+  `<!doctype html><html><head><meta charset="utf-8"><title>Twitchify</title></head><body><p>${text}</p></body></html>`;
+
+function sameText(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/**
+ * The authorization code flow with a callback server bound to 127.0.0.1: prints (or hands to `onAuthorizeUrl`)
+ * the URL to visit, waits for Twitch's redirect, checks `state`, exchanges the code and resolves with the access
+ * and refresh tokens and the user they belong to. The server is closed whatever the outcome.
+ */
+export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOptions): Promise<AuthorizedUser> {
+  if (!options.clientId || !options.clientSecret) {
+    throw new ConfigurationError('authorizeWithLocalServer: `clientId` and `clientSecret` are required');
+  }
+  const callbackPath = options.callbackPath ?? '/callback';
+  const timeoutMs = options.timeoutMs ?? 300_000;
+  const oauth = new OAuthClient({
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    oauthBaseUrl: options.oauthBaseUrl,
+    dispatcher: options.dispatcher,
+  });
+  const state = randomBytes(24).toString('base64url');
+  let settle: { resolve: (v: { code: string }) => void; reject: (e: Error) => void } | undefined;
+  const callback = new Promise<{ code: string }>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== callbackPath) {
+      res.writeHead(404, { 'content-type': 'text/html' }).end(page('Not found.'));
+      return;
+    }
+    const error = url.searchParams.get('error');
+    const code = url.searchParams.get('code');
+    const gotState = url.searchParams.get('state') ?? '';
+    if (!sameText(gotState, state)) {
+      res.writeHead(400, { 'content-type': 'text/html' }).end(page('The state does not match: authorization refused.'));
+      settle?.reject(new AuthError('authorization callback refused: `state` does not match'));
+      return;
+    }
+    if (error || !code) {
+      res.writeHead(400, { 'content-type': 'text/html' }).end(page('Authorization was denied.'));
+      settle?.reject(new AuthError(`authorization denied${error ? `: ${error}` : ''}`));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/html' }).end(page('Authorized. You can close this window.'));
+    settle?.resolve({ code });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e) => reject(new AuthError('could not start the callback server', { cause: e })));
+    server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const redirectUri = `http://127.0.0.1:${port}${callbackPath}`;
+
+  const timer = setTimeout(
+    () => settle?.reject(new TimeoutError('authorization code flow', timeoutMs)),
+    timeoutMs,
+  );
+  const onAbort = () => settle?.reject(new AbortError('authorization code flow'));
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (options.signal?.aborted) throw new AbortError('authorization code flow');
+    const authorize = new URL(`${oauth.baseUrl}/authorize`);
+    authorize.searchParams.set('client_id', options.clientId);
+    authorize.searchParams.set('redirect_uri', redirectUri);
+    authorize.searchParams.set('response_type', 'code');
+    authorize.searchParams.set('scope', options.scopes.join(' '));
+    authorize.searchParams.set('state', state);
+    if (options.forceVerify) authorize.searchParams.set('force_verify', 'true');
+    const print = options.onAuthorizeUrl ?? ((url: string) => process.stdout.write(`Open this URL to authorize: ${url}\n`));
+    print(authorize.toString());
+
+    const { code } = await callback;
+    const issued = await oauth.exchangeCode(code, redirectUri, options.signal);
+    if (!issued.refreshToken) throw new AuthError('the token answer carried no refresh token');
+    const info = await oauth.validate(issued.accessToken, options.signal);
+    if (!info?.userId) throw new AuthError('the issued token did not validate as a user token');
+    const result: AuthorizedUser = { ...issued, refreshToken: issued.refreshToken, userId: info.userId, login: info.login };
+    // Keep the issued token's inspect guard on the copy.
+    Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), {
+      value: () => `AuthorizedUser { userId: '${result.userId}', accessToken: '***', refreshToken: '***' }`,
+      enumerable: false,
+    });
+    return result;
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await oauth.close();
+  }
+}

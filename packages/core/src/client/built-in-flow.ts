@@ -1,0 +1,60 @@
+/**
+ * `client.run()` with no tokens: the authorization code flow (a callback server on 127.0.0.1; needs the client
+ * secret) or, for public apps with no secret, the device code flow. Both are the auth package's; this picks one,
+ * asks for the scopes the Client needs, and turns their prompts into the Client's `authorize` and `code` events.
+ */
+import { authorizeWithLocalServer } from '../auth/authorization-code-flow.js';
+import { authorizeWithDeviceCode } from '../auth/device-code-flow.js';
+import type { OAuthClient } from '../auth/oauth-client.js';
+import { CATALOG } from '../catalog/entries.js';
+import type { AuthTokens, ClientLifecycleEvents } from './events.js';
+import type { ClientOptions } from './options.js';
+
+/** Every scope the catalog's reads and feeds can use: asking for them makes every read event-covered. */
+export function defaultScopes(): string[] {
+  const scopes = new Set<string>();
+  for (const e of CATALOG) {
+    if (e.readScopes[0]) scopes.add(e.readScopes[0]);
+    for (const f of e.feeds) if (f.scopes[0]) scopes.add(f.scopes[0]);
+    for (const w of e.writes) if (w.operation.startsWith('PATCH /channels')) scopes.add('channel:manage:broadcast');
+  }
+  return [...scopes].sort();
+}
+
+export async function runBuiltInFlow(args: {
+  oauth: OAuthClient;
+  options: ClientOptions;
+  emit: <K extends keyof ClientLifecycleEvents>(event: K, ...a: Parameters<ClientLifecycleEvents[K]>) => void;
+}): Promise<AuthTokens> {
+  const o = args.options;
+  const scopes = o.scopes ?? defaultScopes();
+  const user = o.clientSecret
+    ? await authorizeWithLocalServer({
+        clientId: o.clientId,
+        clientSecret: o.clientSecret,
+        scopes,
+        oauthBaseUrl: o.urls?.oauth,
+        dispatcher: o.dispatcher,
+        port: o.authPort ?? 3000,
+        onAuthorizeUrl: (url) => args.emit('authorize', url),
+      })
+    : await authorizeWithDeviceCode({
+        clientId: o.clientId,
+        scopes,
+        oauthBaseUrl: o.urls?.oauth,
+        dispatcher: o.dispatcher,
+        onPrompt: (p) =>
+          args.emit('code', {
+            verificationUri: p.verificationUri,
+            userCode: p.userCode,
+            expiresIn: Math.max(0, Math.round((p.expiresAt - Date.now()) / 1000)),
+          }),
+      });
+  return {
+    accessToken: user.accessToken,
+    refreshToken: user.refreshToken,
+    expiresIn: user.expiresIn,
+    scopes: user.scopes,
+    userId: user.userId,
+  };
+}

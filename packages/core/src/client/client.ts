@@ -1,0 +1,234 @@
+/**
+ * The Client: event handlers over EventSub, cached reads over a coherent cache, and every Helix operation.
+ *
+ * ```ts
+ * const client = new Client({ clientId });
+ * client.on('ready', () => console.log(`logged in as ${client.user.displayName}`));
+ * client.on('follow', (follower) => console.log(`${follower.userName} followed`));
+ * await client.run({ accessToken, refreshToken });
+ * ```
+ *
+ * Life cycle: `idle` → `starting` (auth, cache, EventSub) → `running` (`ready` emitted) → `closed`. Registering a
+ * handler for a subscription type subscribes to it (at once when running, at start otherwise); cached reads
+ * subscribe to the feeds that keep them fresh. Nothing a handler does can stop the Client: errors go to `error`.
+ */
+import type { NotificationMeta } from '@twitchify/eventsub';
+import { TwitchifyError } from '../errors.js';
+import type { User } from '../generated/helix-types.js';
+import type { HelixClient } from '../helix/helix-client.js';
+import { systemClock } from '../http/environment.js';
+import { Runtime, type RunTokens } from './runtime.js';
+import { coverageFor, type CoverageLine } from '../catalog/catalog.js';
+import { SafeEmitter, type Unsubscribe } from './emitter.js';
+import { type ClientEvents, LIFECYCLE_EVENTS } from './events.js';
+import { KnownStates } from './known-states.js';
+import { checkOptions, type ClientOptions } from './options.js';
+import type { ResourceContext } from './resources/context.js';
+import { ChannelsResource } from './resources/channels.js';
+import { ChatResource } from './resources/chat.js';
+import {
+  ChannelPointsResource,
+  GoalsResource,
+  HypeTrainResource,
+  PollsResource,
+  PredictionsResource,
+  ScheduleResource,
+  SubscriptionsResource,
+} from './resources/community.js';
+import { ModerationResource } from './resources/moderation.js';
+import { StreamsResource } from './resources/streams.js';
+import { UsersResource } from './resources/users.js';
+import type { CacheStats } from '@twitchify/cache';
+
+/** Where the Client is in its life. */
+export type ClientStatus = 'idle' | 'starting' | 'running' | 'closed';
+
+/** What {@link Client.cacheReport} returns. */
+export interface CacheReport {
+  /** Per cached read: event-covered or TTL-bounded with the scopes granted, and why. */
+  reads: CoverageLine[];
+  /** The subscriptions active now (feed names) and those Twitch refused. */
+  feeds: { active: string[]; refused: string[] };
+  /** The cache's counters (hits, misses, fills refused as stale, pins, invalidations, ...). */
+  stats: CacheStats | undefined;
+}
+
+export class Client {
+  /** Cached users (`get`, `getByLogin`, `update`). */
+  readonly users: UsersResource;
+  /** Cached channel information, followers and VIPs, with write-through. */
+  readonly channels: ChannelsResource;
+  readonly streams: StreamsResource;
+  /** Cached moderators and bans, with write-through. */
+  readonly moderation: ModerationResource;
+  readonly chat: ChatResource;
+  readonly channelPoints: ChannelPointsResource;
+  readonly polls: PollsResource;
+  readonly predictions: PredictionsResource;
+  readonly goals: GoalsResource;
+  readonly hypeTrain: HypeTrainResource;
+  readonly subscriptions: SubscriptionsResource;
+  readonly schedule: ScheduleResource;
+
+  readonly #options: ClientOptions;
+  readonly #emitter: SafeEmitter<ClientEvents>;
+  readonly #known: KnownStates;
+  #status: ClientStatus = 'idle';
+  #runtime: Runtime | undefined;
+
+  constructor(options: ClientOptions) {
+    checkOptions(options);
+    this.#options = options;
+    const clock = options.clock ?? systemClock;
+    this.#known = new KnownStates({ clock, windowMs: options.knownStateWindowMs ?? 30_000 });
+    this.#emitter = new SafeEmitter<ClientEvents>({
+      onHandlerError: (event, error) => this.#reportError(event, error),
+      onFirstListener: (event) => {
+        if (!LIFECYCLE_EVENTS.has(event)) this.#runtime?.plan.addHandlerType(event);
+        if (event === 'follow') this.#runtime?.plan.addHandlerType('channel.follow');
+      },
+      onLastListenerGone: (event) => {
+        if (!LIFECYCLE_EVENTS.has(event)) this.#runtime?.plan.removeHandlerType(event);
+        if (event === 'follow' && !this.#emitter.has('channel.follow')) {
+          this.#runtime?.plan.removeHandlerType('channel.follow');
+        }
+      },
+    });
+    const runtime = () => this.#running();
+    const context: ResourceContext = {
+      get rc() {
+        return runtime().rc;
+      },
+      get helix() {
+        return runtime().apis;
+      },
+      clock,
+      userId: () => this.#runtime?.userId,
+    };
+    this.users = new UsersResource(context);
+    this.channels = new ChannelsResource(context);
+    this.streams = new StreamsResource(context);
+    this.moderation = new ModerationResource(context);
+    this.chat = new ChatResource(context);
+    this.channelPoints = new ChannelPointsResource(context);
+    this.polls = new PollsResource(context);
+    this.predictions = new PredictionsResource(context);
+    this.goals = new GoalsResource(context);
+    this.hypeTrain = new HypeTrainResource(context);
+    this.subscriptions = new SubscriptionsResource(context);
+    this.schedule = new ScheduleResource(context);
+  }
+
+  /** `idle`, `starting`, `running` or `closed`. */
+  get status(): ClientStatus {
+    return this.#status;
+  }
+
+  /** The authenticated user; available from `ready` on. */
+  get user(): User {
+    const user = this.#runtime?.user;
+    if (!user) throw new TwitchifyError('TWITCHIFY_CLIENT_NOT_READY', 'client.user is available once `ready` fired');
+    return user;
+  }
+
+  /** Every Helix operation, uncached, through the Client's auth, rate limits and retries. */
+  get helix(): HelixClient {
+    return this.#running().helix;
+  }
+
+  /**
+   * Adds a handler. Life-cycle events: `ready`, `auth`, `code`, `authorize`, `error`, `follow`. Any other name is
+   * an EventSub subscription type (`channel.update`, `channel.ban`, ...): registering the first handler of a type
+   * subscribes to it for the Client's channels. Returns the function that removes the handler.
+   */
+  on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): Unsubscribe {
+    return this.#emitter.on(event, handler);
+  }
+
+  /** Removes a handler added with {@link on}. */
+  off<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): void {
+    this.#emitter.off(event, handler);
+  }
+
+  /**
+   * Starts the Client with the app's tokens, or with no argument runs the built-in flow: the authorization code
+   * flow when a client secret is set (emits `authorize` with the URL to open, then `auth` with the tokens), the
+   * device code flow otherwise (emits `code`). Resolves once `ready` has been emitted.
+   */
+  async run(tokens?: RunTokens): Promise<void> {
+    if (this.#status !== 'idle') {
+      throw new TwitchifyError('TWITCHIFY_CLIENT_STATE', `run() needs an idle client; it is ${this.#status}`);
+    }
+    this.#status = 'starting';
+    const runtime = new Runtime(this.#options, this.#known, {
+      emit: (event, ...args) => this.#emitter.emit(event, ...(args as never)),
+      dispatch: (key, event, meta) => this.#dispatch(key, event, meta),
+      error: (error) => this.#reportError('client', error),
+      handlerTypes: () => this.#handlerTypes(),
+    });
+    this.#runtime = runtime;
+    try {
+      await runtime.start(tokens);
+    } catch (error) {
+      this.#runtime = undefined;
+      this.#status = 'idle';
+      await runtime.close().catch(() => {});
+      throw error;
+    }
+    if ((this.#status as ClientStatus) === 'closed') return;
+    this.#status = 'running';
+    this.#emitter.emit('ready');
+  }
+
+  /** Stops EventSub, closes the cache (if the Client created it) and the HTTP pools. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#status === 'closed') return;
+    this.#status = 'closed';
+    const runtime = this.#runtime;
+    this.#runtime = undefined;
+    await runtime?.close();
+  }
+
+  /** Which cached reads are kept fresh by events and which by their TTL alone (and why), with the cache's counters. */
+  cacheReport(): CacheReport {
+    const runtime = this.#runtime;
+    return {
+      reads: coverageFor(runtime?.scopes),
+      feeds: { active: runtime?.activeFeeds() ?? [], refused: runtime?.refusedFeeds() ?? [] },
+      stats: runtime?.rc.cache.stats(),
+    };
+  }
+
+  #handlerTypes(): string[] {
+    const types = new Set<string>();
+    for (const e of this.#emitter.events()) {
+      const name = String(e);
+      if (name === 'follow') types.add('channel.follow');
+      else if (!LIFECYCLE_EVENTS.has(name)) types.add(name);
+    }
+    return [...types];
+  }
+
+  #dispatch(key: string, event: unknown, meta: NotificationMeta): void {
+    const type = key.slice(0, key.indexOf('@'));
+    this.#emitter.emit(type as keyof ClientEvents, ...([event, meta] as never));
+    if (type === 'channel.follow') this.#emitter.emit('follow', event as never, meta);
+  }
+
+  #reportError(where: string, error: unknown): void {
+    if (this.#emitter.has('error') && where !== 'error') {
+      this.#emitter.emit('error', error);
+      return;
+    }
+    // No error handler (or the error handler itself threw): log, never throw.
+    this.#options.logger?.error('client error', { where, error: error instanceof Error ? error.message : String(error) });
+  }
+
+  #running(): Runtime {
+    const runtime = this.#runtime;
+    if (!runtime || !runtime.ready) {
+      throw new TwitchifyError('TWITCHIFY_CLIENT_NOT_RUNNING', 'the client is not running: await client.run() first');
+    }
+    return runtime;
+  }
+}

@@ -1,0 +1,53 @@
+/** The events a {@link Client} emits: its own life cycle, and one per EventSub subscription type. */
+import type { EventSubEventMap, NotificationMeta } from '@twitchify/eventsub';
+
+/** `channel.update@2` → `channel.update`. */
+type TypeOf<K> = K extends `${infer T}@${string}` ? T : never;
+
+/** Every EventSub subscription type the Client knows (without version). */
+export type SubscriptionType = TypeOf<keyof EventSubEventMap>;
+
+/** The event object of a subscription type (a union when Twitch has several versions of it). */
+export type EventOf<T extends SubscriptionType> = EventSubEventMap[Extract<keyof EventSubEventMap, `${T}@${string}`>];
+
+/** Tokens handed out by the built-in flows and after every refresh; store them to skip the flow next time. */
+export interface AuthTokens {
+  accessToken: string;
+  refreshToken: string | undefined;
+  /** Seconds from issue, when known. */
+  expiresIn: number | undefined;
+  scopes: readonly string[];
+  userId: string | undefined;
+}
+
+/** What the device code flow asks the user to do. */
+export interface DeviceCode {
+  verificationUri: string;
+  userCode: string;
+  /** Seconds until the code expires. */
+  expiresIn: number;
+}
+
+/** Life-cycle events of the Client. */
+export interface ClientLifecycleEvents {
+  /** Authenticated, `client.user` loaded, and the subscriptions of the handlers registered so far are active. */
+  ready: () => void;
+  /** New tokens: after the built-in authorization flow and after every refresh. */
+  auth: (tokens: AuthTokens) => void;
+  /** The device code flow needs the user to visit `verificationUri` and enter `userCode`. */
+  code: (code: DeviceCode) => void;
+  /** The built-in authorization code flow is waiting for the user at `url`. */
+  authorize: (url: string) => void;
+  /** Something went wrong that the Client survived: a handler threw, a subscription failed, a read of the cache. */
+  error: (error: unknown) => void;
+  /** `channel.follow` (shorthand). */
+  follow: (follower: EventOf<'channel.follow'>, meta: NotificationMeta) => void;
+}
+
+/** Every event of the Client: its life cycle and one per subscription type. */
+export type ClientEvents = ClientLifecycleEvents & {
+  [T in SubscriptionType]: (event: EventOf<T>, meta: NotificationMeta) => void;
+};
+
+/** Names of the life-cycle events (everything else is a subscription type). */
+export const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set(['ready', 'auth', 'code', 'authorize', 'error', 'follow']);

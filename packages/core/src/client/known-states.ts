@@ -1,0 +1,76 @@
+/**
+ * States this process knows to be newer than what Helix may still serve: the fields of a write it made (Twitch
+ * answers 204, or lags behind the write for a second or two) and the fields an event carried. Every load from Helix
+ * of the same key goes through {@link KnownStates.overlay}, so a read that misses the cache (first read, eviction,
+ * a fill refused as stale) can never bring back the state before them.
+ *
+ * An entry ends when Helix agrees with it, when a newer one replaces it, or when its window runs out: the same
+ * rules as the cache's pinned writes, which this complements for keys the cache does not hold.
+ */
+
+interface Known<V> {
+  at: number;
+  until: number;
+  apply: (loaded: V) => V;
+  agrees: (loaded: V) => boolean;
+}
+
+/** Options of {@link KnownStates}. */
+export interface KnownStatesOptions {
+  clock: { now(): number };
+  /** How long a known state overrides Helix at most (ms). */
+  windowMs: number;
+}
+
+export class KnownStates {
+  readonly #map = new Map<string, Known<unknown>[]>();
+  readonly #o: KnownStatesOptions;
+
+  constructor(options: KnownStatesOptions) {
+    this.#o = options;
+  }
+
+  /**
+   * Records that `key` has a state at order position `at` that `apply` builds on top of a loaded one, and that a
+   * loaded state satisfying `agrees` already reflects. Several may be held at once (two fields changed by two
+   * events); they are applied in `at` order.
+   */
+  remember<V>(key: string, at: number, apply: (loaded: V) => V, agrees: (loaded: V) => boolean): void {
+    const list = (this.#map.get(key) ?? []) as Known<V>[];
+    list.push({ at, until: this.#o.clock.now() + this.#o.windowMs, apply, agrees });
+    list.sort((a, b) => a.at - b.at);
+    // Bounded: a handful per key is all a lagging source can need.
+    if (list.length > 16) list.splice(0, list.length - 16);
+    this.#map.set(key, list as Known<unknown>[]);
+  }
+
+  /** Applies what is still known about `key` to a state just loaded from Helix; forgets what Helix now agrees with. */
+  overlay<V>(key: string, loaded: V): V {
+    const list = this.#map.get(key) as Known<V>[] | undefined;
+    if (!list) return loaded;
+    const now = this.#o.clock.now();
+    let value = loaded;
+    const keep: Known<V>[] = [];
+    let agreedUpTo = -1;
+    for (let i = 0; i < list.length; i++) if (list[i]!.agrees(loaded)) agreedUpTo = i;
+    for (let i = 0; i < list.length; i++) {
+      const k = list[i]!;
+      // Helix agreeing with a later state means it has caught up with every earlier one too.
+      if (k.until <= now || i <= agreedUpTo) continue;
+      value = k.apply(value);
+      keep.push(k);
+    }
+    if (keep.length === 0) this.#map.delete(key);
+    else this.#map.set(key, keep as Known<unknown>[]);
+    return value;
+  }
+
+  /** Whether anything is known about `key`. */
+  has(key: string): boolean {
+    return this.#map.has(key);
+  }
+
+  clear(): void {
+    this.#map.clear();
+  }
+}

@@ -1,0 +1,92 @@
+/** Options of the {@link Client}: one documented object, every field but `clientId` with a default. */
+import type { CacheOptions } from '@twitchify/cache';
+import type { CoverageEvent, NotificationMeta } from '@twitchify/eventsub';
+import type { Dispatcher } from 'undici';
+import { ConfigurationError } from '../errors.js';
+import type { Clock, Logger } from '../http/environment.js';
+import type { CachePort } from './cache-port.js';
+import type { EventFeed } from './event-feed.js';
+
+/** Base URLs of Twitch's services; point them at `@twitchify/mock` (`mock.urls`) in tests. */
+export interface ClientUrls {
+  /** Default `https://api.twitch.tv/helix`. */
+  helix?: string;
+  /** Default `https://id.twitch.tv/oauth2`. */
+  oauth?: string;
+  /** Default `wss://eventsub.wss.twitch.tv/ws`. */
+  eventsubWs?: string;
+}
+
+/** Hooks for measuring the Client from outside (the consistency benchmark uses them); all optional. */
+export interface ClientInstrument {
+  /** An event is about to be handed to the cache (after decoding, before the app's handlers). */
+  onEvent?(key: string, event: unknown, meta: NotificationMeta): void;
+  /** A cached read is asking Helix for `resourceKey` (`channel:42`). */
+  onLoad?(resourceKey: string): void;
+  /** The coverage of a feed changed (as the Client hands it to the cache). */
+  onCoverage?(event: CoverageEvent): void;
+}
+
+export interface ClientOptions {
+  /** The application's client id. */
+  clientId: string;
+  /** The application's client secret: needed to refresh tokens and for the built-in authorization code flow. */
+  clientSecret?: string;
+  /**
+   * The cache: options of `@twitchify/cache` (`{ redis: { url } }` for Redis) or a cache instance. Default: the
+   * in-process tier alone.
+   */
+  cache?: CacheOptions | CachePort;
+  /** Read level of cached reads (`fast`: in-process trust; `strict`: checked against Redis). Default `fast`. */
+  readLevel?: 'fast' | 'strict';
+  /** Broadcasters whose events the app's handlers receive. Default: the authenticated user. */
+  channels?: readonly string[];
+  /** Scopes requested by the built-in flows. Default: the scopes the catalog's feeds and the handlers need. */
+  scopes?: readonly string[];
+  /** Port of the built-in authorization code flow's callback server on 127.0.0.1. Default 3000 (0: any). */
+  authPort?: number;
+  /** How long a write's or an event's state overrides a lagging Helix at most, in ms. Default 30 000. */
+  knownStateWindowMs?: number;
+  /** An EventSub transport to use instead of the built-in WebSocket one, or `false` for none (reads TTL-bounded). */
+  eventsub?: EventFeed | false;
+  urls?: ClientUrls;
+  dispatcher?: Dispatcher;
+  clock?: Clock;
+  logger?: Logger;
+  instrument?: ClientInstrument;
+}
+
+/** Checks the options; throws a {@link ConfigurationError} naming the first bad field. */
+export function checkOptions(options: ClientOptions): void {
+  if (!options || typeof options !== 'object') throw new ConfigurationError('Client: options must be an object');
+  if (typeof options.clientId !== 'string' || options.clientId.length === 0) {
+    throw new ConfigurationError('Client: `clientId` must be a non-empty string');
+  }
+  if (options.clientSecret !== undefined && typeof options.clientSecret !== 'string') {
+    throw new ConfigurationError('Client: `clientSecret` must be a string');
+  }
+  if (options.readLevel !== undefined && options.readLevel !== 'fast' && options.readLevel !== 'strict') {
+    throw new ConfigurationError("Client: `readLevel` must be 'fast' or 'strict'");
+  }
+  if (options.channels !== undefined && !Array.isArray(options.channels)) {
+    throw new ConfigurationError('Client: `channels` must be an array of broadcaster ids');
+  }
+  if (options.authPort !== undefined && !(Number.isInteger(options.authPort) && options.authPort >= 0)) {
+    throw new ConfigurationError('Client: `authPort` must be a port number');
+  }
+  if (options.knownStateWindowMs !== undefined && !(options.knownStateWindowMs >= 0)) {
+    throw new ConfigurationError('Client: `knownStateWindowMs` must be >= 0');
+  }
+  for (const [name, url] of Object.entries(options.urls ?? {})) {
+    try {
+      new URL(String(url));
+    } catch {
+      throw new ConfigurationError(`Client: \`urls.${name}\` is not a URL`);
+    }
+  }
+}
+
+/** Whether `cache` is a cache instance rather than options. */
+export function isCachePort(cache: ClientOptions['cache']): cache is CachePort {
+  return typeof (cache as CachePort | undefined)?.read === 'function';
+}

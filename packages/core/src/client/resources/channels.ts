@@ -1,0 +1,146 @@
+/** `client.channels`: channel information, followers and VIPs, cached per the catalog. */
+import type {
+  ChannelInformation,
+  GetChannelFollowersResponse,
+  ModifyChannelInformationBody,
+  UserVip,
+} from '../../generated/helix-types.js';
+import type { CachedReadOptions } from '../resource-cache.js';
+import { collect } from '../helix-apis.js';
+import { checkId, first, type ResourceContext } from './context.js';
+import { userRef } from './user-refs.js';
+
+/** What a write of channel information changes, built from the request (Twitch answers 204). */
+export function applyChannelBody(
+  old: ChannelInformation | null,
+  body: ModifyChannelInformationBody,
+): ChannelInformation | null {
+  if (old === null) return null;
+  const next: Record<string, unknown> = { ...old };
+  if (body.title !== undefined) next.title = body.title;
+  if (body.broadcasterLanguage !== undefined) next.broadcasterLanguage = body.broadcasterLanguage;
+  if (body.delay !== undefined) next.delay = body.delay;
+  if (body.tags !== undefined) next.tags = [...body.tags];
+  if (body.isBrandedContent !== undefined) next.isBrandedContent = body.isBrandedContent;
+  if (body.gameId !== undefined) next.gameId = body.gameId;
+  if (body.contentClassificationLabels !== undefined) {
+    const labels = new Set(old.contentClassificationLabels);
+    for (const l of body.contentClassificationLabels) {
+      if (l.isEnabled) labels.add(l.id);
+      else labels.delete(l.id);
+    }
+    next.contentClassificationLabels = [...labels];
+  }
+  return next as unknown as ChannelInformation;
+}
+
+/** Whether a state loaded from Helix already shows every field the request wrote. */
+export function channelAgrees(loaded: ChannelInformation | null, body: ModifyChannelInformationBody): boolean {
+  if (loaded === null) return false;
+  if (body.title !== undefined && loaded.title !== body.title) return false;
+  if (body.broadcasterLanguage !== undefined && loaded.broadcasterLanguage !== body.broadcasterLanguage) return false;
+  if (body.delay !== undefined && loaded.delay !== body.delay) return false;
+  if (body.gameId !== undefined && loaded.gameId !== body.gameId) return false;
+  if (body.tags !== undefined && loaded.tags.join('\u0000') !== body.tags.join('\u0000')) return false;
+  return true;
+}
+
+/** Cached reads and write-through writes of channels. */
+export class ChannelsResource {
+  readonly #c: ResourceContext;
+
+  constructor(context: ResourceContext) {
+    this.#c = context;
+  }
+
+  /** Channel information of a broadcaster, or null when there is no such channel. Cached; kept fresh by channel.update. */
+  get(broadcasterId: string, options?: CachedReadOptions): Promise<ChannelInformation | null> {
+    const id = checkId('broadcasterId', broadcasterId);
+    return this.#c.rc.read('channel', id, undefined, async (signal) =>
+      first(await this.#c.helix.channels.getChannelInformation({ broadcasterId: id }, { signal })), options);
+  }
+
+  /**
+   * Changes channel information. Once it resolves, every read (in this process at once, in others sharing Redis
+   * within the bus delay, or at once with `strict`) returns the written state, even while Helix still serves the old.
+   */
+  async update(broadcasterId: string, body: ModifyChannelInformationBody, options?: { asUser?: string }): Promise<void> {
+    const id = checkId('broadcasterId', broadcasterId);
+    await this.#c.helix.channels.modifyChannelInformation({ broadcasterId: id }, body, { asUser: options?.asUser ?? id });
+    const at = this.#c.clock.now();
+    await this.#c.rc.writeThrough<ChannelInformation | null>(
+      'channel',
+      id,
+      at,
+      (old) => applyChannelBody(old, body),
+      (loaded) => channelAgrees(loaded, body),
+      () => this.get(id),
+    );
+  }
+
+  /**
+   * Follower count (and the first page of followers when the reader may see them). User-scoped; TTL-bounded,
+   * since Twitch sends no unfollow event.
+   */
+  getFollowers(broadcasterId: string, options?: CachedReadOptions): Promise<GetChannelFollowersResponse> {
+    const id = checkId('broadcasterId', broadcasterId);
+    const reader = options?.asUser ?? this.#c.userId();
+    return this.#c.rc.read(
+      'followers',
+      id,
+      reader,
+      (signal) => this.#c.helix.channels.getChannelFollowers({ broadcasterId: id }, { signal, asUser: reader }),
+      options,
+    );
+  }
+
+  /** The broadcaster's VIPs. User-scoped; kept fresh by channel.vip.add/remove. */
+  getVips(broadcasterId: string, options?: CachedReadOptions): Promise<readonly UserVip[]> {
+    const id = checkId('broadcasterId', broadcasterId);
+    const reader = options?.asUser ?? this.#c.userId();
+    return this.#c.rc.read(
+      'vips',
+      id,
+      reader,
+      (signal) => collect(this.#c.helix.channels.getVipsPaginated({ broadcasterId: id }, { signal, asUser: reader })),
+      options,
+    );
+  }
+
+  /** Adds a VIP and writes the new list through. */
+  async addVip(broadcasterId: string, userId: string, options?: { asUser?: string }): Promise<void> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const u = checkId('userId', userId);
+    const asUser = options?.asUser ?? b;
+    await this.#c.helix.channels.addChannelVip({ broadcasterId: b, userId: u }, { asUser });
+    const ref = await userRef(this.#c, u);
+    await this.#listWrite('vips', b, asUser, (l) => [...l.filter((x) => x.userId !== u), ref as UserVip], true, u);
+  }
+
+  /** Removes a VIP and writes the new list through. */
+  async removeVip(broadcasterId: string, userId: string, options?: { asUser?: string }): Promise<void> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const u = checkId('userId', userId);
+    const asUser = options?.asUser ?? b;
+    await this.#c.helix.channels.removeChannelVip({ broadcasterId: b, userId: u }, { asUser });
+    await this.#listWrite('vips', b, asUser, (l) => l.filter((x) => x.userId !== u), false, u);
+  }
+
+  #listWrite(
+    kind: 'vips',
+    b: string,
+    asUser: string,
+    apply: (l: readonly UserVip[]) => UserVip[],
+    present: boolean,
+    u: string,
+  ): Promise<void> {
+    return this.#c.rc.writeThrough<readonly UserVip[]>(
+      kind,
+      b,
+      this.#c.clock.now(),
+      apply,
+      (loaded) => loaded.some((x) => x.userId === u) === present,
+      () => this.getVips(b, { asUser }),
+    );
+  }
+}

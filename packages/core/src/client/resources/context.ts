@@ -1,0 +1,27 @@
+/** What every cached resource namespace shares: the cache core, the Helix groups, the clock and who reads. */
+import { ValidationError } from '../../errors.js';
+import type { HelixApis } from '../helix-apis.js';
+import type { ResourceCache } from '../resource-cache.js';
+
+export interface ResourceContext {
+  readonly rc: ResourceCache;
+  readonly helix: HelixApis;
+  readonly clock: { now(): number };
+  /** The Client's user (the token's owner), once known. */
+  readonly userId: () => string | undefined;
+}
+
+const ID = /^[0-9A-Za-z_-]{1,64}$/;
+
+/** Refuses an id argument before any request, naming the argument. */
+export function checkId(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !ID.test(value)) {
+    throw new ValidationError('argument', name, `must be a Twitch id (1 to 64 letters, digits, _ or -), got ${String(value)}`);
+  }
+  return value;
+}
+
+/** The first item of a `{ data: [...] }` answer, or null. */
+export function first<T>(answer: { readonly data: readonly T[] }): T | null {
+  return answer.data[0] ?? null;
+}

@@ -1,0 +1,141 @@
+/** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
+import type { BanUserBody, BannedUser, UserModerator } from '../../generated/helix-types.js';
+import type { CachedReadOptions } from '../resource-cache.js';
+import { collect } from '../helix-apis.js';
+import { checkId, type ResourceContext } from './context.js';
+import { userRef } from './user-refs.js';
+
+/** Drops bans whose timeout has run out: Twitch sends no event when a timeout expires. */
+export function activeBans(list: readonly BannedUser[], now: number): readonly BannedUser[] {
+  const active = list.filter((b) => !b.expiresAt || Date.parse(b.expiresAt) > now);
+  return active.length === list.length ? list : active;
+}
+
+export class ModerationResource {
+  readonly #c: ResourceContext;
+
+  constructor(context: ResourceContext) {
+    this.#c = context;
+  }
+
+  /** The broadcaster's moderators, as the reading user sees them. */
+  getModerators(broadcasterId: string, options?: CachedReadOptions): Promise<readonly UserModerator[]> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const reader = options?.asUser ?? this.#c.userId();
+    return this.#c.rc.read(
+      'moderators',
+      b,
+      reader,
+      (signal) => collect(this.#c.helix.moderation.getModeratorsPaginated({ broadcasterId: b }, { signal, asUser: reader })),
+      options,
+    );
+  }
+
+  /** Adds a moderator; the new list is written through (Twitch answers 204). */
+  async addModerator(broadcasterId: string, userId: string, options?: { asUser?: string }): Promise<void> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const u = checkId('userId', userId);
+    const asUser = options?.asUser ?? b;
+    await this.#c.helix.moderation.addChannelModerator({ broadcasterId: b, userId: u }, { asUser });
+    const ref = await userRef(this.#c, u);
+    await this.#c.rc.writeThrough<readonly UserModerator[]>(
+      'moderators',
+      b,
+      this.#c.clock.now(),
+      (l) => [...l.filter((x) => x.userId !== u), ref],
+      (l) => l.some((x) => x.userId === u),
+      (key) => this.getModerators(b, { asUser: readerOf(key) ?? asUser }),
+    );
+  }
+
+  /** Removes a moderator; the new list is written through (Twitch answers 204). */
+  async removeModerator(broadcasterId: string, userId: string, options?: { asUser?: string }): Promise<void> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const u = checkId('userId', userId);
+    const asUser = options?.asUser ?? b;
+    await this.#c.helix.moderation.removeChannelModerator({ broadcasterId: b, userId: u }, { asUser });
+    await this.#c.rc.writeThrough<readonly UserModerator[]>(
+      'moderators',
+      b,
+      this.#c.clock.now(),
+      (l) => l.filter((x) => x.userId !== u),
+      (l) => !l.some((x) => x.userId === u),
+      (key) => this.getModerators(b, { asUser: readerOf(key) ?? asUser }),
+    );
+  }
+
+  /** Users banned or timed out in the channel; timeouts that have run out are dropped on read. */
+  async getBannedUsers(broadcasterId: string, options?: CachedReadOptions): Promise<readonly BannedUser[]> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const reader = options?.asUser ?? this.#c.userId();
+    const list = await this.#c.rc.read(
+      'bans',
+      b,
+      reader,
+      (signal) => collect(this.#c.helix.moderation.getBannedUsersPaginated({ broadcasterId: b }, { signal, asUser: reader })),
+      options,
+    );
+    return activeBans(list, this.#c.clock.now());
+  }
+
+  /** Bans (or times out, with `duration`) a user; the new list is written through from Twitch's answer. */
+  async banUser(broadcasterId: string, data: BanUserBody['data'], options?: { asUser?: string }): Promise<void> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
+    const answer = await this.#c.helix.moderation.banUser({ broadcasterId: b, moderatorId }, { data }, { asUser: moderatorId });
+    const ban = answer.data[0];
+    if (!ban) return;
+    const ref = await userRef(this.#c, ban.userId);
+    const mod = await userRef(this.#c, moderatorId);
+    const entry: BannedUser = {
+      ...ref,
+      expiresAt: ban.endTime ?? '',
+      createdAt: ban.createdAt,
+      reason: data.reason ?? '',
+      moderatorId,
+      moderatorLogin: mod.userLogin,
+      moderatorName: mod.userName,
+    };
+    await this.#c.rc.writeThrough<readonly BannedUser[]>(
+      'bans',
+      b,
+      this.#c.clock.now(),
+      (l) => [...l.filter((x) => x.userId !== ban.userId), entry],
+      (l) => l.some((x) => x.userId === ban.userId),
+      (key) => this.#rawBans(b, readerOf(key) ?? moderatorId),
+    );
+  }
+
+  /** Unbans a user; the new list is written through (Twitch answers 204). */
+  async unbanUser(broadcasterId: string, userId: string, options?: { asUser?: string }): Promise<void> {
+    const b = checkId('broadcasterId', broadcasterId);
+    const u = checkId('userId', userId);
+    const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
+    await this.#c.helix.moderation.unbanUser({ broadcasterId: b, moderatorId, userId: u }, { asUser: moderatorId });
+    await this.#c.rc.writeThrough<readonly BannedUser[]>(
+      'bans',
+      b,
+      this.#c.clock.now(),
+      (l) => l.filter((x) => x.userId !== u),
+      (l) => !l.some((x) => x.userId === u),
+      (key) => this.#rawBans(b, readerOf(key) ?? moderatorId),
+    );
+  }
+
+  #rawBans(b: string, reader: string): Promise<readonly BannedUser[]> {
+    return this.#c.rc.read(
+      'bans',
+      b,
+      reader,
+      (signal) => collect(this.#c.helix.moderation.getBannedUsersPaginated({ broadcasterId: b }, { signal, asUser: reader })),
+      undefined,
+    );
+  }
+}
+
+/** The reader part of a user-scoped cache key (`moderators:1@42` → `42`). */
+export function readerOf(cacheKey: string): string | undefined {
+  const at = cacheKey.lastIndexOf('@');
+  const r = at < 0 ? undefined : cacheKey.slice(at + 1);
+  return r === '-' ? undefined : r;
+}

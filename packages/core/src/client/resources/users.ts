@@ -1,0 +1,77 @@
+/** `client.users`: users by id or login, cached; kept fresh by user.update. */
+import type { User } from '../../generated/helix-types.js';
+import { ValidationError } from '../../errors.js';
+import type { CachedReadOptions } from '../resource-cache.js';
+import { checkId, type ResourceContext } from './context.js';
+
+const LOGIN = /^[a-zA-Z0-9_]{1,25}$/;
+
+export class UsersResource {
+  readonly #c: ResourceContext;
+  /** login → id, learned from answers; a stale mapping is detected (the user's login differs) and refetched. */
+  readonly #ids = new Map<string, string>();
+
+  constructor(context: ResourceContext) {
+    this.#c = context;
+  }
+
+  /** A user by id, or null when there is none. */
+  get(userId: string, options?: CachedReadOptions): Promise<User | null> {
+    const id = checkId('userId', userId);
+    return this.#c.rc.read('user', id, undefined, (signal) => this.#fetch({ id }, signal), options);
+  }
+
+  /** A user by login, or null when there is none. */
+  async getByLogin(login: string, options?: CachedReadOptions): Promise<User | null> {
+    if (typeof login !== 'string' || !LOGIN.test(login)) {
+      throw new ValidationError('argument', 'login', `must be a Twitch login (1 to 25 of a-z, 0-9, _), got ${login}`);
+    }
+    const wanted = login.toLowerCase();
+    const known = this.#ids.get(wanted);
+    if (known) {
+      const user = await this.get(known, options);
+      if (user && user.login === wanted) return user;
+      this.#ids.delete(wanted);
+    }
+    const fetched = await this.#fetch({ login: wanted });
+    if (!fetched) return null;
+    // Hand the answer we already have to the cache as the load of `user:<id>`, so the first read costs one request.
+    let used = false;
+    return this.#c.rc.read(
+      'user',
+      fetched.id,
+      undefined,
+      (signal) => {
+        if (used) return this.#fetch({ id: fetched.id }, signal);
+        used = true;
+        return Promise.resolve(fetched);
+      },
+      options,
+    );
+  }
+
+  /** Updates the Client user's description; the answer (Twitch returns the user) is written through. */
+  async update(body: { description?: string }, options?: { asUser?: string }): Promise<User> {
+    const asUser = options?.asUser ?? this.#c.userId();
+    const answer = await this.#c.helix.users.updateUser(
+      { description: body.description ?? '' },
+      { asUser: asUser ?? undefined },
+    );
+    const user = answer.data[0]!;
+    await this.#c.rc.writeThrough<User | null>(
+      'user',
+      user.id,
+      this.#c.clock.now(),
+      () => user,
+      (loaded) => loaded?.description === user.description,
+      () => this.get(user.id),
+    );
+    return user;
+  }
+
+  async #fetch(params: { id: string } | { login: string }, signal?: AbortSignal): Promise<User | null> {
+    const user = (await this.#c.helix.users.getUsers(params, { signal })).data[0] ?? null;
+    if (user) this.#ids.set(user.login, user.id);
+    return user;
+  }
+}

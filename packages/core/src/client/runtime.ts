@@ -1,0 +1,269 @@
+/**
+ * Everything a running Client holds: auth, the Helix client, the cache, the EventSub feed and the subscription
+ * plan, wired together. Built by `client.run()`, torn down by `client.close()`.
+ */
+import { createCache } from '@twitchify/cache';
+import type { CoverageEvent, EventSubNotification, NotificationMeta } from '@twitchify/eventsub';
+import type { AuthProvider } from '../auth/auth-provider.js';
+import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
+import { RefreshingAuthProvider } from '../auth/refreshing-auth-provider.js';
+import { StaticAuthProvider } from '../auth/static-auth-provider.js';
+import { AuthError } from '../errors.js';
+import type { User } from '../generated/helix-types.js';
+import { HelixClient } from '../helix/helix-client.js';
+import { systemClock } from '../http/environment.js';
+import { runBuiltInFlow } from './built-in-flow.js';
+import type { CachePort } from './cache-port.js';
+import { adaptCache } from './cache-adapter.js';
+import type { EventFeed } from './event-feed.js';
+import { routeEvent } from './event-router.js';
+import type { AuthTokens, ClientLifecycleEvents } from './events.js';
+import { HelixApis } from './helix-apis.js';
+import type { KnownStates } from './known-states.js';
+import { type ClientOptions, isCachePort } from './options.js';
+import { ResourceCache } from './resource-cache.js';
+import { SubscriptionPlan } from './subscription-plan.js';
+import { createWebSocketFeed, subscriptionTypes } from './websocket-feed.js';
+
+/** Tokens given to `client.run()`. */
+export interface RunTokens {
+  accessToken: string;
+  /** With it (and, for confidential apps, the client secret) the Client refreshes the token itself. */
+  refreshToken?: string;
+}
+
+/** What the runtime tells the Client. */
+export interface RuntimeHost {
+  emit<K extends keyof ClientLifecycleEvents>(event: K, ...args: Parameters<ClientLifecycleEvents[K]>): void;
+  /** A notification, after the cache has it: hand it to the app's handlers. */
+  dispatch(key: string, event: unknown, meta: NotificationMeta): void;
+  error(error: unknown): void;
+  /** The subscription types the app has handlers for now. */
+  handlerTypes(): string[];
+}
+
+export class Runtime {
+  /** True once Helix and the cache are usable (cached reads work from here). */
+  ready = false;
+  userId: string | undefined;
+  user: User | undefined;
+  scopes: ReadonlySet<string> | undefined;
+  helix!: HelixClient;
+  apis!: HelixApis;
+  rc!: ResourceCache;
+  readonly plan: SubscriptionPlan;
+
+  readonly #o: ClientOptions;
+  readonly #known: KnownStates;
+  readonly #host: RuntimeHost;
+  readonly #clock: { now(): number };
+  #cache: CachePort | undefined;
+  #ownsCache = false;
+  #feed: EventFeed | undefined;
+  #auth: AuthProvider | undefined;
+  #oauth: OAuthClient | undefined;
+  #closed = false;
+  #syncing: Promise<void> = Promise.resolve();
+  #syncQueued = false;
+  readonly #active = new Set<string>();
+  readonly #offs: (() => void)[] = [];
+
+  constructor(options: ClientOptions, known: KnownStates, host: RuntimeHost) {
+    this.#o = options;
+    this.#known = known;
+    this.#host = host;
+    this.#clock = options.clock ?? systemClock;
+    this.plan = new SubscriptionPlan(
+      {
+        clientId: options.clientId,
+        userId: () => this.userId,
+        scopes: () => this.scopes,
+        types: subscriptionTypes(),
+      },
+      options.channels,
+      () => this.#scheduleSync(),
+    );
+  }
+
+  async start(tokens: RunTokens | undefined): Promise<void> {
+    const o = this.#o;
+    this.#oauth = new OAuthClient({
+      clientId: o.clientId,
+      clientSecret: o.clientSecret,
+      oauthBaseUrl: o.urls?.oauth ?? TWITCH_OAUTH_URL,
+      dispatcher: o.dispatcher,
+    });
+    const given = tokens ?? (await this.#builtInFlow());
+    const info = await this.#oauth.validate(given.accessToken);
+    if (!info) throw new AuthError('the access token is invalid or expired');
+    if (!info.userId) throw new AuthError('the Client needs a user access token (an app token has no user)');
+    this.userId = info.userId;
+    this.scopes = new Set(info.scopes);
+    this.#auth = given.refreshToken ? this.#refreshing(given, info) : new StaticAuthProvider({
+      clientId: o.clientId,
+      accessToken: given.accessToken,
+      userId: info.userId,
+      scopes: info.scopes,
+    });
+    this.helix = new HelixClient({
+      auth: this.#auth,
+      helixBaseUrl: o.urls?.helix,
+      oauthBaseUrl: o.urls?.oauth,
+      dispatcher: o.dispatcher,
+      clock: o.clock,
+      logger: o.logger,
+      validateTokens: false, // validated above; the refreshing provider handles 401s
+    });
+    this.apis = new HelixApis(this.helix);
+    if (isCachePort(o.cache)) this.#cache = o.cache;
+    else {
+      this.#cache = adaptCache(createCache({ ...(o.cache ?? {}), clock: o.clock, logger: o.logger }));
+      this.#ownsCache = true;
+    }
+    this.rc = new ResourceCache(
+      this.#cache,
+      this.#known,
+      {
+        feedsFor: (entry, id, reader) => (this.#feed ? this.plan.feedsFor(entry, id, reader) : []),
+        onLoad: o.instrument?.onLoad,
+      },
+      o.readLevel ?? 'fast',
+    );
+    this.#feed =
+      o.eventsub === false
+        ? undefined
+        : (o.eventsub ??
+          createWebSocketFeed({
+            clientId: o.clientId,
+            helix: this.helix,
+            wsUrl: o.urls?.eventsubWs,
+            helixUrl: o.urls?.helix,
+            token: async () => (await this.#auth!.getAccessToken({ tokenType: 'user', scopes: [] })).accessToken,
+            clock: o.clock,
+            logger: o.logger,
+          }));
+    this.ready = true;
+    if (this.#feed) this.#wireFeed(this.#feed);
+    await this.#feed?.start();
+    for (const type of this.#host.handlerTypes()) this.plan.addHandlerType(type);
+    this.user = (await this.apis.users.getUsers({ id: info.userId })).data[0];
+    if (!this.user) throw new AuthError(`the token's user ${info.userId} does not exist`);
+    await this.#sync();
+  }
+
+  /** Feed names covered now. */
+  activeFeeds(): string[] {
+    return [...this.#active];
+  }
+
+  refusedFeeds(): string[] {
+    return this.plan.desired().length >= 0 ? [...this.#refused] : [];
+  }
+
+  readonly #refused = new Set<string>();
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const off of this.#offs.splice(0)) off();
+    await this.#syncing.catch(() => {});
+    await this.#feed?.close().catch((e) => this.#host.error(e));
+    if (this.#ownsCache) await this.#cache?.close().catch((e) => this.#host.error(e));
+    await this.helix?.close().catch(() => {});
+    await (this.#auth as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => {});
+    await this.#oauth?.close().catch(() => {});
+  }
+
+  #wireFeed(feed: EventFeed): void {
+    const instrument = this.#o.instrument;
+    this.#offs.push(
+      feed.onNotification((n: EventSubNotification) => {
+        if (n.kind === 'malformed') {
+          this.#host.error(n.error);
+          return;
+        }
+        instrument?.onEvent?.(n.key, n.event, n.meta);
+        const at = Date.parse(n.meta.messageTimestamp) || this.#clock.now();
+        // The cache first (so a read made by a handler sees the change), then the app's handlers.
+        routeEvent(this.rc, n.key, n.event, { id: n.meta.messageId, at })
+          .catch((e) => this.#host.error(e))
+          .finally(() => this.#host.dispatch(n.key, n.event, n.meta));
+      }),
+      feed.onCoverage((e: CoverageEvent) => this.#coverage(e)),
+      feed.onRefused((name, reason) => {
+        this.#refused.add(name);
+        this.plan.refuse(name);
+        this.#host.error(reason);
+      }),
+      feed.onError((e) => this.#host.error(e)),
+    );
+  }
+
+  #coverage(e: CoverageEvent): void {
+    const cache = this.#cache!;
+    this.#o.instrument?.onCoverage?.(e);
+    const report = (p: Promise<void>) => p.catch((err) => this.#host.error(err));
+    if (e.type === 'covered') {
+      this.#active.add(e.key);
+      report(cache.coverage(e.key, e.closedGap ? 'resumed' : 'started'));
+    } else if (e.type === 'uncovered') {
+      this.#active.delete(e.key);
+      report(cache.coverage(e.key, 'lost'));
+    } else {
+      // A gap learnt after it ended: everything filled before it is suspect; coverage goes on.
+      report(cache.coverage(e.key, 'lost').then(() => cache.coverage(e.key, 'resumed')));
+    }
+  }
+
+  /** Reconciles the feed with the plan; coalesces bursts of changes into one pass. */
+  #scheduleSync(): void {
+    if (!this.ready || this.#closed || this.#syncQueued) return;
+    this.#syncQueued = true;
+    this.#syncing = this.#syncing.then(() => {
+      this.#syncQueued = false;
+      return this.#sync();
+    });
+  }
+
+  async #sync(): Promise<void> {
+    if (!this.#feed || this.#closed) return;
+    await this.#feed.setDesired(this.plan.desired()).catch((e) => this.#host.error(e));
+  }
+
+  #refreshing(given: RunTokens, info: { userId?: string | undefined; scopes: string[]; expiresIn: number }) {
+    const provider = new RefreshingAuthProvider({
+      clientId: this.#o.clientId,
+      clientSecret: this.#o.clientSecret,
+      oauthBaseUrl: this.#o.urls?.oauth,
+      dispatcher: this.#o.dispatcher,
+      clock: this.#o.clock,
+      logger: this.#o.logger,
+      onRefresh: (data) =>
+        this.#host.emit('auth', {
+          accessToken: data.accessToken,
+          refreshToken: data.refreshToken,
+          expiresIn: data.expiresAt ? Math.round((data.expiresAt - this.#clock.now()) / 1000) : undefined,
+          scopes: data.scopes ?? [],
+          userId: data.userId,
+        }),
+    });
+    provider.addUser({
+      userId: info.userId!,
+      accessToken: given.accessToken,
+      refreshToken: given.refreshToken!,
+      expiresAt: this.#clock.now() + info.expiresIn * 1000,
+      scopes: info.scopes,
+    });
+    return provider;
+  }
+
+  async #builtInFlow(): Promise<RunTokens> {
+    const tokens: AuthTokens = await runBuiltInFlow({
+      oauth: this.#oauth!,
+      options: this.#o,
+      emit: this.#host.emit,
+    });
+    this.#host.emit('auth', tokens);
+    return { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) };
+  }
+}

@@ -1,0 +1,45 @@
+import { type MockServer, startMock } from '@twitchify/mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HelixClient, StaticAuthProvider, TwitchifyError, ValidationError } from '../src/index.js';
+
+let mock: MockServer;
+let helix: HelixClient;
+
+beforeAll(async () => {
+  mock = await startMock({ port: 0, seed: 1, lag: false });
+  const user = mock.createUserToken({ userId: mock.users[0]!.id });
+  helix = new HelixClient({
+    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: user.accessToken, userId: mock.users[0]!.id }),
+    helixBaseUrl: mock.urls.helix,
+    oauthBaseUrl: mock.urls.oauth,
+  });
+});
+
+afterAll(async () => {
+  await helix?.close();
+  await mock?.stop();
+});
+
+describe('HelixClient against the emulator', () => {
+  it('reads users and channels as typed camelCase results', async () => {
+    const users = await helix.users.getUsers({ id: [mock.users[0]!.id, mock.users[1]!.id] });
+    expect(users.data.map((u) => u.id).sort()).toEqual([mock.users[0]!.id, mock.users[1]!.id].sort());
+    expect(users.data[0]!.displayName).toBeTypeOf('string');
+    const channels = await helix.channels.getChannelInformation({ broadcasterId: mock.users[0]!.id });
+    expect(channels.data[0]!.broadcasterId).toBe(mock.users[0]!.id);
+    expect(channels.data[0]).not.toHaveProperty('broadcaster_id');
+  });
+
+  it('refuses a missing required argument before any request, naming it', async () => {
+    mock.clearRequests();
+    const error = await helix.channels
+      // @ts-expect-error: broadcasterId is required
+      .getChannelInformation({})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error).toBeInstanceOf(TwitchifyError);
+    expect((error as ValidationError).field).toBe('broadcasterId');
+    expect((error as ValidationError).source).toBe('argument');
+    expect(mock.requests().filter((r) => r.path.includes('/channels'))).toHaveLength(0);
+  });
+});

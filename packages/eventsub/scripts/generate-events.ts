@@ -1,0 +1,159 @@
+/**
+ * Generates src/generated/events.ts from spec/eventsub-examples.json: for every `type@version`, a zod schema of the
+ * wire event (snake_case, unknown fields pass through), the public camelCase TypeScript type, and the condition keys.
+ * Shapes are inferred from Twitch's examples, merged when a type has several (a key missing from one is optional, a
+ * null in one makes the field nullable; a field only ever null is `unknown`).
+ *
+ * Run: npx tsx packages/eventsub/scripts/generate-events.ts
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const specPath = fileURLToPath(new URL('../../../spec/eventsub-examples.json', import.meta.url));
+const outPath = fileURLToPath(new URL('../src/generated/events.ts', import.meta.url));
+
+type Shape =
+  | { kind: 'string' | 'number' | 'boolean' | 'null' | 'unknown' }
+  | { kind: 'array'; of: Shape | null }
+  | { kind: 'object'; fields: Map<string, { shape: Shape; optional: boolean }> }
+  | { kind: 'nullable'; of: Shape };
+
+function infer(v: unknown): Shape {
+  if (v === null) return { kind: 'null' };
+  if (typeof v === 'string') return { kind: 'string' };
+  if (typeof v === 'number') return { kind: 'number' };
+  if (typeof v === 'boolean') return { kind: 'boolean' };
+  if (Array.isArray(v)) return { kind: 'array', of: v.map(infer).reduce<Shape | null>((a, b) => (a ? merge(a, b) : b), null) };
+  const fields = new Map<string, { shape: Shape; optional: boolean }>();
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) fields.set(k, { shape: infer(x), optional: false });
+  return { kind: 'object', fields };
+}
+
+function merge(a: Shape, b: Shape): Shape {
+  if (a.kind === 'null' && b.kind === 'null') return a;
+  if (a.kind === 'null') return b.kind === 'nullable' ? b : { kind: 'nullable', of: b };
+  if (b.kind === 'null') return merge(b, a);
+  if (a.kind === 'nullable' || b.kind === 'nullable') {
+    const inner = merge(a.kind === 'nullable' ? a.of : a, b.kind === 'nullable' ? b.of : b);
+    return inner.kind === 'nullable' ? inner : { kind: 'nullable', of: inner };
+  }
+  if (a.kind === 'array' && b.kind === 'array') {
+    return { kind: 'array', of: a.of && b.of ? merge(a.of, b.of) : (a.of ?? b.of) };
+  }
+  if (a.kind === 'object' && b.kind === 'object') {
+    const fields = new Map<string, { shape: Shape; optional: boolean }>();
+    for (const key of new Set([...a.fields.keys(), ...b.fields.keys()])) {
+      const x = a.fields.get(key);
+      const y = b.fields.get(key);
+      if (x && y) fields.set(key, { shape: merge(x.shape, y.shape), optional: x.optional || y.optional });
+      else fields.set(key, { shape: (x ?? y)!.shape, optional: true });
+    }
+    return { kind: 'object', fields };
+  }
+  return a.kind === b.kind ? a : { kind: 'unknown' };
+}
+
+const camel = (k: string) => k.replace(/[_-]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const quote = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
+
+function zodOf(s: Shape, depth: number): string {
+  const pad = '  '.repeat(depth);
+  switch (s.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'unknown':
+      return `z.${s.kind}()`;
+    case 'null':
+      return 'z.unknown()';
+    case 'nullable':
+      return `${zodOf(s.of, depth)}.nullable()`;
+    case 'array':
+      return `z.array(${s.of ? zodOf(s.of, depth) : 'z.unknown()'})`;
+    case 'object': {
+      const lines = [...s.fields].map(
+        ([k, f]) => `${pad}  ${quote(k)}: ${zodOf(f.shape, depth + 1)}${f.optional ? '.optional()' : ''},`,
+      );
+      return `z.looseObject({\n${lines.join('\n')}\n${pad}})`;
+    }
+  }
+}
+
+function tsOf(s: Shape, depth: number): string {
+  const pad = '  '.repeat(depth);
+  switch (s.kind) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'unknown':
+      return s.kind;
+    case 'null':
+      return 'unknown';
+    case 'nullable':
+      return `${tsOf(s.of, depth)} | null`;
+    case 'array': {
+      const inner = s.of ? tsOf(s.of, depth) : 'unknown';
+      return inner.includes('|') ? `Array<${inner}>` : `${inner}[]`;
+    }
+    case 'object': {
+      const lines = [...s.fields].map(
+        ([k, f]) => `${pad}  ${quote(camel(k))}${f.optional ? '?' : ''}: ${tsOf(f.shape, depth + 1)};`,
+      );
+      return `{\n${lines.join('\n')}\n${pad}}`;
+    }
+  }
+}
+
+const typeName = (key: string) => {
+  const [type, version] = key.split('@') as [string, string];
+  const base = type
+    .split(/[._]/)
+    .map((p) => p.charAt(0).toUpperCase() + p.slice(1))
+    .join('');
+  const v = /^\d+$/.test(version) ? `V${version}` : version.charAt(0).toUpperCase() + version.slice(1);
+  return `${base}${v}Event`;
+};
+
+interface Example {
+  subscription: { condition: Record<string, unknown> };
+  event: unknown;
+}
+const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Record<string, Example[]>;
+const keys = Object.keys(spec).sort();
+const out: string[] = [
+  '// GENERATED by packages/eventsub/scripts/generate-events.ts from spec/eventsub-examples.json. Do not edit.',
+  "import { z } from 'zod';",
+  '',
+];
+for (const key of keys) {
+  const examples = spec[key] ?? [];
+  const shape = examples.map((e) => infer(e.event)).reduce((a, b) => merge(a, b));
+  const name = typeName(key);
+  out.push(`/** The \`${key}\` event, camelCase. */`);
+  out.push(`export interface ${name} ${tsOf(shape, 0)}`);
+  out.push('');
+  out.push(`const ${name.charAt(0).toLowerCase() + name.slice(1)}Wire = ${zodOf(shape, 0)};`);
+  out.push('');
+}
+out.push('/** Every known `type@version` and its public event type. */');
+out.push('export interface EventSubEventMap {');
+for (const key of keys) out.push(`  '${key}': ${typeName(key)};`);
+out.push('}');
+out.push('');
+out.push('/** Wire schemas (snake_case) by `type@version`. */');
+out.push('export const eventWireSchemas: { readonly [K in keyof EventSubEventMap]: z.ZodType } = {');
+for (const key of keys) {
+  const n = typeName(key);
+  out.push(`  '${key}': ${n.charAt(0).toLowerCase() + n.slice(1)}Wire,`);
+}
+out.push('};');
+out.push('');
+out.push('/** The condition keys of each `type@version`, as in Twitch\'s examples. */');
+out.push('export const conditionKeys: { readonly [K in keyof EventSubEventMap]: readonly string[] } = {');
+for (const key of keys) {
+  out.push(`  '${key}': ${JSON.stringify(Object.keys(spec[key]?.[0]?.subscription.condition ?? {}))},`);
+}
+out.push('};');
+out.push('');
+writeFileSync(outPath, out.join('\n'));
+console.log(`wrote ${keys.length} event types to ${outPath}`);

@@ -1,0 +1,217 @@
+/**
+ * One EventSub WebSocket session: connect, welcome, keepalive watchdog and the session_reconnect handover (the old
+ * socket keeps delivering until the new one is welcomed; both feed the same handlers and the caller deduplicates).
+ * It reports an unplanned end once, through `onClose`; reconnecting after that is the caller's decision.
+ */
+import { EventSubFrameError } from './errors.js';
+import { frameText, type WebSocketFactory, type WebSocketLike } from './socket.js';
+import type { Clock, Logger } from './types.js';
+import {
+  knownMessageTypes,
+  metadataOnlySchema,
+  type WireNotificationMessage,
+  type WireReconnect,
+  type WireRevocationMessage,
+  type WireWelcome,
+  wireMessageSchema,
+} from './wire/frames.js';
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+
+/** Why a connection ended; `code` is the close code, or 4905 when our keepalive watchdog gave up on a silent socket. */
+export interface ConnectionClose {
+  code: number;
+  reason: string;
+  /** `clock.now()` of the last frame received: nothing after it can be trusted to have arrived. */
+  lastFrameAt: number;
+  welcomed: boolean;
+}
+
+export const WATCHDOG_CLOSE_CODE = 4905;
+
+export interface ConnectionHandlers {
+  welcome(sessionId: string, handover: boolean): void;
+  message(message: WireNotificationMessage | WireRevocationMessage, at: number): void;
+  frameError(error: EventSubFrameError): void;
+  close(info: ConnectionClose): void;
+}
+
+export interface ConnectionOptions {
+  url: string;
+  keepaliveTimeoutSeconds: number;
+  factory: WebSocketFactory;
+  clock: Clock;
+  logger: Logger;
+  maxFrameBytes: number;
+  /** How long to wait for session_welcome. */
+  welcomeTimeoutMs: number;
+  handlers: ConnectionHandlers;
+}
+
+interface Sock {
+  ws: WebSocketLike;
+  welcomed: boolean;
+  timer?: NodeJS.Timeout;
+}
+
+export class EventSubConnection {
+  status: ConnectionStatus = 'idle';
+  sessionId: string | undefined;
+  lastFrameAt: number;
+  readonly #o: ConnectionOptions;
+  #primary: Sock | undefined;
+  #pending: Sock | undefined;
+  #keepaliveMs = 0;
+  #lastFrameMono = 0;
+  #watchdog: NodeJS.Timeout | undefined;
+
+  constructor(options: ConnectionOptions) {
+    this.#o = options;
+    this.lastFrameAt = options.clock.now();
+  }
+
+  open(): void {
+    if (this.status !== 'idle') return;
+    this.#setStatus('connecting');
+    const url = new URL(this.#o.url);
+    url.searchParams.set('keepalive_timeout_seconds', String(this.#o.keepaliveTimeoutSeconds));
+    this.#primary = this.#connect(url.toString());
+  }
+
+  /** Planned close: no `close` handler call. */
+  close(): void {
+    if (this.status === 'closed') return;
+    this.#setStatus('closed');
+    clearTimeout(this.#watchdog);
+    for (const s of [this.#primary, this.#pending]) if (s) this.#drop(s);
+    this.#primary = this.#pending = undefined;
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    if (this.status !== status) this.#o.logger.debug('eventsub connection status', { status, session: this.sessionId });
+    this.status = status;
+  }
+
+  #connect(url: string): Sock {
+    const sock: Sock = { ws: this.#o.factory(url), welcomed: false };
+    sock.timer = setTimeout(() => this.#lost(sock, 4905, 'no session_welcome in time'), this.#o.welcomeTimeoutMs);
+    sock.ws.addEventListener('message', (ev) => this.#frame(sock, ev.data));
+    sock.ws.addEventListener('close', (ev) => this.#lost(sock, ev.code, ev.reason));
+    sock.ws.addEventListener('error', () => {
+      // A 'close' always follows an 'error'; handling it there keeps one path.
+    });
+    return sock;
+  }
+
+  #drop(sock: Sock): void {
+    clearTimeout(sock.timer);
+    try {
+      sock.ws.close(1000, 'client closing');
+    } catch {
+      // Closing a socket that never opened can throw in some implementations; it is gone either way.
+    }
+  }
+
+  #lost(sock: Sock, code: number, reason: string): void {
+    if (this.status === 'closed') return;
+    if (sock === this.#pending) {
+      // The new socket failed before its welcome: keep the old one, which Twitch closes with 4004 if we never move.
+      this.#o.logger.warn('eventsub reconnect socket failed', { code, reason });
+      this.#drop(sock);
+      this.#pending = undefined;
+      return;
+    }
+    if (sock !== this.#primary) return;
+    const welcomed = sock.welcomed;
+    this.close();
+    this.#o.handlers.close({ code, reason, lastFrameAt: this.lastFrameAt, welcomed });
+  }
+
+  #frame(sock: Sock, data: unknown): void {
+    if (sock !== this.#primary && sock !== this.#pending) return;
+    const at = this.#o.clock.now();
+    if (sock === this.#primary) {
+      this.lastFrameAt = at;
+      this.#lastFrameMono = performance.now();
+    }
+    const text = frameText(data);
+    if (text === undefined) return this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'binary frame', '');
+    if (text.length > this.#o.maxFrameBytes) {
+      return this.#bad('TWITCHIFY_EVENTSUB_FRAME_TOO_LARGE', `frame of ${text.length} bytes refused`, text);
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      return this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame is not JSON', text, cause);
+    }
+    const parsed = wireMessageSchema.safeParse(json);
+    if (!parsed.success) {
+      const meta = metadataOnlySchema.safeParse(json);
+      if (meta.success && !knownMessageTypes.has(meta.data.metadata.message_type)) {
+        return this.#bad('TWITCHIFY_EVENTSUB_UNKNOWN_MESSAGE', 'unknown message type', text);
+      }
+      return this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame does not match any message', text, parsed.error);
+    }
+    const msg = parsed.data;
+    switch (msg.metadata.message_type) {
+      case 'session_welcome': {
+        const session = (msg as WireWelcome).payload.session;
+        return this.#welcome(sock, session.id, session.keepalive_timeout_seconds ?? null);
+      }
+      case 'session_reconnect':
+        if (sock !== this.#primary || this.#pending) return;
+        this.#setStatus('reconnecting');
+        this.#pending = this.#connect((msg as WireReconnect).payload.session.reconnect_url);
+        return;
+      case 'notification':
+      case 'revocation':
+        if (!sock.welcomed) return;
+        return this.#o.handlers.message(msg as WireNotificationMessage | WireRevocationMessage, at);
+      default:
+        return;
+    }
+  }
+
+  #welcome(sock: Sock, sessionId: string, keepaliveSeconds: number | null): void {
+    if (sock.welcomed) return;
+    sock.welcomed = true;
+    clearTimeout(sock.timer);
+    const handover = sock === this.#pending;
+    if (handover) {
+      const old = this.#primary;
+      this.#primary = sock;
+      this.#pending = undefined;
+      if (old) this.#drop(old);
+    }
+    this.sessionId = sessionId;
+    this.#keepaliveMs = (keepaliveSeconds ?? this.#o.keepaliveTimeoutSeconds) * 1000;
+    this.lastFrameAt = this.#o.clock.now();
+    this.#lastFrameMono = performance.now();
+    this.#setStatus('connected');
+    this.#armWatchdog(this.#limit());
+    this.#o.handlers.welcome(sessionId, handover);
+  }
+
+  /** Silence past the keepalive timeout (plus slack for the network) means the connection is lost. */
+  #limit(): number {
+    return this.#keepaliveMs + Math.max(1000, this.#keepaliveMs * 0.2);
+  }
+
+  #armWatchdog(ms: number): void {
+    clearTimeout(this.#watchdog);
+    // One timer per connection, re-armed lazily: frames only move a timestamp, keeping the hot path free of timers.
+    this.#watchdog = setTimeout(() => {
+      const silent = performance.now() - this.#lastFrameMono;
+      if (silent < this.#limit()) return this.#armWatchdog(this.#limit() - silent);
+      this.#o.logger.warn('eventsub keepalive timeout', { session: this.sessionId, silentMs: Math.round(silent) });
+      const primary = this.#primary;
+      if (primary) this.#lost(primary, WATCHDOG_CLOSE_CODE, 'keepalive timeout');
+    }, ms);
+    this.#watchdog.unref?.();
+  }
+
+  #bad(code: ConstructorParameters<typeof EventSubFrameError>[0], message: string, raw: string, cause?: unknown): void {
+    this.#o.handlers.frameError(new EventSubFrameError(code, message, raw, { cause }));
+  }
+}

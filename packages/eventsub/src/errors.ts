@@ -1,0 +1,116 @@
+/** Every error that `@twitchify/eventsub` throws or reports. Messages never hold tokens or secrets. */
+
+const brand = Symbol.for('twitchify.error');
+
+/** Base of the package's errors; branded so that core's `TwitchifyError` recognises it. */
+export class EventSubError extends Error {
+  readonly [brand] = true;
+  override name = 'EventSubError';
+  /** Stable, machine-readable. */
+  readonly code: string;
+
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(redact(message), options);
+    this.code = code;
+  }
+}
+
+/** An option given to a constructor or method was invalid; `field` names it. */
+export class EventSubOptionsError extends EventSubError {
+  override name = 'EventSubOptionsError';
+  constructor(
+    readonly field: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('TWITCHIFY_EVENTSUB_INVALID_OPTIONS', `${field}: ${message}`, options);
+  }
+}
+
+/** The desired subscriptions cannot fit in Twitch's limits (300 per connection, 3 connections per user token). */
+export class EventSubCapacityError extends EventSubError {
+  override name = 'EventSubCapacityError';
+  constructor(
+    readonly desired: number,
+    readonly capacity: number,
+  ) {
+    super(
+      'TWITCHIFY_EVENTSUB_CAPACITY',
+      `${desired} subscriptions cannot fit: a user token allows ${capacity} WebSocket subscriptions; use a conduit`,
+    );
+  }
+}
+
+/** A Helix EventSub request failed; `status` is the HTTP status (0 when no answer came). */
+export class EventSubApiError extends EventSubError {
+  override name = 'EventSubApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(status === 409 ? 'TWITCHIFY_EVENTSUB_CONFLICT' : 'TWITCHIFY_EVENTSUB_API', message, options);
+  }
+}
+
+/** A frame or webhook body could not be understood; `raw` holds it (truncated to 64 KiB). */
+export class EventSubFrameError extends EventSubError {
+  override name = 'EventSubFrameError';
+  readonly raw: string;
+  constructor(
+    code: 'TWITCHIFY_EVENTSUB_MALFORMED_FRAME' | 'TWITCHIFY_EVENTSUB_FRAME_TOO_LARGE' | 'TWITCHIFY_EVENTSUB_UNKNOWN_MESSAGE',
+    message: string,
+    raw: string,
+    options?: { cause?: unknown },
+  ) {
+    super(code, message, options);
+    this.raw = raw.length > 65_536 ? raw.slice(0, 65_536) : raw;
+  }
+}
+
+/** A notification of a known type did not match its schema; it is still delivered, as `kind: 'malformed'`. */
+export class EventSubDecodeError extends EventSubError {
+  override name = 'EventSubDecodeError';
+  constructor(
+    readonly typeAtVersion: string,
+    readonly raw: unknown,
+    options?: { cause?: unknown },
+  ) {
+    super('TWITCHIFY_EVENTSUB_DECODE', `notification ${typeAtVersion} does not match its schema`, options);
+  }
+}
+
+/** A webhook request was refused: forged signature, stale timestamp, replayed id, missing headers, too large. */
+export class EventSubWebhookError extends EventSubError {
+  override name = 'EventSubWebhookError';
+  constructor(
+    code:
+      | 'TWITCHIFY_EVENTSUB_WEBHOOK_SIGNATURE'
+      | 'TWITCHIFY_EVENTSUB_WEBHOOK_STALE'
+      | 'TWITCHIFY_EVENTSUB_WEBHOOK_REPLAY'
+      | 'TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST',
+    message: string,
+    readonly status: number,
+  ) {
+    super(code, message);
+  }
+}
+
+/** The connection closed, or was closed with a Twitch close code; `closeCode` says which. */
+export class EventSubConnectionError extends EventSubError {
+  override name = 'EventSubConnectionError';
+  constructor(
+    readonly closeCode: number,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super('TWITCHIFY_EVENTSUB_CONNECTION', message, options);
+  }
+}
+
+/** Hides anything that looks like a bearer token or secret. */
+export function redact(message: string): string {
+  return message
+    .replace(/(Bearer|OAuth)\s+\S+/gi, '$1 ***')
+    .replace(/(secret|token|access_token)(["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi, '$1$2***');
+}

@@ -1,0 +1,256 @@
+/**
+ * One WebSocket connection of a listener and the subscriptions assigned to it (at most 300). It subscribes right
+ * after `session_welcome`, reconnects with backoff after an unplanned close and then recreates its subscriptions,
+ * retries failed creates, and reports coverage for each of its subscriptions.
+ */
+import type { EventSubApi } from './api.js';
+import type { BackoffStrategy } from './backoff.js';
+import { type ConnectionClose, type ConnectionOptions, EventSubConnection } from './connection.js';
+import type { CoverageTracker } from './coverage.js';
+import { EventSubConnectionError, type EventSubError } from './errors.js';
+import type { NotificationReceiver } from './receiver.js';
+import type { ReconcileTarget, SubscriptionManager } from './subscriptionManager.js';
+import type { EventSubSubscription, Logger, SubscriptionSpec } from './types.js';
+import { keyOfSubscription } from './subscription.js';
+import type { WireNotificationMessage, WireRevocationMessage } from './wire/frames.js';
+
+export interface SlotHost {
+  api: EventSubApi;
+  manager: SubscriptionManager;
+  coverage: CoverageTracker;
+  receiver: NotificationReceiver;
+  logger: Logger;
+  connection: Omit<ConnectionOptions, 'handlers'>;
+  reconnectStrategy: BackoffStrategy;
+  retryStrategy: BackoffStrategy;
+  /** Session ids of every live connection of the listener (their subscriptions are not orphans). */
+  liveSessions(): Set<string>;
+  spec(key: string): SubscriptionSpec | undefined;
+}
+
+const closeMeaning: Record<number, string> = {
+  4000: 'internal server error',
+  4001: 'client sent inbound traffic',
+  4002: 'client failed ping-pong',
+  4003: 'connection unused',
+  4004: 'reconnect grace time expired',
+  4005: 'network timeout',
+  4006: 'network error',
+  4007: 'invalid reconnect url',
+  4905: 'keepalive timeout (client watchdog)',
+};
+
+export class WebSocketSlot {
+  readonly keys = new Set<string>();
+  readonly active = new Map<string, EventSubSubscription>();
+  readonly #host: SlotHost;
+  #conn: EventSubConnection | undefined;
+  #running = false;
+  #reconnectAttempt = 0;
+  #retryAttempt = 0;
+  #reconnectTimer: NodeJS.Timeout | undefined;
+  #retryTimer: NodeJS.Timeout | undefined;
+  #settle: (() => void) | undefined;
+  #settled: Promise<void> = Promise.resolve();
+
+  constructor(host: SlotHost) {
+    this.#host = host;
+  }
+
+  get sessionId(): string | undefined {
+    return this.#conn?.status === 'connected' || this.#conn?.status === 'reconnecting' ? this.#conn.sessionId : undefined;
+  }
+
+  get status() {
+    return this.#conn?.status ?? 'idle';
+  }
+
+  /** Connects when it has subscriptions; resolves after the first reconcile (or the first failure to connect). */
+  start(): Promise<void> {
+    this.#running = true;
+    this.#settled = new Promise((resolve) => {
+      this.#settle = resolve;
+    });
+    if (this.keys.size > 0) this.#connect();
+    else this.#done();
+    return this.#settled;
+  }
+
+  stop(): void {
+    this.#running = false;
+    clearTimeout(this.#reconnectTimer);
+    clearTimeout(this.#retryTimer);
+    this.#conn?.close();
+    this.#conn = undefined;
+    const now = this.#host.connection.clock.now();
+    for (const key of this.keys) this.#host.coverage.uncovered(key, now, 'stopped');
+    this.active.clear();
+    this.#done();
+  }
+
+  add(key: string): void {
+    this.keys.add(key);
+    if (!this.#running) return;
+    if (!this.#conn) this.#connect();
+    else if (this.sessionId) void this.#createMissing();
+  }
+
+  async remove(key: string): Promise<void> {
+    this.keys.delete(key);
+    const sub = this.active.get(key);
+    this.active.delete(key);
+    if (sub) {
+      await this.#host.api.deleteSubscription(sub.id).catch((error: unknown) => {
+        this.#host.logger.warn('eventsub delete failed', { id: sub.id, error });
+      });
+    }
+    if (this.keys.size === 0 && this.#conn) {
+      // An empty connection would be closed by Twitch with 4003 anyway.
+      this.#conn.close();
+      this.#conn = undefined;
+    }
+  }
+
+  #done(): void {
+    this.#settle?.();
+    this.#settle = undefined;
+  }
+
+  #connect(): void {
+    clearTimeout(this.#reconnectTimer);
+    const conn = new EventSubConnection({
+      ...this.#host.connection,
+      handlers: {
+        welcome: (sessionId, handover) => this.#welcome(conn, sessionId, handover),
+        message: (msg, at) => this.#message(msg, at),
+        frameError: (error) => this.#host.receiver.error(error),
+        close: (info) => this.#closed(conn, info),
+      },
+    });
+    this.#conn = conn;
+    conn.open();
+  }
+
+  #welcome(conn: EventSubConnection, sessionId: string, handover: boolean): void {
+    if (conn !== this.#conn) return;
+    this.#host.logger.info('eventsub session welcomed', { session: sessionId, handover });
+    // A handover keeps the subscriptions (Twitch carries them over): coverage continues without a gap.
+    if (handover) return;
+    void this.#reconcile(conn, sessionId);
+  }
+
+  async #reconcile(conn: EventSubConnection, sessionId: string): Promise<void> {
+    const current = () => this.#conn === conn && conn.sessionId === sessionId && this.#running;
+    const desired = new Map<string, SubscriptionSpec>();
+    for (const key of this.keys) {
+      const spec = this.#host.spec(key);
+      if (spec) desired.set(key, spec);
+    }
+    const live = this.#host.liveSessions();
+    const target: ReconcileTarget = {
+      transport: { method: 'websocket', sessionId },
+      // Ours: this session's subscriptions, and any whose session is no longer alive (earlier runs, dead sockets).
+      owns: (s) => s.transport.method === 'websocket' && (s.transport.sessionId === sessionId || !live.has(s.transport.sessionId ?? '')),
+      delivers: (s) => s.transport.sessionId === sessionId,
+    };
+    try {
+      const result = await this.#host.manager.reconcile(desired, target, current);
+      if (!current()) return;
+      this.#reconnectAttempt = 0;
+      const now = this.#host.connection.clock.now();
+      for (const [key, sub] of result.active) {
+        this.active.set(key, sub);
+        this.#host.coverage.covered(key, now);
+      }
+      this.#failed(result.failed, now);
+      this.#host.logger.info('eventsub reconciled', {
+        session: sessionId,
+        adopted: result.adopted,
+        created: result.created,
+        deleted: result.deleted,
+        failed: result.failed.size,
+      });
+    } catch (error) {
+      if (!current()) return;
+      this.#host.receiver.error(error as EventSubError);
+      this.#failed(new Map([...this.keys].map((k) => [k, error as EventSubError])), this.#host.connection.clock.now());
+    } finally {
+      this.#done();
+    }
+  }
+
+  #failed(failed: Map<string, EventSubError>, now: number): void {
+    if (failed.size === 0) {
+      this.#retryAttempt = 0;
+      return;
+    }
+    for (const [key, error] of failed) {
+      this.#host.coverage.uncovered(key, now, 'create-failed', error.message);
+      this.#host.receiver.error(error);
+    }
+    const delay = this.#host.retryStrategy(++this.#retryAttempt);
+    if (delay === null) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => void this.#createMissing(), delay);
+  }
+
+  /** Creates this slot's subscriptions that are not active, on the current session. */
+  async #createMissing(): Promise<void> {
+    const conn = this.#conn;
+    const sessionId = this.sessionId;
+    if (!conn || !sessionId || !this.#running) return;
+    const target: ReconcileTarget = {
+      transport: { method: 'websocket', sessionId },
+      owns: (s) => s.transport.sessionId === sessionId,
+      delivers: (s) => s.transport.sessionId === sessionId,
+    };
+    const failed = new Map<string, EventSubError>();
+    for (const key of this.keys) {
+      const spec = this.#host.spec(key);
+      if (!spec || this.active.has(key)) continue;
+      try {
+        const sub = await this.#host.manager.create(key, spec, target);
+        if (this.#conn !== conn || conn.sessionId !== sessionId) return;
+        this.active.set(key, sub);
+        this.#host.coverage.covered(key);
+      } catch (error) {
+        failed.set(key, error as EventSubError);
+      }
+    }
+    this.#failed(failed, this.#host.connection.clock.now());
+  }
+
+  #message(msg: WireNotificationMessage | WireRevocationMessage, at: number): void {
+    const meta = msg.metadata;
+    if (meta.message_type === 'notification') {
+      const { subscription, event } = (msg as WireNotificationMessage).payload;
+      this.#host.receiver.receive(meta.message_id, meta.message_timestamp, subscription, event, at, 'websocket');
+      return;
+    }
+    const sub = msg.payload.subscription;
+    const key = keyOfSubscription(sub);
+    if (this.active.get(key)?.id === sub.id) this.active.delete(key);
+    this.#host.coverage.uncovered(key, at, 'revoked', sub.status);
+    this.#host.receiver.revoked(meta.message_id, sub, at);
+  }
+
+  #closed(conn: EventSubConnection, info: ConnectionClose): void {
+    if (conn !== this.#conn) return;
+    this.#conn = undefined;
+    this.active.clear();
+    clearTimeout(this.#retryTimer);
+    const meaning = closeMeaning[info.code] ?? 'closed';
+    for (const key of this.keys) this.#host.coverage.uncovered(key, info.lastFrameAt, 'disconnected', `${info.code} ${meaning}`);
+    this.#host.receiver.error(new EventSubConnectionError(info.code, `EventSub socket closed: ${info.code} ${meaning}`));
+    this.#done();
+    if (!this.#running || this.keys.size === 0) return;
+    const delay = this.#host.reconnectStrategy(++this.#reconnectAttempt);
+    if (delay === null) {
+      this.#host.logger.error('eventsub reconnect gave up', { attempts: this.#reconnectAttempt });
+      return;
+    }
+    this.#reconnectTimer = setTimeout(() => {
+      if (this.#running) this.#connect();
+    }, delay);
+  }
+}

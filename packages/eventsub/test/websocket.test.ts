@@ -1,0 +1,70 @@
+import type { MockServer } from '@twitchify/mock';
+import { type EventSubNotification, EventSubWebSocketListener } from '@twitchify/eventsub';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { emulator, fastBackoff, until, userApi } from './support.js';
+
+describe('EventSubWebSocketListener against the emulator', () => {
+  let mock: MockServer;
+  let listener: EventSubWebSocketListener | undefined;
+
+  beforeEach(async () => {
+    mock = await emulator();
+  });
+  afterEach(async () => {
+    await listener?.stop();
+    listener = undefined;
+    await mock.stop();
+  });
+
+  const make = () => {
+    listener = new EventSubWebSocketListener({
+      api: userApi(mock),
+      url: mock.urls.eventsubWs,
+      keepaliveTimeoutSeconds: 10,
+      reconnectStrategy: fastBackoff,
+      retryStrategy: fastBackoff,
+    });
+    return listener;
+  };
+
+  it('subscribes after the welcome and delivers typed events from external changes', async () => {
+    const b = mock.users[0]!.id;
+    const l = make();
+    l.add({ type: 'channel.update', version: '2', condition: { broadcaster_user_id: b } });
+    const got: EventSubNotification[] = [];
+    l.onNotification((n) => got.push(n));
+    const titles: string[] = [];
+    l.on('channel.update@2', (e) => titles.push(e.title));
+    await l.start();
+    expect(l.active()).toHaveLength(1);
+    await mock.external.updateChannel(b, { title: 'hello from twitch.tv' });
+    await until('event delivered', () => titles.length === 1);
+    expect(titles).toEqual(['hello from twitch.tv']);
+    expect(got[0]?.kind).toBe('typed');
+    expect(got[0]?.meta.messageTimestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+  });
+
+  it('hands over on session_reconnect without losing or duplicating anything', async () => {
+    const b = mock.users[0]!.id;
+    const l = make();
+    l.add({ type: 'channel.update', version: '2', condition: { broadcaster_user_id: b } });
+    const titles: string[] = [];
+    l.on('channel.update@2', (e) => titles.push(e.title));
+    const coverage: string[] = [];
+    l.onCoverage((e) => coverage.push(e.type));
+    await l.start();
+    const before = coverage.length;
+    const [session] = mock.eventsub.sessions();
+    let n = 0;
+    // Events before, during and after the handover.
+    for (; n < 20; n++) await mock.external.updateChannel(b, { title: `t${n}` });
+    mock.eventsub.reconnect(session!.id);
+    for (; n < 40; n++) await mock.external.updateChannel(b, { title: `t${n}` });
+    await until('handover done', () => mock.eventsub.sessions().every((s) => s.status === 'connected'));
+    for (; n < 60; n++) await mock.external.updateChannel(b, { title: `t${n}` });
+    await until('all delivered', () => titles.length >= 60);
+    expect(titles).toEqual(Array.from({ length: 60 }, (_, i) => `t${i}`));
+    expect(coverage.length).toBe(before); // no gap reported
+    expect(mock.eventsub.sessions()).toHaveLength(1);
+  });
+});

@@ -1,0 +1,291 @@
+/**
+ * The emulator's EventSub hub: WebSocket sessions at `/ws`, the Helix subscription and conduit routes, webhook
+ * deliveries, conduit load-balancing and delivery faults. The server mounts `routes` under `/helix`, passes WebSocket
+ * upgrades to `handleUpgrade`, and calls `publish` for every change made "on twitch.tv".
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import type { HelixRoute } from '../http/route.js';
+import { conduitRoutes } from './conduitRoutes.js';
+import type { HubContext } from './context.js';
+import { DeliveryScheduler } from './delivery.js';
+import { exampleNotification } from './examples.js';
+import { notificationFrame, revocationFrame, wireSubscription } from './frames.js';
+import { sessionId, timestamp, uuid } from './ids.js';
+import { HubSession } from './session.js';
+import { HubStore, matches } from './store.js';
+import { subscriptionRoutes } from './subscriptionRoutes.js';
+import type { DeliverySettings, EventSubHubDeps, HubNotification, HubSubscription } from './types.js';
+import { WebhookSender } from './webhook.js';
+
+export type { DeliverySettings, EventSubHubDeps, HubNotification, HubSubscription } from './types.js';
+
+/** A session as tests see it. */
+export interface HubSessionInfo {
+  id: string;
+  status: 'connected' | 'reconnecting' | 'closed';
+  keepaliveSeconds: number;
+  connectedAt: string;
+  silenced: boolean;
+  /** Enabled subscriptions delivered over this session directly. */
+  subscriptions: number;
+  /** Frames sent so far (welcome, keepalives, notifications...). */
+  framesSent: number;
+}
+
+/** Frames that are not what Twitch sends, to test a client's resilience. */
+export type MalformedKind = 'json' | 'truncated' | 'unknown_type' | 'huge' | 'bad_shape';
+
+export interface EventSubHub {
+  readonly routes: HelixRoute[];
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Delivers a notification to every enabled matching subscription; returns how many deliveries were scheduled. */
+  publish(n: HubNotification): number;
+  setDelivery(settings: DeliverySettings): void;
+  sessions(): HubSessionInfo[];
+  /** Every subscription, as Helix would print it (for assertions). */
+  subscriptions(): Record<string, unknown>[];
+  /** Drops one session's TCP connection (or every session's) without a close frame. */
+  dropSocket(id?: string): void;
+  /** Stops all traffic (keepalives included) on a session; the socket stays open. */
+  silence(id: string, silent?: boolean): void;
+  /** Sends session_reconnect; the old socket closes with 4004 if the client never moves. */
+  reconnect(id: string): void;
+  /** Closes a session with a Twitch close code (4000-4007). */
+  closeSocket(id: string, code: number): void;
+  /** Sends a frame Twitch would never send. */
+  sendMalformed(id: string, kind: MalformedKind): void;
+  /** Revokes a subscription with a reason (`authorization_revoked`, `user_removed`, `version_removed`, ...). */
+  revoke(subscriptionId: string, reason: string): void;
+  /** Emits Twitch's example for `type@version`, with condition and event fields overridden. */
+  emitExample(
+    typeAtVersion: string,
+    overrides?: { condition?: Record<string, string>; event?: Record<string, unknown>; example?: number },
+  ): number;
+  close(): Promise<void>;
+}
+
+export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
+  const now = () => (deps.clock ?? Date).now();
+  const random = deps.random;
+  const store = new HubStore();
+  const sessions = new Map<string, HubSession>();
+  const handovers = new Map<string, HubSession>();
+  const scheduler = new DeliveryScheduler(random);
+  const wss = new WebSocketServer({ noServer: true });
+  const graceMs = deps.reconnectGraceMs ?? 30_000;
+  const windowMs = (deps.subscribeWindowSeconds ?? 10) * 1000;
+
+  const webhooks = new WebhookSender({
+    fetch: deps.fetch ?? fetch,
+    random,
+    now,
+    retries: deps.webhookRetries ?? { attempts: 3, delayMs: 200 },
+    onFailed: (sub) => revoke(sub.id, 'notification_failures_exceeded'),
+  });
+
+  const ctx: HubContext = {
+    store,
+    sessions,
+    webhooks,
+    now,
+    random,
+    limits: {
+      subscriptionsPerConnection: deps.limits?.subscriptionsPerConnection ?? 300,
+      connectionsPerUser: deps.limits?.connectionsPerUser ?? 3,
+    },
+    verifyWebhook(sub) {
+      void webhooks.verify(sub).then((ok) => {
+        sub.status = ok ? 'enabled' : 'webhook_callback_verification_failed';
+      });
+    },
+  };
+
+  const isUsed = (s: HubSession) =>
+    store.bySession(s.id).length > 0 ||
+    [...store.conduits.values()].some((c) =>
+      c.shards.some((sh) => sh.transport?.method === 'websocket' && sh.transport.session_id === s.id),
+    );
+
+  /** A session ended: its subscriptions are disabled and its conduit shards report conduit.shard.disabled. */
+  const onEnd = (session: HubSession, status: string) => {
+    sessions.delete(session.id);
+    const at = timestamp(now());
+    for (const sub of store.bySession(session.id)) {
+      if (sub.status !== 'enabled') continue;
+      sub.status = status;
+      if (sub.transport.method === 'websocket') sub.transport.disconnected_at = at;
+    }
+    for (const conduit of store.conduits.values()) {
+      for (const shard of conduit.shards) {
+        const t = shard.transport;
+        if (t?.method !== 'websocket' || t.session_id !== session.id || shard.status !== 'enabled') continue;
+        shard.status = status;
+        t.disconnected_at = at;
+        publish({
+          type: 'conduit.shard.disabled',
+          version: '1',
+          condition: { client_id: conduit.clientId },
+          event: { conduit_id: conduit.id, shard_id: shard.id, status, transport: { ...t } },
+        });
+      }
+    }
+  };
+
+  const deliverToSession = (session: HubSession | undefined, text: string) => {
+    if (!session || session.status === 'closed') return;
+    scheduler.deliver(`ws:${session.id}`, () => session.sendRaw(text));
+  };
+
+  const deliver = (sub: HubSubscription, event: Record<string, unknown>) => {
+    const id = uuid(random);
+    const t = sub.transport;
+    if (t.method === 'websocket') {
+      deliverToSession(sessions.get(t.session_id), JSON.stringify(notificationFrame(id, now(), sub, event)));
+    } else if (t.method === 'webhook') {
+      const body = { subscription: wireSubscription(sub), event };
+      scheduler.deliver(`wh:${sub.id}`, () => webhooks.send(sub, 'notification', body, id));
+    } else {
+      const conduit = store.conduits.get(t.conduit_id);
+      if (!conduit) return;
+      // Round-robin over the enabled shards: each notification reaches exactly one of them.
+      const n = conduit.shards.length;
+      for (let i = 0; i < n; i++) {
+        const idx = (conduit.next + i) % n;
+        const shard = conduit.shards[idx];
+        if (shard?.status !== 'enabled' || !shard.transport) continue;
+        conduit.next = idx + 1;
+        const st = shard.transport;
+        if (st.method === 'websocket') {
+          deliverToSession(sessions.get(st.session_id), JSON.stringify(notificationFrame(id, now(), sub, event)));
+        } else {
+          const viaShard = {
+            ...sub,
+            transport: { method: 'webhook' as const, callback: st.callback, secret: st.secret ?? '' },
+          };
+          const body = { subscription: wireSubscription(sub), event };
+          scheduler.deliver(`wh:${conduit.id}:${shard.id}`, () => webhooks.send(viaShard, 'notification', body, id));
+        }
+        return;
+      }
+    }
+  };
+
+  function publish(n: HubNotification): number {
+    let count = 0;
+    for (const sub of store.subscriptions.values()) {
+      if (!matches(sub, n.type, n.version, n.condition)) continue;
+      deliver(sub, n.event);
+      count++;
+    }
+    return count;
+  }
+
+  function revoke(subscriptionId: string, reason: string): void {
+    const sub = store.subscriptions.get(subscriptionId);
+    if (!sub) return;
+    const wasEnabled = sub.status === 'enabled';
+    sub.status = reason;
+    if (!wasEnabled) return;
+    const t = sub.transport;
+    if (t.method === 'websocket') sessions.get(t.session_id)?.send(revocationFrame(uuid(random), now(), sub));
+    else if (t.method === 'webhook') webhooks.send(sub, 'revocation', { subscription: wireSubscription(sub) });
+    else {
+      const conduit = store.conduits.get(t.conduit_id);
+      const shard = conduit?.shards.find((s) => s.status === 'enabled' && s.transport?.method === 'websocket');
+      if (shard?.transport?.method === 'websocket') {
+        sessions.get(shard.transport.session_id)?.send(revocationFrame(uuid(random), now(), sub));
+      }
+    }
+  }
+
+  const need = (id: string) => {
+    const s = sessions.get(id);
+    if (!s) throw new RangeError(`no EventSub session ${id}`);
+    return s;
+  };
+
+  return {
+    routes: [...subscriptionRoutes(ctx, deps.lookupToken), ...conduitRoutes(ctx, deps.lookupToken)],
+    handleUpgrade(req, socket, head) {
+      const url = new URL(req.url ?? '/ws', 'http://localhost');
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const reconnectId = url.searchParams.get('reconnect_id');
+        if (reconnectId !== null) {
+          const session = handovers.get(reconnectId);
+          handovers.delete(reconnectId);
+          if (session?.status !== 'reconnecting') ws.close(4007, 'invalid reconnect url');
+          else session?.handover(ws);
+          return;
+        }
+        const asked = Number(url.searchParams.get('keepalive_timeout_seconds') ?? 10);
+        const keepaliveSeconds = Number.isFinite(asked) ? Math.min(600, Math.max(10, Math.round(asked))) : 10;
+        const session = new HubSession({
+          id: sessionId(random),
+          socket: ws,
+          keepaliveSeconds,
+          subscribeWindowMs: windowMs,
+          now,
+          random,
+          onEnd,
+          isUsed,
+        });
+        sessions.set(session.id, session);
+        session.welcome();
+      });
+    },
+    publish,
+    setDelivery: (settings) => scheduler.set(settings),
+    sessions: () =>
+      [...sessions.values()].map((s) => ({
+        id: s.id,
+        status: s.status,
+        keepaliveSeconds: s.keepaliveSeconds,
+        connectedAt: s.connectedAt,
+        silenced: s.silenced,
+        subscriptions: store.enabledCountOnSession(s.id),
+        framesSent: s.sent,
+      })),
+    subscriptions: () => [...store.subscriptions.values()].map(wireSubscription),
+    dropSocket(id) {
+      for (const s of id ? [need(id)] : [...sessions.values()]) s.terminate();
+    },
+    silence(id, silent = true) {
+      need(id).silenced = silent;
+    },
+    reconnect(id) {
+      const session = need(id);
+      const token = uuid(random);
+      handovers.set(token, session);
+      const base = new URL(deps.urls.eventsubWs);
+      base.search = '';
+      base.searchParams.set('reconnect_id', token);
+      session.startReconnect(base.toString(), graceMs);
+    },
+    closeSocket(id, code) {
+      need(id).close(code, 'closed by the emulator');
+    },
+    sendMalformed(id, kind) {
+      const session = need(id);
+      const meta = { message_id: uuid(random), message_type: 'notification', message_timestamp: timestamp(now()) };
+      if (kind === 'json') session.sendRaw('{"metadata": {"message_id": ');
+      else if (kind === 'truncated') session.sendRaw(JSON.stringify({ metadata: meta, payload: {} }).slice(0, 40));
+      else if (kind === 'unknown_type')
+        session.send({ metadata: { ...meta, message_type: 'session_mystery' }, payload: {} });
+      else if (kind === 'bad_shape') session.send({ metadata: meta, payload: { subscription: 42 } });
+      else session.sendRaw(JSON.stringify({ metadata: meta, payload: { blob: 'x'.repeat(2_000_000) } }));
+    },
+    revoke,
+    emitExample(typeAtVersion, overrides) {
+      return publish(exampleNotification(typeAtVersion, overrides ?? {}, deps.lookupUser));
+    },
+    async close() {
+      for (const s of [...sessions.values()]) s.close(1001, 'emulator stopping');
+      for (const ws of wss.clients) ws.terminate();
+      scheduler.close();
+      webhooks.close();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}

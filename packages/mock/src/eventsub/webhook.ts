@@ -1,0 +1,103 @@
+/**
+ * Webhook deliveries: Twitch's `Twitch-Eventsub-*` headers, the HMAC-SHA256 signature over id + timestamp + body,
+ * the callback verification challenge, and retries with doubling delays before the subscription is revoked.
+ */
+import { createHmac } from 'node:crypto';
+import { wireSubscription } from './frames.js';
+import { timestamp, uuid } from './ids.js';
+import type { HubSubscription } from './types.js';
+
+export interface WebhookSenderOptions {
+  fetch: typeof fetch;
+  random(): number;
+  now(): number;
+  retries: { attempts: number; delayMs: number };
+  /** Every attempt failed: the hub revokes the subscription. */
+  onFailed(sub: HubSubscription): void;
+}
+
+type MessageType = 'notification' | 'webhook_callback_verification' | 'revocation';
+
+export function sign(secret: string, messageId: string, messageTimestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret)
+    .update(messageId + messageTimestamp + body)
+    .digest('hex')}`;
+}
+
+export class WebhookSender {
+  readonly #o: WebhookSenderOptions;
+  readonly #timers = new Set<NodeJS.Timeout>();
+  #closed = false;
+
+  constructor(options: WebhookSenderOptions) {
+    this.#o = options;
+  }
+
+  /** Sends the challenge; true when the callback answered 200 with the challenge as its body. */
+  async verify(sub: HubSubscription): Promise<boolean> {
+    const challenge = uuid(this.#o.random);
+    const body = JSON.stringify({ challenge, subscription: wireSubscription(sub) });
+    try {
+      const res = await this.#post(sub, 'webhook_callback_verification', uuid(this.#o.random), body, 0);
+      return res.status === 200 && (await res.text()) === challenge;
+    } catch {
+      return false;
+    }
+  }
+
+  /** Sends a notification or revocation, retrying on failure; the same message id on every attempt. */
+  send(sub: HubSubscription, type: 'notification' | 'revocation', payload: Record<string, unknown>, id?: string): void {
+    const messageId = id ?? uuid(this.#o.random);
+    const ts = timestamp(this.#o.now());
+    const body = JSON.stringify(payload);
+    const attempt = (n: number) => {
+      if (this.#closed) return;
+      this.#post(sub, type, messageId, body, n, ts)
+        .then((res) => {
+          void res.body?.cancel();
+          if (res.status < 200 || res.status >= 300) throw new Error(`status ${res.status}`);
+        })
+        .catch(() => {
+          if (n >= this.#o.retries.attempts) {
+            if (type === 'notification') this.#o.onFailed(sub);
+            return;
+          }
+          const timer = setTimeout(
+            () => {
+              this.#timers.delete(timer);
+              attempt(n + 1);
+            },
+            this.#o.retries.delayMs * 2 ** n,
+          );
+          this.#timers.add(timer);
+        });
+    };
+    attempt(0);
+  }
+
+  #post(sub: HubSubscription, type: MessageType, id: string, body: string, retry: number, ts?: string) {
+    if (sub.transport.method !== 'webhook') throw new Error('not a webhook subscription');
+    const messageTimestamp = ts ?? timestamp(this.#o.now());
+    return this.#o.fetch(sub.transport.callback, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'twitch-eventsub-message-id': id,
+        'twitch-eventsub-message-retry': String(retry),
+        'twitch-eventsub-message-type': type,
+        'twitch-eventsub-message-signature': sign(sub.transport.secret, id, messageTimestamp, body),
+        'twitch-eventsub-message-timestamp': messageTimestamp,
+        'twitch-eventsub-subscription-type': sub.type,
+        'twitch-eventsub-subscription-version': sub.version,
+      },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    });
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+  }
+}

@@ -1,0 +1,87 @@
+import { type HelixRoute, helixError } from '../http/route.js';
+import { ban, isBanned, unban } from '../ops/communityOps.js';
+import type { BanState } from '../state/wireTypes.js';
+import type { World } from '../state/world.js';
+import { bodyOf, mustBe, mustModerate, noContent, ok, page, q } from './routeHelpers.js';
+
+/** GET /moderation/banned, POST and DELETE /moderation/bans. A timeout is a ban with `expires_at`. */
+export function bansRoutes(world: World): HelixRoute[] {
+  return [
+    {
+      method: 'GET',
+      path: '/moderation/banned',
+      token: 'user',
+      scopes: ['moderation:read', 'moderator:manage:banned_users'],
+      handle(req) {
+        const b = q(req, 'broadcaster_id');
+        const refused = mustBe(req, b, 'broadcaster_id');
+        if (refused) return refused;
+        const now = world.clock.now();
+        const list = (world.read<BanState[]>(`bans:${b}`)?.state ?? []).filter(
+          (x) => !x.expires_at || Date.parse(x.expires_at) > now,
+        );
+        const filter = req.query.getAll('user_id');
+        return page(filter.length > 0 ? list.filter((x) => filter.includes(x.user_id)) : list, req);
+      },
+    },
+    {
+      method: 'POST',
+      path: '/moderation/bans',
+      token: 'user',
+      scopes: ['moderator:manage:banned_users'],
+      handle(req) {
+        const b = q(req, 'broadcaster_id');
+        const m = q(req, 'moderator_id');
+        const refused = mustModerate(world, req, b, m);
+        if (refused) return refused;
+        const data = bodyOf(req).data as Record<string, unknown> | undefined;
+        if (!data || typeof data !== 'object' || Array.isArray(data))
+          return helixError(400, 'The data field is required');
+        const userId = data.user_id;
+        if (typeof userId !== 'string' || !world.userExists(userId))
+          return helixError(400, 'The user_id field is invalid');
+        const duration = data.duration;
+        if (
+          duration !== undefined &&
+          !(Number.isInteger(duration) && (duration as number) >= 1 && (duration as number) <= 1_209_600)
+        ) {
+          return helixError(400, 'The duration field must be between 1 and 1209600 seconds');
+        }
+        const reason = data.reason;
+        if (reason !== undefined && (typeof reason !== 'string' || reason.length > 500)) {
+          return helixError(400, 'The reason field must be a string of at most 500 characters');
+        }
+        if (userId === b) return helixError(400, 'The broadcaster may not be banned');
+        if (isBanned(world, b, userId) && duration === undefined) return helixError(400, 'The user is already banned');
+        const expiresAt =
+          typeof duration === 'number' ? new Date(world.clock.now() + duration * 1000).toISOString() : undefined;
+        const entry = ban(world, b, userId, { expiresAt, reason: reason as string | undefined, moderatorId: m }, 'api');
+        return ok([
+          {
+            broadcaster_id: b,
+            moderator_id: m,
+            user_id: userId,
+            created_at: entry.created_at,
+            end_time: expiresAt ?? null,
+          },
+        ]);
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/moderation/bans',
+      token: 'user',
+      scopes: ['moderator:manage:banned_users'],
+      handle(req) {
+        const b = q(req, 'broadcaster_id');
+        const m = q(req, 'moderator_id');
+        const refused = mustModerate(world, req, b, m);
+        if (refused) return refused;
+        const u = q(req, 'user_id');
+        if (!isBanned(world, b, u)) return helixError(400, 'The user is not banned');
+        unban(world, b, u, m, 'api');
+        return noContent;
+      },
+    },
+  ];
+}

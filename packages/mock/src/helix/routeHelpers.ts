@@ -1,0 +1,64 @@
+import { isResponse, paginate } from '../http/pagination.js';
+import { helixError, type MockRequest, type MockResponse } from '../http/route.js';
+import type { World } from '../state/world.js';
+
+/** `{ data }` with 200. */
+export function ok(data: unknown, extra: Record<string, unknown> = {}): MockResponse {
+  return { status: 200, body: { data, ...extra } };
+}
+
+export const noContent: MockResponse = { status: 204 };
+
+/** A page of `items` as Twitch answers lists (with `total` when asked). */
+export function page<T>(items: readonly T[], req: MockRequest, extra?: Record<string, unknown>): MockResponse {
+  const result = paginate(items, req.query);
+  if (isResponse(result)) return result;
+  return { status: 200, body: { ...(extra ?? {}), data: result.data, pagination: result.pagination } };
+}
+
+/** Twitch's 400 when an id names no user. */
+export function unknownUser(world: World, id: string, name: string): MockResponse | undefined {
+  return world.userExists(id) ? undefined : helixError(400, `Invalid ${name}: ${id}`);
+}
+
+/** Twitch refuses a user token that is not the broadcaster's (401 with this message). */
+export function mustBe(req: MockRequest, id: string, param: string): MockResponse | undefined {
+  if (req.auth?.kind === 'user' && req.auth.userId === id) return undefined;
+  return helixError(401, `The ${param} query parameter must match the user ID in the access token.`);
+}
+
+/** The moderator must be the broadcaster or one of their moderators, and the token's user. */
+export function mustModerate(world: World, req: MockRequest, b: string, moderatorId: string): MockResponse | undefined {
+  const mismatch = mustBe(req, moderatorId, 'moderator_id');
+  if (mismatch) return mismatch;
+  if (moderatorId === b) return undefined;
+  const mods = world.truth<Array<{ user_id: string }>>(`moderators:${b}`);
+  return mods.some((m) => m.user_id === moderatorId)
+    ? undefined
+    : helixError(403, 'The user in moderator_id is not one of the broadcaster\u2019s moderators.');
+}
+
+/** The query's (validated, required) parameter. */
+export function q(req: MockRequest, name: string): string {
+  return req.query.get(name) ?? '';
+}
+
+/** A JSON object body (validation already refused anything else where one is required). */
+export function bodyOf(req: MockRequest): Record<string, unknown> {
+  const b = req.body;
+  return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
+}
+
+/** Type checks for body fields: returns Twitch's 400 naming the field. */
+export function fieldTypes(
+  body: Record<string, unknown>,
+  types: Record<string, 'string' | 'number' | 'boolean' | 'array' | 'object'>,
+): MockResponse | undefined {
+  for (const [field, type] of Object.entries(types)) {
+    const v = body[field];
+    if (v === undefined || v === null) continue;
+    const actual = Array.isArray(v) ? 'array' : typeof v;
+    if (actual !== type) return helixError(400, `The field "${field}" must be of type ${type}`);
+  }
+  return undefined;
+}

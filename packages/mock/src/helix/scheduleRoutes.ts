@@ -1,0 +1,164 @@
+import { type HelixRoute, helixError, type MockRequest } from '../http/route.js';
+import type { Row, ScheduleState } from '../state/wireTypes.js';
+import type { World } from '../state/world.js';
+import { bodyOf, fieldTypes, mustBe, noContent, q } from './routeHelpers.js';
+
+function segmentFrom(world: World, body: Record<string, unknown>, base?: Row): Row | string {
+  const start = body.start_time ?? base?.start_time;
+  if (typeof start !== 'string' || Number.isNaN(Date.parse(start)))
+    return 'The start_time field must be an RFC 3339 time';
+  const duration = body.duration === undefined ? undefined : Number(body.duration);
+  if (duration !== undefined && !(Number.isInteger(duration) && duration >= 30 && duration <= 1380)) {
+    return 'The duration field must be 30 to 1380 minutes';
+  }
+  const title = body.title ?? base?.title ?? '';
+  if (typeof title !== 'string' || title.length > 140) return 'The title field must be at most 140 characters';
+  const startMs = Date.parse(start);
+  const endMs =
+    duration !== undefined
+      ? startMs + duration * 60_000
+      : base
+        ? Date.parse(String(base.end_time)) - Date.parse(String(base.start_time)) + startMs
+        : startMs + 240 * 60_000;
+  const categoryId = body.category_id ?? (base?.category as { id?: string } | null)?.id;
+  return {
+    id: base?.id ?? Buffer.from(JSON.stringify({ segmentID: world.newId() })).toString('base64'),
+    start_time: new Date(startMs).toISOString(),
+    end_time: new Date(endMs).toISOString(),
+    title,
+    canceled_until:
+      body.is_canceled === true
+        ? new Date(endMs).toISOString()
+        : body.is_canceled === false
+          ? null
+          : (base?.canceled_until ?? null),
+    category: typeof categoryId === 'string' ? { id: categoryId, name: `Category ${categoryId}` } : null,
+    is_recurring: body.is_recurring ?? base?.is_recurring ?? false,
+  };
+}
+
+/** GET /schedule (anyone), segments POST/PATCH/DELETE and PATCH /schedule/settings (the broadcaster's own). */
+export function scheduleRoutes(world: World): HelixRoute[] {
+  const own = (req: MockRequest) => {
+    const b = q(req, 'broadcaster_id');
+    return { b, refused: mustBe(req, b, 'broadcaster_id') };
+  };
+  const commit = (b: string, next: ScheduleState) => world.commit(`schedule:${b}`, next, 'api');
+  return [
+    {
+      method: 'GET',
+      path: '/schedule',
+      token: 'app-or-user',
+      handle(req) {
+        const b = q(req, 'broadcaster_id');
+        const served = world.read<ScheduleState>(`schedule:${b}`);
+        if (!served) return helixError(400, `Invalid broadcaster_id: ${b}`);
+        const ids = req.query.getAll('id');
+        const segments =
+          ids.length > 0 ? served.state.segments.filter((s) => ids.includes(s.id)) : served.state.segments;
+        if (segments.length === 0 && !served.state.vacation) return helixError(404, 'The broadcaster has no schedule');
+        return { status: 200, body: { data: { ...served.state, segments }, pagination: {} } };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/schedule/segment',
+      token: 'user',
+      scopes: ['channel:manage:schedule'],
+      handle(req) {
+        const { b, refused } = own(req);
+        if (refused) return refused;
+        const body = bodyOf(req);
+        const wrong = fieldTypes(body, {
+          start_time: 'string',
+          timezone: 'string',
+          duration: 'string',
+          is_recurring: 'boolean',
+          category_id: 'string',
+          title: 'string',
+        });
+        if (wrong) return wrong;
+        if (body.start_time === undefined || body.timezone === undefined)
+          return helixError(400, 'The start_time and timezone fields are required');
+        const segment = segmentFrom(world, body);
+        if (typeof segment === 'string') return helixError(400, segment);
+        const current = world.truth<ScheduleState>(`schedule:${b}`);
+        const next = {
+          ...current,
+          segments: [...current.segments, segment].sort((x, y) =>
+            String(x.start_time).localeCompare(String(y.start_time)),
+          ),
+        };
+        commit(b, next);
+        return { status: 200, body: { data: { ...next, segments: [segment] } } };
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/schedule/segment',
+      token: 'user',
+      scopes: ['channel:manage:schedule'],
+      handle(req) {
+        const { b, refused } = own(req);
+        if (refused) return refused;
+        const id = q(req, 'id');
+        const current = world.truth<ScheduleState>(`schedule:${b}`);
+        const base = current.segments.find((s) => s.id === id);
+        if (!base) return helixError(404, 'The segment was not found');
+        const segment = segmentFrom(world, bodyOf(req), base);
+        if (typeof segment === 'string') return helixError(400, segment);
+        const next = { ...current, segments: current.segments.map((s) => (s.id === id ? segment : s)) };
+        commit(b, next);
+        return { status: 200, body: { data: { ...next, segments: [segment] } } };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: '/schedule/segment',
+      token: 'user',
+      scopes: ['channel:manage:schedule'],
+      handle(req) {
+        const { b, refused } = own(req);
+        if (refused) return refused;
+        const id = q(req, 'id');
+        const current = world.truth<ScheduleState>(`schedule:${b}`);
+        if (!current.segments.some((s) => s.id === id)) return noContent;
+        commit(b, { ...current, segments: current.segments.filter((s) => s.id !== id) });
+        return noContent;
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/schedule/settings',
+      token: 'user',
+      scopes: ['channel:manage:schedule'],
+      handle(req) {
+        const { b, refused } = own(req);
+        if (refused) return refused;
+        const enabled = req.query.get('is_vacation_enabled');
+        const current = world.truth<ScheduleState>(`schedule:${b}`);
+        if (enabled === null) return noContent;
+        if (enabled === 'false') {
+          commit(b, { ...current, vacation: null });
+          return noContent;
+        }
+        const start = req.query.get('vacation_start_time');
+        const end = req.query.get('vacation_end_time');
+        if (
+          !start ||
+          !end ||
+          Number.isNaN(Date.parse(start)) ||
+          Number.isNaN(Date.parse(end)) ||
+          Date.parse(end) <= Date.parse(start)
+        ) {
+          return helixError(400, 'A vacation needs vacation_start_time before vacation_end_time');
+        }
+        commit(b, {
+          ...current,
+          vacation: { start_time: new Date(start).toISOString(), end_time: new Date(end).toISOString() },
+        });
+        return noContent;
+      },
+    },
+  ];
+}

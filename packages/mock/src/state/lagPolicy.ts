@@ -1,0 +1,106 @@
+import { MockOptionsError } from '../errors.js';
+import type { Random } from '../random.js';
+
+/** The kinds of resource whose versions the emulator records; the prefix of a resource key. */
+export type ResourceKind =
+  | 'user'
+  | 'channel'
+  | 'stream'
+  | 'followers'
+  | 'moderators'
+  | 'vips'
+  | 'bans'
+  | 'rewards'
+  | 'polls'
+  | 'predictions'
+  | 'chat_settings'
+  | 'goals'
+  | 'hype_train'
+  | 'subscriptions'
+  | 'schedule'
+  | 'emotes';
+
+/** How long reads keep serving the previous state after a write, drawn uniformly per write. 0/0 is off. */
+export interface LagRange {
+  minMs: number;
+  maxMs: number;
+}
+
+/** After a stream goes live, reads within `windowMs` of it becoming visible answer "offline" with `probability`. */
+export interface StreamFlap {
+  windowMs: number;
+  probability: number;
+}
+
+/** Lag per resource kind (`'*'` for the rest) and stream flapping; `false` or `0` turns everything off. */
+export type LagOptions = false | 0 | ({ [K in ResourceKind | '*']?: LagRange } & { streamFlap?: StreamFlap });
+
+/** Twitch-like defaults: a second or two for most reads, more for streams, which also flap. */
+export const DEFAULT_LAG: Exclude<LagOptions, false | 0> = {
+  '*': { minMs: 500, maxMs: 2000 },
+  stream: { minMs: 1000, maxMs: 4000 },
+  moderators: { minMs: 1000, maxMs: 2500 },
+  streamFlap: { windowMs: 20_000, probability: 0.3 },
+};
+
+const off: LagRange = { minMs: 0, maxMs: 0 };
+
+function checkRange(kind: string, range: LagRange): LagRange {
+  const ok =
+    Number.isFinite(range.minMs) && Number.isFinite(range.maxMs) && range.minMs >= 0 && range.maxMs >= range.minMs;
+  if (!ok) throw new MockOptionsError(`lag for ${kind}: need 0 <= minMs <= maxMs, got ${JSON.stringify(range)}`);
+  return { minMs: range.minMs, maxMs: range.maxMs };
+}
+
+/** Draws, for each committed write, how long reads keep serving the state before it. */
+export class LagPolicy {
+  readonly #ranges = new Map<string, LagRange>();
+  #flap: StreamFlap = { windowMs: 0, probability: 0 };
+  readonly #random: Random;
+
+  constructor(random: Random, options: LagOptions | undefined) {
+    this.#random = random;
+    const settings = options === undefined ? DEFAULT_LAG : options;
+    if (settings === false || settings === 0) {
+      this.#ranges.set('*', off);
+      return;
+    }
+    for (const [kind, value] of Object.entries(settings)) {
+      if (kind === 'streamFlap') this.setFlap(value as StreamFlap);
+      else this.set(kind as ResourceKind | '*', value as LagRange);
+    }
+    if (!this.#ranges.has('*')) this.#ranges.set('*', off);
+  }
+
+  set(kind: ResourceKind | '*', range: LagRange): void {
+    this.#ranges.set(kind, checkRange(kind, range));
+  }
+
+  setFlap(flap: StreamFlap): void {
+    if (!(flap.windowMs >= 0) || !(flap.probability >= 0 && flap.probability <= 1)) {
+      throw new MockOptionsError(`streamFlap: need windowMs >= 0 and 0 <= probability <= 1`);
+    }
+    this.#flap = { windowMs: flap.windowMs, probability: flap.probability };
+  }
+
+  get flap(): StreamFlap {
+    return this.#flap;
+  }
+
+  /** A lag in ms for one write to a resource of `kind`. */
+  draw(kind: string): number {
+    const range = this.#ranges.get(kind) ?? this.#ranges.get('*') ?? off;
+    if (range.maxMs === 0) return 0;
+    return range.minMs + Math.floor(this.#random.next() * (range.maxMs - range.minMs + 1));
+  }
+
+  /** Whether this read of a freshly-live stream should still answer offline. */
+  flapNow(sinceVisibleMs: number): boolean {
+    if (this.#flap.probability === 0 || sinceVisibleMs >= this.#flap.windowMs) return false;
+    return this.#random.next() < this.#flap.probability;
+  }
+
+  snapshot(): Record<string, LagRange | StreamFlap> {
+    return { ...Object.fromEntries(this.#ranges), streamFlap: this.#flap };
+  }
+}

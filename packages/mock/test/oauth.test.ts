@@ -1,0 +1,161 @@
+import { type MockServer, startMock } from '@twitchify/mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { helix } from './helpers.js';
+
+async function post(url: string, form: Record<string, string>) {
+  const res = await fetch(url, { method: 'POST', body: new URLSearchParams(form) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+describe('OAuth over a real socket', () => {
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMock({ port: 0, seed: 2, lag: 0 });
+  });
+  afterAll(() => mock.stop());
+
+  it('client_credentials issues an app token that validates and serves Helix', async () => {
+    const res = await post(`${mock.urls.oauth}/token`, {
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      grant_type: 'client_credentials',
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ token_type: 'bearer' });
+    const v = await fetch(`${mock.urls.oauth}/validate`, {
+      headers: { authorization: `OAuth ${res.body.access_token}` },
+    });
+    expect(await v.json()).toMatchObject({ client_id: mock.clientId, scopes: [] });
+    expect((await helix(mock, res.body.access_token, 'GET', `/users?id=${mock.users[0]!.id}`)).status).toBe(200);
+  });
+
+  it('refuses a wrong secret and an unknown grant', async () => {
+    const bad = await post(`${mock.urls.oauth}/token`, {
+      client_id: mock.clientId,
+      client_secret: 'x',
+      grant_type: 'client_credentials',
+    });
+    expect(bad.status).toBe(403);
+    const grant = await post(`${mock.urls.oauth}/token`, {
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      grant_type: 'magic',
+    });
+    expect(grant).toMatchObject({ status: 400, body: { status: 400 } });
+  });
+
+  it('authorize redirects with code and state; the code is exchanged once', async () => {
+    const redirect = 'http://localhost:3000/cb';
+    const url = `${mock.urls.oauth}/authorize?client_id=${mock.clientId}&redirect_uri=${encodeURIComponent(redirect)}&response_type=code&scope=user:read:email+channel:manage:broadcast&state=xyz`;
+    const res = await fetch(url, { redirect: 'manual' });
+    expect(res.status).toBe(302);
+    const location = new URL(res.headers.get('location')!);
+    expect(location.origin + location.pathname).toBe(redirect);
+    expect(location.searchParams.get('state')).toBe('xyz');
+    const code = location.searchParams.get('code')!;
+    const form = {
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      code,
+      grant_type: 'authorization_code',
+      redirect_uri: redirect,
+    };
+    const tok = await post(`${mock.urls.oauth}/token`, form);
+    expect(tok.status).toBe(200);
+    expect(tok.body.scope).toEqual(['user:read:email', 'channel:manage:broadcast']);
+    expect((await post(`${mock.urls.oauth}/token`, form)).status).toBe(400);
+    const v = await fetch(`${mock.urls.oauth}/validate`, {
+      headers: { authorization: `OAuth ${tok.body.access_token}` },
+    });
+    expect(await v.json()).toMatchObject({ user_id: mock.users[0]!.id, login: mock.users[0]!.login });
+  });
+
+  it('refresh rotates: the old refresh token and the old access token die', async () => {
+    const first = mock.createUserToken({ userId: mock.users[1]!.id, scopes: ['user:read:email'] });
+    const form = {
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: first.refreshToken,
+    };
+    const next = await post(`${mock.urls.oauth}/token`, form);
+    expect(next.status).toBe(200);
+    expect(next.body.refresh_token).not.toBe(first.refreshToken);
+    expect(next.body.scope).toEqual(['user:read:email']);
+    expect((await post(`${mock.urls.oauth}/token`, form)).body).toMatchObject({
+      status: 400,
+      message: 'Invalid refresh token',
+    });
+    expect((await helix(mock, first.accessToken, 'GET', '/users')).status).toBe(401);
+    expect((await helix(mock, next.body.access_token, 'GET', '/users')).status).toBe(200);
+  });
+
+  it('revoke kills a token; validate then answers 401', async () => {
+    const t = mock.createUserToken({ userId: mock.users[0]!.id });
+    expect((await post(`${mock.urls.oauth}/revoke`, { client_id: mock.clientId, token: t.accessToken })).status).toBe(
+      200,
+    );
+    const v = await fetch(`${mock.urls.oauth}/validate`, { headers: { authorization: `OAuth ${t.accessToken}` } });
+    expect(v.status).toBe(401);
+    expect(await v.json()).toEqual({ status: 401, message: 'invalid access token' });
+    expect((await post(`${mock.urls.oauth}/revoke`, { client_id: mock.clientId, token: t.accessToken })).status).toBe(
+      400,
+    );
+  });
+
+  it('is also served under /auth', async () => {
+    const res = await post(`${mock.urls.base}/auth/token`, {
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      grant_type: 'client_credentials',
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('device code grant: pending, slow_down, then a token once the user approves', async () => {
+    const dev = await post(`${mock.urls.oauth}/device`, { client_id: mock.clientId, scopes: 'user:read:email' });
+    expect(dev.status).toBe(200);
+    const poll = {
+      client_id: mock.clientId,
+      device_code: dev.body.device_code,
+      grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+    };
+    expect((await post(`${mock.urls.oauth}/token`, poll)).body).toMatchObject({
+      status: 400,
+      message: 'authorization_pending',
+    });
+    expect((await post(`${mock.urls.oauth}/token`, poll)).body).toMatchObject({ status: 400, message: 'slow_down' });
+    const activate = await fetch(`${dev.body.verification_uri}&user_id=${mock.users[2]!.id}`);
+    expect(activate.status).toBe(200);
+    const tok = await post(`${mock.urls.oauth}/token`, poll);
+    expect(tok.status).toBe(200);
+    const v = await fetch(`${mock.urls.oauth}/validate`, {
+      headers: { authorization: `OAuth ${tok.body.access_token}` },
+    });
+    expect(await v.json()).toMatchObject({ user_id: mock.users[2]!.id, scopes: ['user:read:email'] });
+    expect((await post(`${mock.urls.oauth}/token`, poll)).body).toMatchObject({
+      status: 400,
+      message: 'invalid device code',
+    });
+  });
+});
+
+describe('device code expiry', () => {
+  it('answers expired after the code’s lifetime', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const mock = await startMock({ port: 0, seed: 3, lag: 0, clock: { now: () => now } });
+    try {
+      const dev = await post(`${mock.urls.oauth}/device`, { client_id: mock.clientId, scopes: '' });
+      now += dev.body.expires_in * 1000 + 1;
+      const poll = {
+        client_id: mock.clientId,
+        device_code: dev.body.device_code,
+        grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+      };
+      expect((await post(`${mock.urls.oauth}/token`, poll)).body).toMatchObject({ status: 400, message: 'expired' });
+    } finally {
+      await mock.stop();
+    }
+  });
+});

@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { check } from '../benchmarks/consistency/checker.js';
+import { type History, ReadLog, type ReadLevel } from '../benchmarks/consistency/history.js';
+
+/** A small history builder: one key 'channel:1' (index 0) with versions committed at the given times. */
+function history(commits: number[], opts: Partial<History> = {}): History {
+  return {
+    keys: ['channel:1', 'channel:2'],
+    reads: new ReadLog(),
+    acks: [],
+    events: [],
+    truth: [commits.map((committedAt, version) => ({ version, committedAt })), [{ version: 0, committedAt: 0 }]],
+    restarts: [],
+    gaps: [],
+    sourceReads: [],
+    sharedTier: false,
+    deltaMs: 0,
+    ...opts,
+  };
+}
+
+type Read = [proc: number, start: number, end: number, version: number, level?: ReadLevel, fromCache?: boolean];
+const reads = (h: History, rs: Read[], key = 0) => {
+  for (const [p, s, e, v, level = 'fast', fromCache = true] of rs) h.reads.add(p, key, s, e, v, level, fromCache);
+  return h;
+};
+
+describe('checker: clean histories', () => {
+  it('counts nothing when every read returns the newest known version', () => {
+    const h = history([0, 10, 20]);
+    h.acks.push({ proc: 0, key: 0, at: 11, version: 1 });
+    h.events.push({ proc: 0, key: 0, at: 25, version: 2 });
+    reads(h, [
+      [0, 1, 2, 0],
+      [0, 12, 13, 1],
+      [0, 26, 27, 2],
+      [0, 27, 28, 2],
+    ]);
+    const res = check(h);
+    expect(res.violations).toEqual({
+      readYourWrites: 0,
+      eventStaleness: 0,
+      monotonicReads: 0,
+      staleFills: 0,
+      restartSafety: 0,
+    });
+    expect(res.reads).toBe(4);
+    expect(res.unmatched).toBe(0);
+    // The read at 12 returned v1 although v2 was committed only at 20: fresh. The read at 1 saw v0, fresh too.
+    expect(res.staleness).toEqual({ p50: 0, p99: 0, max: 0 });
+  });
+
+  it('accepts an old version for a read that overlaps the ack (the ack is not before its start)', () => {
+    const h = history([0, 10]);
+    h.acks.push({ proc: 0, key: 0, at: 11, version: 1 });
+    reads(h, [[0, 10.5, 12, 0]]);
+    expect(check(h).violations.readYourWrites).toBe(0);
+  });
+
+  it('allows fast reads on other processes to lag by at most delta', () => {
+    const h = history([0, 10], { sharedTier: true, deltaMs: 5 });
+    h.acks.push({ proc: 0, key: 0, at: 11, version: 1 });
+    reads(h, [[1, 14, 15, 0, 'fast']]);
+    expect(check(h).violations.readYourWrites).toBe(0);
+  });
+});
+
+describe('checker: violating histories', () => {
+  it('counts a read-your-writes violation (own write acknowledged, old state read)', () => {
+    const h = history([0, 10]);
+    h.acks.push({ proc: 0, key: 0, at: 11, version: 1 });
+    reads(h, [[0, 12, 13, 0, 'fast', false]]);
+    const res = check(h);
+    expect(res.violations.readYourWrites).toBe(1);
+    expect(res.violations.staleFills).toBe(0); // it came from Helix, not from a cache
+    expect(res.examples.readYourWrites[0]).toContain('needed >= v1');
+    expect(res.staleness.max).toBe(2);
+  });
+
+  it('applies strict reads across processes with no delta, fast reads only after delta', () => {
+    const h = history([0, 10], { sharedTier: true, deltaMs: 5 });
+    h.acks.push({ proc: 0, key: 0, at: 11, version: 1 });
+    reads(h, [
+      [1, 12, 13, 0, 'strict'], // violation: strict, ack before start
+      [1, 17, 18, 0, 'fast'], // violation: fast, ack before start - delta
+      [2, 14, 15, 0, 'fast'], // allowed: within delta
+    ]);
+    expect(check(h).violations.readYourWrites).toBe(2);
+  });
+
+  it('ignores other processes entirely without a shared tier', () => {
+    const h = history([0, 10]);
+    h.acks.push({ proc: 0, key: 0, at: 11, version: 1 });
+    reads(h, [[1, 50, 51, 0]]);
+    expect(check(h).violations.readYourWrites).toBe(0);
+  });
+
+  it('counts event-bounded staleness and marks cache hits as stale fills', () => {
+    const h = history([0, 10]);
+    h.events.push({ proc: 0, key: 0, at: 30, version: 1 });
+    reads(h, [
+      [0, 20, 21, 0], // before the event was received: allowed (staleness 10)
+      [0, 31, 32, 0, 'fast', true], // after: violation, from the cache
+    ]);
+    const res = check(h);
+    expect(res.violations.eventStaleness).toBe(1);
+    expect(res.violations.staleFills).toBe(1);
+    expect(res.violations.readYourWrites).toBe(0);
+    expect(res.staleReads).toBe(2);
+    expect(res.staleness.max).toBe(21);
+  });
+
+  it('counts monotonic-read violations per process and key, and across processes for strict reads', () => {
+    const h = history([0, 10, 20], { sharedTier: true });
+    reads(h, [
+      [0, 21, 22, 2],
+      [0, 23, 24, 1], // own: went back
+      [0, 21.5, 25, 1], // overlaps the first read: allowed
+      [1, 30, 31, 1, 'fast'], // another process, fast: allowed
+      [2, 40, 41, 2, 'strict'],
+      [1, 42, 43, 1, 'strict'], // strict after a strict read of v2 by p2: violation
+    ]);
+    const res = check(h);
+    expect(res.violations.monotonicReads).toBe(2);
+  });
+
+  it('keeps keys apart', () => {
+    const h = history([0, 10]);
+    h.acks.push({ proc: 0, key: 1, at: 11, version: 5 });
+    reads(h, [[0, 12, 13, 0]]);
+    expect(check(h).violations.readYourWrites).toBe(0);
+  });
+
+  it('counts restart-safety violations: knowledge from before a restart', () => {
+    const h = history([0, 10], { restarts: [{ proc: 0, downAt: 15, upAt: 20 }] });
+    h.acks.push({ proc: 0, key: 0, at: 11, version: 1 });
+    reads(h, [
+      [0, 12, 13, 1],
+      [0, 21, 22, 0], // after the restart the write is forgotten
+    ]);
+    const res = check(h);
+    expect(res.violations.restartSafety).toBe(1);
+    expect(res.violations.readYourWrites).toBe(1);
+    expect(res.violations.monotonicReads).toBe(1);
+  });
+
+  it('counts a cache hit after a coverage gap with no Helix read after the gap', () => {
+    const h = history([0, 10], { gaps: [{ proc: 0, key: 0, start: 5, end: 12 }] });
+    reads(h, [
+      [0, 1, 2, 0, 'fast', false],
+      [0, 13, 14, 0, 'fast', true], // served from the cache without asking Helix after the gap
+    ]);
+    expect(check(h).violations.restartSafety).toBe(1);
+  });
+
+  it('accepts a cache hit after a gap once Helix was asked again', () => {
+    const h = history([0, 10], {
+      gaps: [{ proc: 0, key: 0, start: 5, end: 12 }],
+      sourceReads: [{ key: 0, at: 12.5 }],
+    });
+    reads(h, [
+      [0, 12.4, 12.6, 1, 'fast', false],
+      [0, 13, 14, 1, 'fast', true],
+    ]);
+    expect(check(h).violations.restartSafety).toBe(0);
+  });
+
+  it('reports unmatched reads instead of checking them', () => {
+    const h = history([0, 10]);
+    reads(h, [[0, 1, 2, -1]]);
+    const res = check(h);
+    expect(res.unmatched).toBe(1);
+    expect(res.staleness.max).toBe(0);
+  });
+});
+
+describe('checker: scale', () => {
+  it('checks 200k reads of a clean random history with no violation', () => {
+    const commits = Array.from({ length: 1000 }, (_, i) => i * 10);
+    const h = history(commits, { sharedTier: true, deltaMs: 1 });
+    // Each process reads the truth at its start: clean by construction.
+    for (let i = 0; i < 200_000; i++) {
+      const s = (i % 9990) + 0.5;
+      h.reads.add(i % 3, 0, s, s + 0.1, Math.floor(s / 10), i % 2 ? 'strict' : 'fast', true);
+    }
+    for (let v = 1; v < 1000; v++) h.acks.push({ proc: v % 3, key: 0, at: v * 10 + 0.01, version: v });
+    const res = check(h);
+    expect(res.violations.readYourWrites + res.violations.monotonicReads + res.violations.eventStaleness).toBe(0);
+    expect(res.reads).toBe(200_000);
+  });
+});
