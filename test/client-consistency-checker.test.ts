@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../benchmarks/consistency/checker.js';
-import { type History, ReadLog, type ReadLevel } from '../benchmarks/consistency/history.js';
+import { type History, type ReadLevel, ReadLog } from '../benchmarks/consistency/history.js';
 
 /** A small history builder: one key 'channel:1' (index 0) with versions committed at the given times. */
 function history(commits: number[], opts: Partial<History> = {}): History {

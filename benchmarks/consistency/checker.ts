@@ -165,7 +165,14 @@ export function check(h: History): CheckResult {
       if (v < before) flag('restartSafety', i, before);
     }
   }
-  checkGaps(h, (i) => flag('restartSafety', i, -1));
+  checkGaps(h, (i, why) => {
+    violations.restartSafety++;
+    if (examples.restartSafety.length < 5) {
+      examples.restartSafety.push(
+        `p${r.proc[i]} read ${h.keys[r.key[i]!]} from the cache at ${r.start[i]!.toFixed(3)} (v${r.version[i]}) ${why}`,
+      );
+    }
+  });
 
   const { staleness, staleReads, overTime } = stalenessAgainstTruth(h);
   return {
@@ -246,7 +253,7 @@ function latestRestartFinder(h: History): (proc: number, t: number) => number | 
  * Promise 5, second half: after a coverage gap on `key` for process `proc`, the first read of `key` by `proc`
  * served from the cache must come after a Helix read of `key` made after the gap ended.
  */
-function checkGaps(h: History, flag: (readIndex: number) => void): void {
+function checkGaps(h: History, flag: (readIndex: number, why: string) => void): void {
   if (h.gaps.length === 0) return;
   const r = h.reads;
   const gaps = h.sharedTier ? nobodyListening(h) : h.gaps;
@@ -270,8 +277,15 @@ function checkGaps(h: History, flag: (readIndex: number) => void): void {
     const cached = readsBy.get(procKey(gap.proc, gap.key));
     const first = cached?.find((i) => r.start[i]! > gap.end);
     if (first === undefined) continue;
-    const asked = (sourceByKey.get(gap.key) ?? []).some((at) => at > gap.end && at <= r.start[first]!);
-    if (!asked) flag(first);
+    const sources = sourceByKey.get(gap.key) ?? [];
+    const asked = sources.some((at) => at > gap.end && at <= r.start[first]!);
+    if (!asked) {
+      const last = sources.filter((at) => at <= r.start[first]!).pop();
+      flag(
+        first,
+        `after the gap [${gap.start.toFixed(3)}, ${gap.end.toFixed(3)}] with no Helix read since (last ${last?.toFixed(3) ?? 'none'})`,
+      );
+    }
   }
 }
 

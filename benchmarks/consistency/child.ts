@@ -72,7 +72,13 @@ async function start(m: ChildStart): Promise<void> {
   const counts = await runLoop({
     system,
     workload: new Workload(
-      { seed: m.settings.seed, proc: m.proc, keys: m.settings.keys, writableKeys: 1, strictShare: m.settings.strictShare },
+      {
+        seed: m.settings.seed,
+        proc: m.proc,
+        keys: m.settings.keys,
+        writableKeys: 1,
+        strictShare: m.settings.strictShare,
+      },
       `w${m.incarnation}`,
     ),
     recorder,

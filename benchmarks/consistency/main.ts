@@ -15,16 +15,17 @@ import { Redis } from 'ioredis';
 import { instrumentFor } from './instrument.js';
 import { runMultiProcessRow } from './multi-row.js';
 import { epochOffset, sharedClock } from './recorder.js';
-import { type RunSettings, runInProcessRow } from './row.js';
 import { renderReport } from './report.js';
+import { type RunSettings, runInProcessRow } from './row.js';
 import { type RowSummary, summarize } from './summary.js';
-import { naiveTtl, rawHelix, twitchify, twurple } from './systems.js';
+import { type BenchSystem, naiveTtl, rawHelix, twitchify, twurple } from './systems.js';
 import { ProgressBar, renderTable } from './table.js';
 
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
+    // biome-ignore lint/suspicious/noUndeclaredEnvVars: the benchmark is an app, and REDIS_URL is the repo's convention
     redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
     processes: { type: 'string', default: '3' },
     rows: { type: 'string', default: 'raw,ttl,twurple,memory,redis' },
@@ -47,8 +48,25 @@ const settings: RunSettings = {
 const rowsWanted = new Set(String(values.rows).split(','));
 const bar = new ProgressBar();
 
+function countingLoads(system: BenchSystem, loads: { count: number }): BenchSystem {
+  return {
+    name: system.name,
+    read: (id, strict) => {
+      loads.count++;
+      return system.read(id, strict);
+    },
+    write: (id, title) => system.write(id, title),
+    close: () => system.close(),
+  };
+}
+
 async function redisAnswers(url: string): Promise<boolean> {
-  const r = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, retryStrategy: () => null });
+  const r = new Redis(url, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 1000,
+    retryStrategy: () => null,
+  });
   try {
     await r.connect();
     return (await r.ping()) === 'PONG';
@@ -86,8 +104,9 @@ async function main(): Promise<void> {
         await runInProcessRow(
           settings,
           async (target, recorder, loads, broadcasters) => {
-            if (name === 'raw') return rawHelix(target);
-            if (name === 'twurple') return twurple(target);
+            // Every read of these is a Helix read: count each as a load so none is marked as served from a cache.
+            if (name === 'raw') return countingLoads(rawHelix(target), loads);
+            if (name === 'twurple') return countingLoads(await twurple(target), loads);
             if (name === 'ttl') return naiveTtl(target, 10_000, () => loads.count++);
             const keyOf = new Map(broadcasters.map((b, i) => [b, i] as const));
             return twitchify(target, { instrument: instrumentFor(recorder, keyOf, loads, clock), clock });
@@ -105,7 +124,12 @@ async function main(): Promise<void> {
   const dir = fileURLToPath(new URL('../results/', import.meta.url));
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const meta = { seed: settings.seed, durationS: settings.durationMs / 1000, keys: settings.keys, node: process.version };
+  const meta = {
+    seed: settings.seed,
+    durationS: settings.durationMs / 1000,
+    keys: settings.keys,
+    node: process.version,
+  };
   const json = JSON.stringify(
     summaries.map(({ charts: _c, ...r }) => r),
     null,
@@ -120,7 +144,9 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(0),
   (error) => {
-    process.stderr.write(`\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `\nbenchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exit(1);
   },
 );

@@ -7,11 +7,11 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { check } from './checker.js';
-import type { Restart } from './history.js';
-import { epochOffset } from './recorder.js';
-import type { RecordedProcess } from './recorder.js';
-import { buildHistory, RequestTap, type RunSettings, startBenchMock, startDrivers, targetOf } from './row.js';
 import type { ChildMessage, ChildStart } from './child.js';
+import type { Restart } from './history.js';
+import type { RecordedProcess } from './recorder.js';
+import { epochOffset } from './recorder.js';
+import { buildHistory, RequestTap, type RunSettings, startBenchMock, startDrivers, targetOf } from './row.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -139,7 +139,9 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
         check: check(history),
         deltaMs,
         errors,
-        notes: restarts.map((r) => `process ${r.proc} crashed and restarted (down ${(r.upAt - r.downAt).toFixed(0)} ms)`),
+        notes: restarts.map(
+          (r) => `process ${r.proc} crashed and restarted (down ${(r.upAt - r.downAt).toFixed(0)} ms)`,
+        ),
         history,
       },
     };

@@ -48,8 +48,10 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
         o.progress(reads);
       }
     }
+    const now = o.clock.now();
+    if (now >= o.until) break;
     let op = o.workload.next();
-    if (o.clock.now() >= nextWrite) {
+    if (now >= nextWrite) {
       op = o.workload.nextWrite();
       nextWrite += o.writeEveryMs;
     }

@@ -3,7 +3,7 @@
  * (the interned title it saw) in place of the version: versions are only known to the emulator, so they are
  * resolved once the row ends, from `mock.history(key)` (see {@link resolveVersions}).
  */
-import { type CoverageGap, ReadLog, type ReadLevel, type Witness } from './history.js';
+import { type CoverageGap, type ReadLevel, ReadLog, type Witness } from './history.js';
 
 /** A clock shared by every process of a run: CLOCK_MONOTONIC (the same on all processes of one machine), in ms. */
 export function sharedClock(epochOffsetMs: number): { now(): number } {

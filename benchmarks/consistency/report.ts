@@ -20,7 +20,9 @@ function latencyChart(rows: RowSummary[]): string {
   );
   const y = (share: number) => H - pad - (share / maxShare) * (H - 2 * pad);
   const lines = rows.map((r, i) => {
-    const pts = r.charts.latency.edges.map((e, j) => `${x(e).toFixed(1)},${y(r.charts.latency.counts[j]! / r.reads).toFixed(1)}`);
+    const pts = r.charts.latency.edges.map(
+      (e, j) => `${x(e).toFixed(1)},${y(r.charts.latency.counts[j]! / r.reads).toFixed(1)}`,
+    );
     return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(' ')}"/>`;
   });
   const ticks: string[] = [];
@@ -30,7 +32,12 @@ function latencyChart(rows: RowSummary[]): string {
       `<line x1="${x(v)}" x2="${x(v)}" y1="${pad}" y2="${H - pad}" stroke="#ddd"/><text x="${x(v)}" y="${H - pad + 14}" font-size="11" text-anchor="middle">${v >= 1000 ? `${v / 1000} ms` : `${v} µs`}</text>`,
     );
   }
-  return svg(W, H, [...ticks, ...lines, legend(rows, W)].join(''), 'Read latency distribution (share of reads per log bin)');
+  return svg(
+    W,
+    H,
+    [...ticks, ...lines, legend(rows, W)].join(''),
+    'Read latency distribution (share of reads per log bin)',
+  );
 }
 
 /** Max and mean staleness against truth per time bucket, one line per row. */
@@ -47,7 +54,12 @@ function stalenessChart(rows: RowSummary[]): string {
     return `<polyline fill="none" stroke="${COLORS[i % COLORS.length]}" stroke-width="2" points="${pts.join(' ')}"/>`;
   });
   const axis = `<text x="${pad}" y="${pad - 8}" font-size="11">${sMax.toFixed(0)} ms</text><text x="${W - pad}" y="${H - pad + 14}" font-size="11" text-anchor="end">${tMax.toFixed(0)} s</text><line x1="${pad}" x2="${W - pad}" y1="${H - pad}" y2="${H - pad}" stroke="#999"/>`;
-  return svg(W, H, axis + lines.join('') + legend(rows, W), 'Staleness against truth over the run (max per bucket, ms)');
+  return svg(
+    W,
+    H,
+    axis + lines.join('') + legend(rows, W),
+    'Staleness against truth over the run (max per bucket, ms)',
+  );
 }
 
 function legend(rows: RowSummary[], W: number): string {
@@ -89,7 +101,9 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
     .join('');
   const examples = rows
     .map((r) => {
-      const items = Object.entries(r.examples).flatMap(([k, list]) => list.map((e) => `<li><b>${k}</b>: ${esc(e)}</li>`));
+      const items = Object.entries(r.examples).flatMap(([k, list]) =>
+        list.map((e) => `<li><b>${k}</b>: ${esc(e)}</li>`),
+      );
       return items.length ? `<h3>${esc(r.system)}</h3><ul>${items.join('')}</ul>` : '';
     })
     .join('');

@@ -2,8 +2,8 @@
  * One row of the benchmark, run in this process: a fresh emulator, the system under test, the external changes
  * and socket drops, the workload loop, then the truth read back from the emulator and the history checked.
  */
-import { startMock, type MockServer } from '@twitchify/mock';
-import { check, type CheckResult } from './checker.js';
+import { type MockServer, startMock } from '@twitchify/mock';
+import { type CheckResult, check } from './checker.js';
 import type { CoverageGap, History, SourceRead } from './history.js';
 import { runLoop } from './process-loop.js';
 import { type RecordedProcess, Recorder, resolveVersions } from './recorder.js';

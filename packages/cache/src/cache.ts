@@ -79,7 +79,7 @@ export class Cache {
     if (o.memory === false && o.redis === undefined) {
       throw new CacheArgumentError('options.memory', 'the in-process tier can be turned off only when Redis is given');
     }
-    const maxKeys = Math.max(100_000, 4 * (o.memory === false ? 0 : o.memory.maxEntries));
+    const maxKeys = Math.max(1_000, 4 * (o.memory === false ? 10_000 : o.memory.maxEntries));
     this.#mem =
       o.memory === false
         ? undefined
@@ -181,17 +181,18 @@ export class Cache {
     this.#open();
     checkName('key', key);
     const tags = checkNames('options.tags', options.tags);
+    const feeds = checkNames('options.feeds', options.feeds);
     const ttl = this.#ttl(options.ttlMs, 'options.ttlMs');
     const pinMs = options.pinMs ?? this.#o.defaultPinMs;
     if (!Number.isInteger(pinMs) || pinMs < 0) throw new CacheArgumentError('options.pinMs', 'must be an integer >= 0');
     const at = this.#at(options.at, 'options.at', true);
     const json = this.#encode(key, value);
     const ttlMs = pinMs > 0 ? Math.min(ttl, pinMs) : ttl;
-    const tracker = this.#trackers.begin(key, this.#know.epoch);
+    const tracker = this.#begin(key);
     try {
       let answer: Awaited<ReturnType<Authority['write']>>;
       try {
-        answer = await this.#auth.write(key, json, { tags, feeds: [] }, ttlMs, pinMs, at);
+        answer = await this.#auth.write(key, json, { tags, feeds }, ttlMs, pinMs, at);
       } catch (err) {
         this.#mem?.delete(key);
         throw err;
@@ -251,6 +252,7 @@ export class Cache {
       entries: this.#mem?.size ?? 0,
       bytes: this.#mem?.calculatedSize ?? 0,
       redis: this.#redis === undefined ? undefined : { breaker: this.#redis.breakerState },
+      connected: this.#know.trusted,
     });
   }
 
@@ -291,12 +293,12 @@ export class Cache {
     if (this.#mem !== undefined) this.#c.memory.misses++;
     const flight = this.#flights.get(key);
     if (flight !== undefined && this.#joinable(flight)) return flight.promise as Promise<V>;
-    return this.#fly(req, this.#trackers.begin(key, this.#know.epoch), undefined);
+    return this.#fly(req, this.#begin(key), undefined);
   }
 
   /** A strict read asks Redis first, presenting the stamp of what this process holds. */
   async #strictRead<V>(req: Request<V>, local: MemEntry | undefined): Promise<V> {
-    const tracker = this.#trackers.begin(req.key, this.#know.epoch);
+    const tracker = this.#begin(req.key);
     let handedOff = false;
     try {
       const held = local !== undefined && local.expiresAt > this.#clock.now() ? local : undefined;
@@ -490,9 +492,19 @@ export class Cache {
     });
   }
 
-  /** Whether a fast read may share a flight: it began under the current epoch and heard of no newer version. */
+  #begin(key: string): Tracker {
+    return this.#trackers.begin(key, this.#know.epoch, this.#know.depChanges);
+  }
+
+  /**
+   * Whether a read may share a flight: it began under the current epoch, and no newer version of its key, tags or
+   * feeds has been heard since (when its snapshot is not known yet, no tag or feed advanced at all).
+   */
   #joinable(flight: Flight): boolean {
-    return flight.epoch === this.#know.epoch && flight.seenKv <= (flight.snapshot?.kv ?? 0);
+    const know = this.#know;
+    if (flight.epoch !== know.epoch || flight.seenKv > (flight.snapshot?.kv ?? 0)) return false;
+    if (flight.depChanges === know.depChanges) return true;
+    return flight.snapshot !== undefined && know.current(flight.snapshot.tags, flight.snapshot.feeds);
   }
 
   // ---- the in-process tier ----------------------------------------------------------------------------------------
@@ -563,7 +575,7 @@ export class Cache {
       if (answer.outcome === 'applied') this.#c.invalidations++;
       return answer.outcome;
     }
-    const tracker = this.#trackers.begin(key, this.#know.epoch);
+    const tracker = this.#begin(key);
     try {
       let json: string;
       let deps: { tags: readonly string[]; feeds: readonly string[] };
@@ -571,7 +583,7 @@ export class Cache {
       let ttlMs: number;
       if ('value' in change) {
         json = this.#encode(key, change.value);
-        deps = { tags: checkNames('change.tags', change.tags), feeds: [] };
+        deps = { tags: checkNames('change.tags', change.tags), feeds: checkNames('change.feeds', change.feeds) };
         ttlMs = this.#ttl(change.ttlMs, 'change.ttlMs');
       } else if ('patch' in change && typeof change.patch === 'function') {
         const current = await this.#current(key);

@@ -17,7 +17,12 @@ export class Counters {
   oversized = 0;
 
   /** A copy, so that callers can keep and compare snapshots. */
-  snapshot(extra: { entries: number; bytes: number; redis: { breaker: BreakerState } | undefined }): CacheStats {
+  snapshot(extra: {
+    entries: number;
+    bytes: number;
+    redis: { breaker: BreakerState } | undefined;
+    connected: boolean;
+  }): CacheStats {
     return {
       memory: { ...this.memory, entries: extra.entries, bytes: extra.bytes },
       redis: extra.redis === undefined ? undefined : { ...this.redis, breaker: extra.redis.breaker },
@@ -27,7 +32,7 @@ export class Counters {
       changes: { ...this.changes },
       epochBumps: this.epochBumps,
       coverageBumps: this.coverageBumps,
-      bus: { ...this.bus },
+      bus: { connected: extra.connected, ...this.bus },
       leaseWaits: this.leaseWaits,
       oversized: this.oversized,
     };

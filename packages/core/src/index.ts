@@ -2,12 +2,6 @@
 
 export { AppTokenProvider, type AppTokenProviderOptions } from './auth/app-token-provider.js';
 export {
-  type AuthorizationCodeFlowOptions,
-  type AuthorizedUser,
-  authorizeWithLocalServer,
-} from './auth/authorization-code-flow.js';
-export { authorizeWithDeviceCode, type DeviceCodeFlowOptions, type DeviceCodePrompt } from './auth/device-code-flow.js';
-export {
   type AccessToken,
   type AccessTokenInit,
   type AuthProvider,
@@ -16,6 +10,12 @@ export {
   type TokenType,
   tokenFingerprint,
 } from './auth/auth-provider.js';
+export {
+  type AuthorizationCodeFlowOptions,
+  type AuthorizedUser,
+  authorizeWithLocalServer,
+} from './auth/authorization-code-flow.js';
+export { authorizeWithDeviceCode, type DeviceCodeFlowOptions, type DeviceCodePrompt } from './auth/device-code-flow.js';
 export {
   type IssuedToken,
   OAuthClient,
@@ -31,6 +31,25 @@ export {
 } from './auth/refreshing-auth-provider.js';
 export { StaticAuthProvider, type StaticAuthProviderOptions } from './auth/static-auth-provider.js';
 export { TokenValidator, type TokenValidatorOptions } from './auth/token-validator.js';
+// --- end Helix engineer ---
+// --- Client engineer: the Client, cached reads and the resource catalog ---
+export { CATALOG, type CoverageLine, catalogEntry, coverageFor, entriesForEvent } from './catalog/catalog.js';
+export type { CatalogEntry, Effect, EventRule, FeedRule, ResourceKind, WriteRule } from './catalog/types.js';
+export type { CachePort } from './client/cache-port.js';
+export { type CacheReport, Client, type ClientStatus } from './client/client.js';
+export type { Unsubscribe } from './client/emitter.js';
+export type { EventFeed } from './client/event-feed.js';
+export type {
+  AuthTokens,
+  ClientEvents,
+  ClientLifecycleEvents,
+  DeviceCode,
+  EventOf,
+  SubscriptionType,
+} from './client/events.js';
+export type { ClientInstrument, ClientOptions, ClientUrls } from './client/options.js';
+export type { CachedReadOptions } from './client/resource-cache.js';
+export type { RunTokens } from './client/runtime.js';
 export {
   AbortError,
   AuthError,
@@ -77,23 +96,4 @@ export {
   type Middleware,
 } from './http/types.js';
 export { decode as decodeHelixResponse, validationMiddleware } from './http/validation-middleware.js';
-// --- end Helix engineer ---
-// --- Client engineer: the Client, cached reads and the resource catalog ---
-export { CATALOG, catalogEntry, type CoverageLine, coverageFor, entriesForEvent } from './catalog/catalog.js';
-export type { CatalogEntry, Effect, EventRule, FeedRule, ResourceKind, WriteRule } from './catalog/types.js';
-export type { CachePort } from './client/cache-port.js';
-export { type CacheReport, Client, type ClientStatus } from './client/client.js';
-export type { Unsubscribe } from './client/emitter.js';
-export type { EventFeed } from './client/event-feed.js';
-export type {
-  AuthTokens,
-  ClientEvents,
-  ClientLifecycleEvents,
-  DeviceCode,
-  EventOf,
-  SubscriptionType,
-} from './client/events.js';
-export type { ClientInstrument, ClientOptions, ClientUrls } from './client/options.js';
-export type { CachedReadOptions } from './client/resource-cache.js';
-export type { RunTokens } from './client/runtime.js';
 // --- end Client engineer ---

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,6 @@ import {
   HelixClient,
   RefreshingAuthProvider,
 } from '../src/index.js';
-import { inspect } from 'node:util';
 
 let mock: MockServer;
 

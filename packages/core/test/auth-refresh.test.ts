@@ -62,6 +62,10 @@ describe('refreshing user-token provider', () => {
     expect(events).toHaveLength(1);
     expect(persisted[0]!.accessToken).not.toBe(issued.accessToken);
     expect(persisted[0]!.refreshToken).not.toBe(issued.refreshToken);
+    // The app can read and persist the tokens, but printing them shows ***.
+    expect(inspect(persisted[0])).not.toContain(persisted[0]!.accessToken);
+    expect(inspect(events[0])).not.toContain(events[0]!.refreshToken);
+    expect(JSON.parse(JSON.stringify(persisted[0])).refreshToken).toBe(persisted[0]!.refreshToken);
     expect(mock.requests().some((r) => r.status === 401)).toBe(true);
   });
 

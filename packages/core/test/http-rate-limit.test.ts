@@ -26,7 +26,7 @@ const helixCalls = (m: MockServer, status?: number) =>
 
 describe('rate limits', () => {
   it('1,000 concurrent GETs on one token all succeed and no 429 reaches the caller', async () => {
-    mock = await startMock({ port: 0, seed: 1, lag: false, rateLimit: { limit: 150, windowMs: 1000 } });
+    mock = await startMock({ port: 0, seed: 1, lag: false, rateLimit: { limit: 300, windowMs: 1000 } });
     const user = mock.users[0]!;
     const helix = clientFor(mock, mock.createUserToken({ userId: user.id }).accessToken, user.id);
     const results = await Promise.allSettled(

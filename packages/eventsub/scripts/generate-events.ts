@@ -23,9 +23,11 @@ function infer(v: unknown): Shape {
   if (typeof v === 'string') return { kind: 'string' };
   if (typeof v === 'number') return { kind: 'number' };
   if (typeof v === 'boolean') return { kind: 'boolean' };
-  if (Array.isArray(v)) return { kind: 'array', of: v.map(infer).reduce<Shape | null>((a, b) => (a ? merge(a, b) : b), null) };
+  if (Array.isArray(v))
+    return { kind: 'array', of: v.map(infer).reduce<Shape | null>((a, b) => (a ? merge(a, b) : b), null) };
   const fields = new Map<string, { shape: Shape; optional: boolean }>();
-  for (const [k, x] of Object.entries(v as Record<string, unknown>)) fields.set(k, { shape: infer(x), optional: false });
+  for (const [k, x] of Object.entries(v as Record<string, unknown>))
+    fields.set(k, { shape: infer(x), optional: false });
   return { kind: 'object', fields };
 }
 
@@ -148,7 +150,7 @@ for (const key of keys) {
 }
 out.push('};');
 out.push('');
-out.push('/** The condition keys of each `type@version`, as in Twitch\'s examples. */');
+out.push("/** The condition keys of each `type@version`, as in Twitch's examples. */");
 out.push('export const conditionKeys: { readonly [K in keyof EventSubEventMap]: readonly string[] } = {');
 for (const key of keys) {
   out.push(`  '${key}': ${JSON.stringify(Object.keys(spec[key]?.[0]?.subscription.condition ?? {}))},`);

@@ -28,7 +28,9 @@ export interface ConduitShard {
 }
 
 /** Shard transports for `updateShards`. */
-export type ShardTransport = { method: 'websocket'; sessionId: string } | { method: 'webhook'; callback: string; secret: string };
+export type ShardTransport =
+  | { method: 'websocket'; sessionId: string }
+  | { method: 'webhook'; callback: string; secret: string };
 
 /**
  * The EventSub part of Helix. Every method throws `EventSubApiError` (`status` 409 for a duplicate subscription).
@@ -129,14 +131,25 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
       const out: EventSubSubscription[] = [];
       let after: string | undefined;
       do {
-        const page = await call('GET', '/eventsub/subscriptions', { ...filter, after }, undefined, subscriptionListSchema);
+        const page = await call(
+          'GET',
+          '/eventsub/subscriptions',
+          { ...filter, after },
+          undefined,
+          subscriptionListSchema,
+        );
         out.push(...page.data.map(toSubscription));
         after = page.pagination?.cursor || undefined;
       } while (after);
       return out;
     },
     async createSubscription(spec, transport) {
-      const body = { type: spec.type, version: spec.version, condition: spec.condition, transport: wireTransport(transport) };
+      const body = {
+        type: spec.type,
+        version: spec.version,
+        condition: spec.condition,
+        transport: wireTransport(transport),
+      };
       const res = await call('POST', '/eventsub/subscriptions', {}, body, subscriptionListSchema);
       const first = res.data[0];
       if (!first) throw new EventSubApiError(202, 'POST /eventsub/subscriptions answered no subscription');
@@ -181,9 +194,15 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
       return out;
     },
     async updateShards(conduitId, shards) {
-      const body = { conduit_id: conduitId, shards: shards.map((s) => ({ id: s.id, transport: wireTransport(s.transport) })) };
+      const body = {
+        conduit_id: conduitId,
+        shards: shards.map((s) => ({ id: s.id, transport: wireTransport(s.transport) })),
+      };
       const res = await call('PATCH', '/eventsub/conduits/shards', {}, body, shardUpdateSchema);
-      return { updated: res.data.map(toShard), errors: (res.errors ?? []).map((e) => ({ id: e.id, message: e.message })) };
+      return {
+        updated: res.data.map(toShard),
+        errors: (res.errors ?? []).map((e) => ({ id: e.id, message: e.message })),
+      };
     },
   };
 }

@@ -8,7 +8,7 @@ import type { Conduit, EventSubApi } from './api.js';
 import { type BackoffStrategy, exponentialBackoff } from './backoff.js';
 import { type ConnectionClose, EventSubConnection } from './connection.js';
 import { EventSubApiError, EventSubConnectionError, type EventSubError, EventSubOptionsError } from './errors.js';
-import { type WebSocketFactory, defaultWebSocketFactory } from './socket.js';
+import { defaultWebSocketFactory, type WebSocketFactory } from './socket.js';
 import { keyOfSubscription } from './subscription.js';
 import { SubscriptionManager } from './subscriptionManager.js';
 import { EventSubTransportBase, type TransportBaseOptions } from './transport.js';
@@ -168,7 +168,9 @@ export class EventSubConduitShard extends EventSubTransportBase {
         this.#shardId = String(grown.shardCount - 1);
       }
     }
-    const result = await api.updateShards(conduitId, [{ id: this.#shardId, transport: { method: 'websocket', sessionId } }]);
+    const result = await api.updateShards(conduitId, [
+      { id: this.#shardId, transport: { method: 'websocket', sessionId } },
+    ]);
     const failure = result.errors[0];
     if (failure) throw new EventSubApiError(400, `shard ${this.#shardId} of conduit ${conduitId}: ${failure.message}`);
     this.#attachedSession = sessionId;

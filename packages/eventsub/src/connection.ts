@@ -8,12 +8,13 @@ import { frameText, type WebSocketFactory, type WebSocketLike } from './socket.j
 import type { Clock, Logger } from './types.js';
 import {
   knownMessageTypes,
+  messageSchemas,
   metadataOnlySchema,
+  type WireMessage,
   type WireNotificationMessage,
   type WireReconnect,
   type WireRevocationMessage,
   type WireWelcome,
-  wireMessageSchema,
 } from './wire/frames.js';
 
 export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
@@ -135,29 +136,43 @@ export class EventSubConnection {
       this.#lastFrameMono = performance.now();
     }
     const text = frameText(data);
-    if (text === undefined) return this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'binary frame', '');
+    if (text === undefined) {
+      this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'binary frame', '');
+      return;
+    }
     if (text.length > this.#o.maxFrameBytes) {
-      return this.#bad('TWITCHIFY_EVENTSUB_FRAME_TOO_LARGE', `frame of ${text.length} bytes refused`, text);
+      this.#bad('TWITCHIFY_EVENTSUB_FRAME_TOO_LARGE', `frame of ${text.length} bytes refused`, text);
+      return;
     }
     let json: unknown;
     try {
       json = JSON.parse(text);
     } catch (cause) {
-      return this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame is not JSON', text, cause);
+      this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame is not JSON', text, cause);
+      return;
     }
-    const parsed = wireMessageSchema.safeParse(json);
-    if (!parsed.success) {
+    const type = messageType(json);
+    const schema = type === undefined ? undefined : messageSchemas[type];
+    if (!schema) {
       const meta = metadataOnlySchema.safeParse(json);
       if (meta.success && !knownMessageTypes.has(meta.data.metadata.message_type)) {
-        return this.#bad('TWITCHIFY_EVENTSUB_UNKNOWN_MESSAGE', 'unknown message type', text);
+        this.#bad('TWITCHIFY_EVENTSUB_UNKNOWN_MESSAGE', 'unknown message type', text);
+        return;
       }
-      return this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame does not match any message', text, parsed.error);
+      this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame has no message type', text, meta.error);
+      return;
     }
-    const msg = parsed.data;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', `${type} does not match its schema`, text, parsed.error);
+      return;
+    }
+    const msg = parsed.data as WireMessage;
     switch (msg.metadata.message_type) {
       case 'session_welcome': {
         const session = (msg as WireWelcome).payload.session;
-        return this.#welcome(sock, session.id, session.keepalive_timeout_seconds ?? null);
+        this.#welcome(sock, session.id, session.keepalive_timeout_seconds ?? null);
+        return;
       }
       case 'session_reconnect':
         if (sock !== this.#primary || this.#pending) return;
@@ -167,7 +182,10 @@ export class EventSubConnection {
       case 'notification':
       case 'revocation':
         if (!sock.welcomed) return;
-        return this.#o.handlers.message(msg as WireNotificationMessage | WireRevocationMessage, at);
+        {
+          this.#o.handlers.message(msg as WireNotificationMessage | WireRevocationMessage, at);
+          return;
+        }
       default:
         return;
     }
@@ -214,4 +232,10 @@ export class EventSubConnection {
   #bad(code: ConstructorParameters<typeof EventSubFrameError>[0], message: string, raw: string, cause?: unknown): void {
     this.#o.handlers.frameError(new EventSubFrameError(code, message, raw, { cause }));
   }
+}
+
+/** `metadata.message_type` of a parsed frame, without validating the rest. */
+function messageType(json: unknown): string | undefined {
+  const meta = (json as { metadata?: { message_type?: unknown } } | null)?.metadata;
+  return typeof meta?.message_type === 'string' ? meta.message_type : undefined;
 }

@@ -20,7 +20,10 @@ export interface CoverageGap {
 export type CoverageEvent =
   /** Events of `key` are arriving from `since`; `closedGap` is the gap this ends (null if there was none). */
   | { type: 'covered'; key: string; spec: SubscriptionSpec; since: number; closedGap: CoverageGap | null }
-  /** Events of `key` may be missed from `since` until a `covered` event says otherwise. */
+  /**
+   * Events of `key` may be missed from `since` until a `covered` event says otherwise. Sent again, with the same
+   * `since`, when the cause of an open gap changes (e.g. `not-yet-subscribed` becomes `create-failed`).
+   */
   | { type: 'uncovered'; key: string; spec: SubscriptionSpec; since: number; reason: GapReason; detail?: string }
   /** A gap learnt after it ended (another shard of the conduit was lost); coverage continues. */
   | { type: 'gap'; key: string; spec: SubscriptionSpec; gap: CoverageGap };
@@ -65,7 +68,13 @@ export class CoverageTracker {
   track(key: string, spec: SubscriptionSpec): void {
     if (this.#states.has(key)) return;
     const since = this.#clock.now();
-    this.#states.set(key, { key, spec, coveredSince: null, openGap: { start: since, reason: 'not-yet-subscribed' }, gaps: [] });
+    this.#states.set(key, {
+      key,
+      spec,
+      coveredSince: null,
+      openGap: { start: since, reason: 'not-yet-subscribed' },
+      gaps: [],
+    });
     this.#listeners.emit({ type: 'uncovered', key, spec, since, reason: 'not-yet-subscribed' });
   }
 
@@ -82,10 +91,18 @@ export class CoverageTracker {
     this.#listeners.emit({ type: 'covered', key, spec: s.spec, since: at, closedGap: gap });
   }
 
-  /** Opens a gap from `at`; an already open gap keeps its earlier start. */
+  /** Opens a gap from `at`; an already open gap keeps its earlier start and takes the latest reason. */
   uncovered(key: string, at: number, reason: GapReason, detail?: string): void {
     const s = this.#states.get(key);
-    if (!s || s.openGap) return;
+    if (!s) return;
+    if (s.openGap) {
+      // Still the same gap (its start stays); say so again only when its cause changed.
+      if (s.openGap.reason === reason && s.openGap.detail === detail) return;
+      const since = s.openGap.start;
+      s.openGap = { start: since, reason, ...(detail ? { detail } : {}) };
+      this.#listeners.emit({ type: 'uncovered', key, spec: s.spec, since, reason, ...(detail ? { detail } : {}) });
+      return;
+    }
     s.coveredSince = null;
     s.openGap = { start: at, reason, ...(detail ? { detail } : {}) };
     this.#listeners.emit({ type: 'uncovered', key, spec: s.spec, since: at, reason, ...(detail ? { detail } : {}) });
@@ -105,7 +122,12 @@ export class CoverageTracker {
   }
 
   #close(s: CoverageState, open: NonNullable<CoverageState['openGap']>, end: number): CoverageGap {
-    const gap: CoverageGap = { start: open.start, end, reason: open.reason, ...(open.detail ? { detail: open.detail } : {}) };
+    const gap: CoverageGap = {
+      start: open.start,
+      end,
+      reason: open.reason,
+      ...(open.detail ? { detail: open.detail } : {}),
+    };
     this.#push(s, gap);
     return gap;
   }

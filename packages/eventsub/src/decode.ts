@@ -22,7 +22,13 @@ export function decodeNotification(
   if (!schema) return { kind: 'raw', key, event, meta };
   const parsed = schema.safeParse(event);
   if (!parsed.success) {
-    return { kind: 'malformed', key, raw: event, error: new EventSubDecodeError(key, event, { cause: parsed.error }), meta };
+    return {
+      kind: 'malformed',
+      key,
+      raw: event,
+      error: new EventSubDecodeError(key, event, { cause: parsed.error }),
+      meta,
+    };
   }
   return { kind: 'typed', key, event: camelize(parsed.data), meta } as EventSubNotification;
 }

@@ -58,7 +58,10 @@ export class EventSubFrameError extends EventSubError {
   override name = 'EventSubFrameError';
   readonly raw: string;
   constructor(
-    code: 'TWITCHIFY_EVENTSUB_MALFORMED_FRAME' | 'TWITCHIFY_EVENTSUB_FRAME_TOO_LARGE' | 'TWITCHIFY_EVENTSUB_UNKNOWN_MESSAGE',
+    code:
+      | 'TWITCHIFY_EVENTSUB_MALFORMED_FRAME'
+      | 'TWITCHIFY_EVENTSUB_FRAME_TOO_LARGE'
+      | 'TWITCHIFY_EVENTSUB_UNKNOWN_MESSAGE',
     message: string,
     raw: string,
     options?: { cause?: unknown },

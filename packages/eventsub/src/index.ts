@@ -1,13 +1,22 @@
 /** @twitchify/eventsub: Twitch EventSub over WebSocket, webhooks and conduits, with typed events and coverage. */
-export { type Conduit, type ConduitShard, createEventSubApi, type EventSubApi, type EventSubApiOptions, type ShardTransport, type TransportSpec } from './api.js';
+export {
+  type Conduit,
+  type ConduitShard,
+  createEventSubApi,
+  type EventSubApi,
+  type EventSubApiOptions,
+  type ShardTransport,
+  type TransportSpec,
+} from './api.js';
 export { type BackoffStrategy, exponentialBackoff } from './backoff.js';
+export { EventSubConduitShard, type EventSubConduitShardOptions } from './conduitShard.js';
 export { WATCHDOG_CLOSE_CODE } from './connection.js';
 export type { CoverageEvent, CoverageGap, CoverageState, CoverageTracker, GapReason } from './coverage.js';
 export { decodeNotification, isKnownEvent } from './decode.js';
 export { MessageDeduper } from './dedupe.js';
 export * from './errors.js';
-export { conditionKeys, type EventSubEventMap } from './generated/events.js';
 export type * from './generated/events.js';
+export { conditionKeys, type EventSubEventMap } from './generated/events.js';
 export { NotificationReceiver, type NotificationReceiverOptions, type ReceiverStats } from './receiver.js';
 export { defaultWebSocketFactory, type WebSocketFactory, type WebSocketLike } from './socket.js';
 export { type ReconcileResult, type ReconcileTarget, SubscriptionManager } from './subscriptionManager.js';
@@ -27,6 +36,5 @@ export type {
   Unsubscribe,
 } from './types.js';
 export { specKey } from './types.js';
-export { EventSubWebSocketListener, type EventSubWebSocketListenerOptions } from './websocketListener.js';
-export { EventSubConduitShard, type EventSubConduitShardOptions } from './conduitShard.js';
 export { EventSubWebhookHandler, type EventSubWebhookHandlerOptions, type WebhookAnswer } from './webhookHandler.js';
+export { EventSubWebSocketListener, type EventSubWebSocketListenerOptions } from './websocketListener.js';

@@ -56,7 +56,10 @@ export class NotificationReceiver {
   }
 
   /** Typed events of one `type@version`. */
-  on<K extends KnownEventKey>(key: K, handler: (event: EventSubEventMap[K], meta: NotificationMeta) => void): Unsubscribe {
+  on<K extends KnownEventKey>(
+    key: K,
+    handler: (event: EventSubEventMap[K], meta: NotificationMeta) => void,
+  ): Unsubscribe {
     let set = this.#byKey.get(key);
     if (!set) {
       set = new Listeners(key, this.#logger);
@@ -110,7 +113,12 @@ export class NotificationReceiver {
   /** Delivers a revocation unless its id was seen. */
   revoked(messageId: string, subscription: WireSubscription, receivedAt: number): boolean {
     if (this.#dedupe.check(messageId)) return false;
-    this.#revocations.emit({ subscription: toSubscription(subscription), reason: subscription.status, messageId, receivedAt });
+    this.#revocations.emit({
+      subscription: toSubscription(subscription),
+      reason: subscription.status,
+      messageId,
+      receivedAt,
+    });
     return true;
   }
 

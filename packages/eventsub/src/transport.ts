@@ -2,8 +2,9 @@
  * What every EventSub transport offers (WebSocket listener, conduit shard, webhook handler): typed handlers with an
  * unsubscribe function, revocations, errors and the coverage signal. Subclasses fill `start` and `stop`.
  */
-import { CoverageTracker } from './coverage.js';
+
 import type { CoverageEvent } from './coverage.js';
+import { CoverageTracker } from './coverage.js';
 import type { EventSubError } from './errors.js';
 import type { EventSubEventMap } from './generated/events.js';
 import { NotificationReceiver } from './receiver.js';
@@ -52,7 +53,10 @@ export abstract class EventSubTransportBase {
   }
 
   /** Typed events of one `type@version`, camelCase. */
-  on<K extends KnownEventKey>(key: K, handler: (event: EventSubEventMap[K], meta: NotificationMeta) => void): Unsubscribe {
+  on<K extends KnownEventKey>(
+    key: K,
+    handler: (event: EventSubEventMap[K], meta: NotificationMeta) => void,
+  ): Unsubscribe {
     return this.receiver.on(key, handler);
   }
 

@@ -13,6 +13,8 @@ export function validateSpec(spec: SubscriptionSpec): void {
   const r = specSchema.safeParse(spec);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new EventSubOptionsError(`spec.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid', { cause: r.error });
+    throw new EventSubOptionsError(`spec.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid', {
+      cause: r.error,
+    });
   }
 }

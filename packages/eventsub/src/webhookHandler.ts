@@ -67,12 +67,17 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
       try {
         parsed = bodySchema.parse(JSON.parse(Buffer.from(body).toString('utf8')));
       } catch {
-        throw new EventSubWebhookError('TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST', 'body is not an EventSub message', 400);
+        throw new EventSubWebhookError(
+          'TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST',
+          'body is not an EventSub message',
+          400,
+        );
       }
       const at = this.clock.now();
       const sub = parsed.subscription;
       if (h.messageType === 'webhook_callback_verification') {
-        if (!parsed.challenge) throw new EventSubWebhookError('TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST', 'no challenge', 400);
+        if (!parsed.challenge)
+          throw new EventSubWebhookError('TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST', 'no challenge', 400);
         this.#subIds.set(sub.id, keyOfSubscription(sub));
         this.coverage.covered(keyOfSubscription(sub), at);
         return { status: 200, body: parsed.challenge, contentType: 'text/plain' };
@@ -121,7 +126,8 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
     if (length > this.#maxBody) answer = tooLarge();
     else {
       const body = new Uint8Array(await request.arrayBuffer());
-      answer = body.byteLength > this.#maxBody ? tooLarge() : this.handle((n) => request.headers.get(n) ?? undefined, body);
+      answer =
+        body.byteLength > this.#maxBody ? tooLarge() : this.handle((n) => request.headers.get(n) ?? undefined, body);
     }
     return new Response(answer.status === 204 ? null : answer.body, {
       status: answer.status,
@@ -147,7 +153,8 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
       delivers: () => true,
     });
     const now = this.clock.now();
-    for (const key of result.active.keys()) if (result.active.get(key)?.status === 'enabled') this.coverage.covered(key, now);
+    for (const key of result.active.keys())
+      if (result.active.get(key)?.status === 'enabled') this.coverage.covered(key, now);
     for (const [key, error] of result.failed) {
       this.coverage.uncovered(key, now, 'create-failed', error.message);
       if (error instanceof EventSubError) this.receiver.error(error);

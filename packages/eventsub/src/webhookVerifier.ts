@@ -35,7 +35,10 @@ export function readHeaders(get: (name: string) => string | undefined): WebhookH
 
 export function verifySignature(secret: string, h: WebhookHeaders, body: Uint8Array): void {
   const expected = Buffer.from(
-    `sha256=${createHmac('sha256', secret).update(h.messageId + h.timestamp).update(body).digest('hex')}`,
+    `sha256=${createHmac('sha256', secret)
+      .update(h.messageId + h.timestamp)
+      .update(body)
+      .digest('hex')}`,
   );
   const given = Buffer.from(h.signature);
   // Lengths differ only for malformed signatures; the length of a sha256 hex digest is no secret.

@@ -6,7 +6,7 @@
 import type { EventSubApi } from './api.js';
 import { type BackoffStrategy, exponentialBackoff } from './backoff.js';
 import { EventSubCapacityError, EventSubOptionsError } from './errors.js';
-import { type WebSocketFactory, defaultWebSocketFactory } from './socket.js';
+import { defaultWebSocketFactory, type WebSocketFactory } from './socket.js';
 import { SubscriptionManager } from './subscriptionManager.js';
 import { EventSubTransportBase, type TransportBaseOptions } from './transport.js';
 import { type EventSubSubscription, type SubscriptionSpec, specKey } from './types.js';
@@ -137,7 +137,12 @@ export class EventSubWebSocketListener extends EventSubTransportBase {
 
   /** One entry per connection. */
   connections(): { sessionId: string | undefined; status: string; subscriptions: number; active: number }[] {
-    return this.#slots.map((s) => ({ sessionId: s.sessionId, status: s.status, subscriptions: s.keys.size, active: s.active.size }));
+    return this.#slots.map((s) => ({
+      sessionId: s.sessionId,
+      status: s.status,
+      subscriptions: s.keys.size,
+      active: s.active.size,
+    }));
   }
 
   async #removeKey(key: string): Promise<void> {

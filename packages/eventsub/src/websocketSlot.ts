@@ -9,9 +9,9 @@ import { type ConnectionClose, type ConnectionOptions, EventSubConnection } from
 import type { CoverageTracker } from './coverage.js';
 import { EventSubConnectionError, type EventSubError } from './errors.js';
 import type { NotificationReceiver } from './receiver.js';
+import { keyOfSubscription } from './subscription.js';
 import type { ReconcileTarget, SubscriptionManager } from './subscriptionManager.js';
 import type { EventSubSubscription, Logger, SubscriptionSpec } from './types.js';
-import { keyOfSubscription } from './subscription.js';
 import type { WireNotificationMessage, WireRevocationMessage } from './wire/frames.js';
 
 export interface SlotHost {
@@ -58,7 +58,9 @@ export class WebSocketSlot {
   }
 
   get sessionId(): string | undefined {
-    return this.#conn?.status === 'connected' || this.#conn?.status === 'reconnecting' ? this.#conn.sessionId : undefined;
+    return this.#conn?.status === 'connected' || this.#conn?.status === 'reconnecting'
+      ? this.#conn.sessionId
+      : undefined;
   }
 
   get status() {
@@ -146,11 +148,13 @@ export class WebSocketSlot {
       const spec = this.#host.spec(key);
       if (spec) desired.set(key, spec);
     }
-    const live = this.#host.liveSessions();
     const target: ReconcileTarget = {
       transport: { method: 'websocket', sessionId },
       // Ours: this session's subscriptions, and any whose session is no longer alive (earlier runs, dead sockets).
-      owns: (s) => s.transport.method === 'websocket' && (s.transport.sessionId === sessionId || !live.has(s.transport.sessionId ?? '')),
+      // Live sessions are read when the list has arrived: a sibling welcomed meanwhile is not mistaken for dead.
+      owns: (s) =>
+        s.transport.method === 'websocket' &&
+        (s.transport.sessionId === sessionId || !this.#host.liveSessions().has(s.transport.sessionId ?? '')),
       delivers: (s) => s.transport.sessionId === sessionId,
     };
     try {
@@ -240,8 +244,11 @@ export class WebSocketSlot {
     this.active.clear();
     clearTimeout(this.#retryTimer);
     const meaning = closeMeaning[info.code] ?? 'closed';
-    for (const key of this.keys) this.#host.coverage.uncovered(key, info.lastFrameAt, 'disconnected', `${info.code} ${meaning}`);
-    this.#host.receiver.error(new EventSubConnectionError(info.code, `EventSub socket closed: ${info.code} ${meaning}`));
+    for (const key of this.keys)
+      this.#host.coverage.uncovered(key, info.lastFrameAt, 'disconnected', `${info.code} ${meaning}`);
+    this.#host.receiver.error(
+      new EventSubConnectionError(info.code, `EventSub socket closed: ${info.code} ${meaning}`),
+    );
     this.#done();
     if (!this.#running || this.keys.size === 0) return;
     const delay = this.#host.reconnectStrategy(++this.#reconnectAttempt);

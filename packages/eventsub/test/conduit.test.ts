@@ -2,8 +2,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { type CoverageEvent, EventSubConduitShard, type SubscriptionSpec } from '@twitchify/eventsub';
 import type { MockServer } from '@twitchify/mock';
-import { type CoverageEvent, EventSubConduitShard } from '@twitchify/eventsub';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appApi, emulator, fastBackoff, until } from './support.js';
 
@@ -40,7 +40,16 @@ describe('conduits', () => {
     const lines: { id: string; title: string; shard: string }[] = [];
     const ready = new Set<string>();
     for (const shardId of ['0', '1', '2']) {
-      const args = [worker, mock.urls.eventsubWs, mock.urls.helix, mock.clientId, mock.appToken, conduit.id, shardId, b];
+      const args = [
+        worker,
+        mock.urls.eventsubWs,
+        mock.urls.helix,
+        mock.clientId,
+        mock.appToken,
+        conduit.id,
+        shardId,
+        b,
+      ];
       const child = spawn(tsx, args, { stdio: ['pipe', 'pipe', 'inherit'] });
       children.push(child);
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -66,7 +75,7 @@ describe('conduits', () => {
     const b = mock.users[0]!.id;
     const api = appApi(mock);
     const conduit = await api.createConduit(2);
-    const specs = [
+    const specs: SubscriptionSpec[] = [
       { type: 'channel.update', version: '2', condition: { broadcaster_user_id: b } },
       { type: 'conduit.shard.disabled', version: '1', condition: { client_id: mock.clientId } },
     ];

@@ -2,11 +2,12 @@
 import type { MockServer } from '@twitchify/mock';
 import { WebSocket } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket as WsWebSocket } from 'ws';
 import { emulator, until, userApi } from './support.js';
 
 interface Client {
   ws: WebSocket;
-  frames: { metadata: { message_type: string }; payload: Record<string, any> }[];
+  frames: { metadata: { message_type: string }; payload: { session?: Record<string, unknown> } }[];
   closed?: { code: number };
 }
 
@@ -20,15 +21,23 @@ function connect(url: string): Client {
   return c;
 }
 
-const welcomed = (c: Client) => until('welcome', () => c.frames.some((f) => f.metadata.message_type === 'session_welcome'));
-const sessionOf = (c: Client) => c.frames.find((f) => f.metadata.message_type === 'session_welcome')!.payload.session;
+const welcomed = (c: Client) =>
+  until('welcome', () => c.frames.some((f) => f.metadata.message_type === 'session_welcome'));
+const sessionOf = (c: Client) =>
+  c.frames.find((f) => f.metadata.message_type === 'session_welcome')!.payload.session as {
+    id: string;
+    keepalive_timeout_seconds: number;
+    reconnect_url: string | null;
+  };
 
 describe('emulator EventSub hub', () => {
   let mock: MockServer;
   const clients: Client[] = [];
 
   beforeEach(async () => {
-    mock = await emulator({ eventsub: { subscribeWindowSeconds: 1, reconnectGraceMs: 300 } });
+    // pingIntervalMs is a hub option the mock's typed options do not list yet.
+    const ping = { pingIntervalMs: 150 } as object;
+    mock = await emulator({ eventsub: { subscribeWindowSeconds: 1, reconnectGraceMs: 300, ...ping } });
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.ws.close();
@@ -78,6 +87,15 @@ describe('emulator EventSub hub', () => {
     expect(held?.status).toBe('websocket_failed_to_reconnect');
   });
 
+  it('closes with 4002 a client that does not answer pings, and keeps one that does', async () => {
+    const deaf = new WsWebSocket(mock.urls.eventsubWs, { autoPong: false });
+    const code = new Promise<number>((resolve) => deaf.on('close', (c) => resolve(c)));
+    const polite = open();
+    expect(await code).toBe(4002);
+    await welcomed(polite);
+    expect(polite.closed).toBeUndefined();
+  });
+
   it('refuses an unknown reconnect url with 4007', async () => {
     const c = open('?reconnect_id=nope');
     await until('closed', () => c.closed !== undefined);
@@ -88,11 +106,22 @@ describe('emulator EventSub hub', () => {
     const api = userApi(mock);
     const socks = [open(), open(), open(), open()];
     for (const s of socks) await welcomed(s);
-    const spec = (i: number) => ({ type: 'stream.online', version: '1', condition: { broadcaster_user_id: String(i) } });
-    for (let i = 0; i < 3; i++) await api.createSubscription(spec(i), { method: 'websocket', sessionId: sessionOf(socks[i]!).id });
-    await expect(api.createSubscription(spec(0), { method: 'websocket', sessionId: sessionOf(socks[0]!).id })).rejects.toMatchObject({ status: 409 });
-    await expect(api.createSubscription(spec(9), { method: 'websocket', sessionId: sessionOf(socks[3]!).id })).rejects.toMatchObject({ status: 429 });
-    await expect(api.createSubscription(spec(9), { method: 'websocket', sessionId: 'AQoQnothere' })).rejects.toMatchObject({ status: 400 });
+    const spec = (i: number) => ({
+      type: 'stream.online',
+      version: '1',
+      condition: { broadcaster_user_id: String(i) },
+    });
+    for (let i = 0; i < 3; i++)
+      await api.createSubscription(spec(i), { method: 'websocket', sessionId: sessionOf(socks[i]!).id });
+    await expect(
+      api.createSubscription(spec(0), { method: 'websocket', sessionId: sessionOf(socks[0]!).id }),
+    ).rejects.toMatchObject({ status: 409 });
+    await expect(
+      api.createSubscription(spec(9), { method: 'websocket', sessionId: sessionOf(socks[3]!).id }),
+    ).rejects.toMatchObject({ status: 429 });
+    await expect(
+      api.createSubscription(spec(9), { method: 'websocket', sessionId: 'AQoQnothere' }),
+    ).rejects.toMatchObject({ status: 400 });
     // Keepalives are sent only when idle: a fresh session has sent only its welcome.
     expect(mock.eventsub.sessions().every((s) => s.framesSent === 1)).toBe(true);
   });

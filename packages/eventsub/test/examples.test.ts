@@ -1,6 +1,7 @@
 /** Every `type@version` in Twitch's examples, emitted by the emulator over a real socket, decodes into its typed event. */
-import type { MockServer } from '@twitchify/mock';
+
 import { conditionKeys, type EventSubNotification, EventSubWebSocketListener, isKnownEvent } from '@twitchify/eventsub';
+import type { MockServer } from '@twitchify/mock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emulator, fastBackoff, until, userApi } from './support.js';
 
@@ -20,7 +21,11 @@ it('decodes every example into its typed, camelCase event', async () => {
   const user = mock.users[0]!.id;
   const conditionOf = (key: keyof typeof conditionKeys) =>
     Object.fromEntries(conditionKeys[key].map((k) => [k, k.endsWith('client_id') ? mock.clientId : user]));
-  listener = new EventSubWebSocketListener({ api: userApi(mock), url: mock.urls.eventsubWs, reconnectStrategy: fastBackoff });
+  listener = new EventSubWebSocketListener({
+    api: userApi(mock),
+    url: mock.urls.eventsubWs,
+    reconnectStrategy: fastBackoff,
+  });
   for (const key of keys) {
     const [type, version] = key.split('@') as [string, string];
     listener.add({ type, version, condition: conditionOf(key) });

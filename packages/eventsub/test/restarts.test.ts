@@ -1,6 +1,7 @@
 /** Restarting the process (a new listener each time, the old one gone without cleanup) leaves exactly the wanted set. */
+
+import { EventSubWebSocketListener, type SubscriptionSpec, specKey } from '@twitchify/eventsub';
 import type { MockServer } from '@twitchify/mock';
-import { EventSubWebSocketListener, specKey, type SubscriptionSpec } from '@twitchify/eventsub';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emulator, fastBackoff, until, userApi } from './support.js';
 
@@ -30,16 +31,21 @@ it('five restarts leave exactly the desired subscriptions, with no duplicate or 
     await l.start();
     await until(`run ${run} active`, () => l.active().length === specs.length);
     const held = await api.listSubscriptions();
-    expect(held.filter((s) => s.status === 'enabled').map((s) => `${s.type}@${s.version}`).sort()).toEqual(
-      specs.map((s) => `${s.type}@${s.version}`).sort(),
-    );
+    expect(
+      held
+        .filter((s) => s.status === 'enabled')
+        .map((s) => `${s.type}@${s.version}`)
+        .sort(),
+    ).toEqual(specs.map((s) => `${s.type}@${s.version}`).sort());
     // Nothing else remains: the previous run's subscriptions (disabled when its socket died) were deleted.
     expect(held).toHaveLength(specs.length);
     if (run < 4) mock.eventsub.dropSocket(); // the process dies: no unsubscribe, no goodbye
     await l.stop();
   }
   const final = await api.listSubscriptions();
-  expect(final.map((s) => specKey({ type: s.type, version: s.version, condition: s.condition as Record<string, string> })).sort()).toEqual(
-    wanted.map(specKey).sort(),
-  );
+  expect(
+    final
+      .map((s) => specKey({ type: s.type, version: s.version, condition: s.condition as Record<string, string> }))
+      .sort(),
+  ).toEqual(wanted.map(specKey).sort());
 });

@@ -1,6 +1,7 @@
 /** Shared helpers for the package's tests: an emulator, a user API, and waiting for conditions. */
-import { type MockServer, startMock } from '@twitchify/mock';
+
 import { createEventSubApi, type EventSubApi } from '@twitchify/eventsub';
+import { type MockServer, startMock } from '@twitchify/mock';
 
 export async function emulator(options: Parameters<typeof startMock>[0] = {}): Promise<MockServer> {
   return startMock({ port: 0, seed: 7, lag: 0, ...options });

@@ -1,6 +1,7 @@
 /** A silent socket (no keepalive) is declared lost by the watchdog; the listener reconnects and reports the gap. */
-import type { MockServer } from '@twitchify/mock';
+
 import { type CoverageEvent, EventSubWebSocketListener, WATCHDOG_CLOSE_CODE } from '@twitchify/eventsub';
+import type { MockServer } from '@twitchify/mock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { emulator, fastBackoff, until, userApi } from './support.js';
 

@@ -2,8 +2,8 @@
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { MockServer } from '@twitchify/mock';
 import { type EventSubError, EventSubWebhookHandler, type Revocation } from '@twitchify/eventsub';
+import type { MockServer } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appApi, emulator, until } from './support.js';
 
@@ -12,7 +12,9 @@ const secret = 'a-webhook-secret-of-some-length';
 function signed(body: string, opts: { id?: string; timestamp?: string; type?: string; key?: string } = {}) {
   const id = opts.id ?? `id-${Math.random()}`;
   const timestamp = opts.timestamp ?? new Date().toISOString();
-  const sig = `sha256=${createHmac('sha256', opts.key ?? secret).update(id + timestamp + body).digest('hex')}`;
+  const sig = `sha256=${createHmac('sha256', opts.key ?? secret)
+    .update(id + timestamp + body)
+    .digest('hex')}`;
   return {
     'content-type': 'application/json',
     'twitch-eventsub-message-id': id,

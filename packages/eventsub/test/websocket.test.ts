@@ -1,5 +1,5 @@
-import type { MockServer } from '@twitchify/mock';
 import { type EventSubNotification, EventSubWebSocketListener } from '@twitchify/eventsub';
+import type { MockServer } from '@twitchify/mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { emulator, fastBackoff, until, userApi } from './support.js';
 

@@ -1,12 +1,12 @@
-import type { MockServer } from '@twitchify/mock';
 import {
   type CoverageEvent,
+  EventSubCapacityError,
   type EventSubError,
   type EventSubNotification,
-  EventSubCapacityError,
   EventSubWebSocketListener,
   type Revocation,
 } from '@twitchify/eventsub';
+import type { MockServer } from '@twitchify/mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { appApi, emulator, fastBackoff, until, userApi } from './support.js';
 
@@ -49,7 +49,9 @@ describe('WebSocket faults', () => {
     await until('before delivered', () => titles.includes('before'));
     const dropAt = Date.now();
     mock.eventsub.dropSocket(firstSession);
-    await until('covered again', () => events.some((e) => e.type === 'covered' && e.closedGap?.reason === 'disconnected'));
+    await until('covered again', () =>
+      events.some((e) => e.type === 'covered' && e.closedGap?.reason === 'disconnected'),
+    );
     const uncovered = events.find((e) => e.type === 'uncovered' && e.reason === 'disconnected');
     const covered = events.find((e) => e.type === 'covered' && e.closedGap?.reason === 'disconnected');
     if (covered?.type !== 'covered' || !covered.closedGap || uncovered?.type !== 'uncovered') throw new Error('no gap');

@@ -115,12 +115,7 @@ export function createExternalChanges(world: World): ExternalChanges {
     },
     unban(b, u, options = {}) {
       need(b, u);
-      if (
-        !isBanned(world, b, u) &&
-        !world.truth<Array<{ user_id: string }>>(`bans:${b}`).some((x) => x.user_id === u)
-      ) {
-        return undefined;
-      }
+      if (!isBanned(world, b, u)) return undefined;
       return when(unban(world, b, u, options.moderatorId ?? b, 'external'), `bans:${b}`);
     },
     goLive(b) {

@@ -14,6 +14,7 @@ import { HelixDispatcher } from './http/helixDispatcher.js';
 import { createMockHttpServer } from './http/mockHttpServer.js';
 import { RateLimiter, type RateLimitOptions } from './http/rateLimiter.js';
 import { RequestLog, type RequestLogEntry } from './http/requestLog.js';
+import type { MockLogger } from './logger.js';
 import { createRandom } from './random.js';
 import { type LagOptions, LagPolicy, type LagRange, type ResourceKind, type StreamFlap } from './state/lagPolicy.js';
 import type { MockUser } from './state/seedUsers.js';
@@ -36,8 +37,10 @@ export interface MockOptions {
   lag?: LagOptions;
   /** Rate-limit bucket per token; default 800 points per 60 s. */
   rateLimit?: RateLimitOptions;
-  /** EventSub delivery faults; default 0 delay, no drops, duplicates or reordering. */
+  /** EventSub delivery: delay and faults; default `DEFAULT_EVENT_DELIVERY` (20-200 ms, no drops, duplicates or reordering). */
   events?: Partial<DeliverySettings>;
+  /** Reports routes that threw (answered 500); default silent. */
+  logger?: MockLogger;
   /** OAuth client; defaults are drawn from the seed. */
   clientId?: string;
   clientSecret?: string;
@@ -73,18 +76,21 @@ export interface MockServer {
   createUserToken(options: { userId: string; scopes?: string[]; expiresInSeconds?: number }): IssuedUserToken;
   /** Makes an access token expire now. */
   expireToken(accessToken: string): boolean;
-  /** Revokes every token a user granted (as disconnecting the app on twitch.tv). */
+  /** Revokes every token a user granted the client (disconnecting the app on twitch.tv); publishes `user.authorization.revoke`. */
   revokeUserTokens(userId: string): number;
   /** Approves a device code for a user, as a visit to twitch.tv/activate would. */
   authorizeDevice(userCode: string, userId?: string): boolean;
   /** Adds a user (with a channel) at runtime. */
   addUser(login: string, displayName?: string): MockUser;
   readonly external: ExternalChanges;
+  /** Lag of one kind; `'*'` sets every kind, and `'*'` at 0/0 turns all staleness (flapping included) off. */
   setLag(kind: ResourceKind | '*', range: LagRange): void;
   setStreamFlap(flap: StreamFlap): void;
   setRateLimit(options: RateLimitOptions): void;
   setEventDelivery(settings: Partial<DeliverySettings>): void;
   readonly faults: { inject(spec: FaultSpec): () => void; clear(): void; list(): FaultSpec[] };
+  /** The committed truth of a key (its latest version), or undefined for an unknown key. */
+  truth(key: string): HistoryEntry | undefined;
   /** Every committed version (of one key when given), in commit order. */
   history(key?: string): HistoryEntry[];
   /** Calls `listener` on every commit; returns the unsubscribe function. */
@@ -95,7 +101,13 @@ export interface MockServer {
   stop(): Promise<void>;
 }
 
-const noDelivery: DeliverySettings = { delayMs: { min: 0, max: 0 }, dropRate: 0, duplicateRate: 0, reorderRate: 0 };
+/** Notifications follow their change by a short delay, as Twitch's do; nothing dropped, doubled or reordered. */
+export const DEFAULT_EVENT_DELIVERY: Readonly<DeliverySettings> = Object.freeze({
+  delayMs: { min: 20, max: 200 },
+  dropRate: 0,
+  duplicateRate: 0,
+  reorderRate: 0,
+});
 
 function checkOptions(o: MockOptions): void {
   if (o.port !== undefined && !(Number.isInteger(o.port) && o.port >= 0 && o.port < 65536)) {
@@ -119,7 +131,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const lagRandom = createRandom(seed * 7919 + 2);
   const hubRandom = createRandom(seed * 7919 + 3);
 
-  const lag = new LagPolicy(lagRandom, options.lag);
+  const lag = new LagPolicy(lagRandom, options.lag, createRandom(seed * 7919 + 4));
   const store = new VersionedStore(clock, lag);
   const world = new World(store, clock, worldRandom, options.users ?? 10);
   const tokens = new TokenStore(clock, tokenRandom);
@@ -137,10 +149,15 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     clock,
     random: () => hubRandom.next(),
     urls,
-    lookupUser: (id) => world.users.find((u) => u.id === id),
+    // The user's current login and name (they can change on twitch.tv), not the seeded ones.
+    lookupUser: (id) => {
+      if (!world.userExists(id)) return undefined;
+      const user = world.user(id);
+      return { id, login: user.login, displayName: user.display_name };
+    },
     ...options.eventsub,
   });
-  let delivery: DeliverySettings = { ...noDelivery, ...options.events };
+  let delivery: DeliverySettings = { ...DEFAULT_EVENT_DELIVERY, ...options.events };
   hub.setDelivery(delivery);
   world.onEvent((event) => hub.publish(event));
 
@@ -156,7 +173,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     userExists: (id) => world.userExists(id),
     userLogin: (id) => (world.userExists(id) ? world.user(id).login : undefined),
   });
-  const helix = new HelixDispatcher(tokens, limiter);
+  const helix = new HelixDispatcher(tokens, limiter, options.logger);
   helix.mount(helixRoutes(world));
   helix.mount(hub.routes);
 
@@ -176,7 +193,19 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
       return tokens.issueUser(clientId, userId, scopes ?? ALL_SCOPES, expiresInSeconds);
     },
     expireToken: (t) => tokens.expire(t),
-    revokeUserTokens: (u) => tokens.revokeUser(u),
+    revokeUserTokens(userId) {
+      const revoked = tokens.revokeUser(userId, clientId);
+      if (world.userExists(userId)) {
+        const user = world.user(userId);
+        world.publish({
+          type: 'user.authorization.revoke',
+          version: '1',
+          condition: { client_id: clientId },
+          event: { client_id: clientId, user_id: userId, user_login: user.login, user_name: user.display_name },
+        });
+      }
+      return revoked;
+    },
     authorizeDevice: (code, userId) => devices.approve(code, userId ?? world.users[0]!.id),
     addUser: (login, displayName) => world.addUser(login, displayName),
     external,
@@ -189,6 +218,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
       delivery = next;
     },
     faults: { inject: (s) => faults.inject(s), clear: () => faults.clear(), list: () => faults.list() },
+    truth: (key) => store.truth(key),
     history: (key) => store.history(key),
     onCommit: (listener) => store.onCommit(listener),
     requests: () => log.list(),

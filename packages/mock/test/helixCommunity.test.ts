@@ -106,3 +106,30 @@ describe('followers, bans, VIPs, chat settings, users PUT', () => {
     expect(mock.history(`user:${b}`).at(-1)!.origin).toBe('api');
   });
 });
+
+describe('timeouts run out by themselves', () => {
+  it('an expired timeout leaves the list, recorded as a version dated at its expiry, with no event', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const mock = await startMock({ port: 0, seed: 18, lag: 0, clock: { now: () => now } });
+    try {
+      const b = mock.users[0]!.id;
+      const token = mock.createUserToken({ userId: b }).accessToken;
+      const u = mock.users[1]!.id;
+      const res = await helix(mock, token, 'POST', `/moderation/bans?broadcaster_id=${b}&moderator_id=${b}`, {
+        data: { user_id: u, duration: 60 },
+      });
+      expect(res.status).toBe(200);
+      const bannedAt = now;
+      now += 90_000;
+      expect((await helix(mock, token, 'GET', `/moderation/banned?broadcaster_id=${b}`)).body.data).toEqual([]);
+      const last = mock.history(`bans:${b}`).at(-1)!;
+      expect(last).toMatchObject({ version: 2, origin: 'external', committedAt: bannedAt + 60_000, state: [] });
+      // A moderator can be added again once the timeout is over.
+      expect((await helix(mock, token, 'POST', `/moderation/moderators?broadcaster_id=${b}&user_id=${u}`)).status).toBe(
+        204,
+      );
+    } finally {
+      await mock.stop();
+    }
+  });
+});

@@ -115,3 +115,50 @@ describe('lag and history', () => {
     }
   });
 });
+
+describe('lag settings', () => {
+  it("setLag('*', 0/0) turns every kind and flapping off; unknown kinds are refused", async () => {
+    const clock = manualClock();
+    const mock = await startMock({ port: 0, seed: 17, clock });
+    try {
+      mock.setLag('*', { minMs: 0, maxMs: 0 });
+      const b = mock.users[0]!.id;
+      const token = mock.createUserToken({ userId: b }).accessToken;
+      mock.external.goLive(b);
+      mock.external.addModerator(b, mock.users[1]!.id);
+      for (let i = 0; i < 10; i++) {
+        expect((await helix(mock, mock.appToken, 'GET', `/streams?user_id=${b}`)).body.data).toHaveLength(1);
+      }
+      expect((await helix(mock, token, 'GET', `/moderation/moderators?broadcaster_id=${b}`)).body.data).toHaveLength(1);
+      expect(() => mock.setLag('chanel' as never, { minMs: 0, maxMs: 0 })).toThrow(/unknown resource kind/);
+      expect(() => mock.setLag('channel', { minMs: 5, maxMs: 1 })).toThrow();
+      expect(mock.truth(`moderators:${b}`)).toMatchObject({ version: 1, origin: 'external' });
+    } finally {
+      await mock.stop();
+    }
+  });
+});
+
+describe('defaults', () => {
+  it('lag is on by default (Twitch-like) and addUser creates a user with a channel', async () => {
+    const clock = manualClock();
+    const mock = await startMock({ port: 0, seed: 20, clock });
+    try {
+      const added = mock.addUser('new_streamer');
+      expect(() => mock.addUser('new_streamer')).toThrow(/taken/);
+      const token = mock.createUserToken({ userId: added.id }).accessToken;
+      expect(
+        (await helix(mock, token, 'PATCH', `/channels?broadcaster_id=${added.id}`, { title: 'first' })).status,
+      ).toBe(204);
+      expect((await helix(mock, token, 'GET', `/channels?broadcaster_id=${added.id}`)).body.data[0].title).not.toBe(
+        'first',
+      );
+      clock.advance(2000);
+      expect((await helix(mock, token, 'GET', `/channels?broadcaster_id=${added.id}`)).body.data[0].title).toBe(
+        'first',
+      );
+    } finally {
+      await mock.stop();
+    }
+  });
+});

@@ -71,6 +71,23 @@ describe('OAuth over a real socket', () => {
     expect(await v.json()).toMatchObject({ user_id: mock.users[0]!.id, login: mock.users[0]!.login });
   });
 
+  it('authorize with response_type=token puts the token in the fragment (implicit flow), for a chosen user', async () => {
+    const redirect = 'http://localhost:3000/cb';
+    const u = mock.users[4]!.id;
+    const url = `${mock.urls.oauth}/authorize?client_id=${mock.clientId}&redirect_uri=${encodeURIComponent(redirect)}&response_type=token&scope=chat:read&state=s1&user_id=${u}`;
+    const res = await fetch(url, { redirect: 'manual' });
+    const fragment = new URLSearchParams(new URL(res.headers.get('location')!).hash.slice(1));
+    expect(fragment.get('state')).toBe('s1');
+    const v = await fetch(`${mock.urls.oauth}/validate`, {
+      headers: { authorization: `OAuth ${fragment.get('access_token')}` },
+    });
+    expect(await v.json()).toMatchObject({ user_id: u, scopes: ['chat:read'] });
+    const badScope = await fetch(`${url}+not:a:scope`, { redirect: 'manual' });
+    expect(badScope.status).toBe(400);
+    const badClient = await fetch(url.replace(mock.clientId, 'nope'), { redirect: 'manual' });
+    expect(badClient.status).toBe(400);
+  });
+
   it('refresh rotates: the old refresh token and the old access token die', async () => {
     const first = mock.createUserToken({ userId: mock.users[1]!.id, scopes: ['user:read:email'] });
     const form = {
@@ -102,6 +119,22 @@ describe('OAuth over a real socket', () => {
     expect((await post(`${mock.urls.oauth}/revoke`, { client_id: mock.clientId, token: t.accessToken })).status).toBe(
       400,
     );
+  });
+
+  it('revokeUserTokens kills every token of that user, as disconnecting the app on twitch.tv', async () => {
+    const u = mock.users[3]!.id;
+    const a = mock.createUserToken({ userId: u });
+    const other = mock.createUserToken({ userId: mock.users[4]!.id });
+    expect(mock.revokeUserTokens(u)).toBe(1);
+    expect((await helix(mock, a.accessToken, 'GET', '/users')).status).toBe(401);
+    const refresh = await post(`${mock.urls.oauth}/token`, {
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      grant_type: 'refresh_token',
+      refresh_token: a.refreshToken,
+    });
+    expect(refresh.status).toBe(400);
+    expect((await helix(mock, other.accessToken, 'GET', '/users')).status).toBe(200);
   });
 
   it('is also served under /auth', async () => {

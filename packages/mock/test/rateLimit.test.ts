@@ -29,4 +29,11 @@ describe('per-token rate limit bucket', () => {
     clock.advance(12_000);
     expect((await helix(mock, a, 'GET', '/users')).status).toBe(200);
   });
+
+  it('also sends the headers on answers refused before the bucket (401, 404)', async () => {
+    const unauthorized = await helix(mock, 'bad-token', 'GET', '/users');
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.get('ratelimit-limit')).toBe('5');
+    expect((await helix(mock, mock.appToken, 'GET', '/nowhere')).headers.get('ratelimit-remaining')).not.toBeNull();
+  });
 });

@@ -85,3 +85,19 @@ export function createAccessToken(init: AccessTokenInit): AccessToken {
   });
   return Object.freeze(token) as AccessToken;
 }
+
+/**
+ * Makes `util.inspect` (and so `console.log`) print `***` for the secret fields of an object the app must still be
+ * able to read and persist (e.g. tokens handed to `onRefresh`). Returns the same object.
+ */
+export function hideSecretsFromInspect<T extends object>(value: T, secretKeys: readonly (keyof T)[]): T {
+  Object.defineProperty(value, inspect.custom, {
+    value: (_depth: number, options: object, inspectFn: typeof inspect) => {
+      const shown: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+      for (const key of secretKeys) if (shown[key as string] !== undefined) shown[key as string] = '***';
+      return inspectFn(shown, options);
+    },
+    enumerable: false,
+  });
+  return value;
+}

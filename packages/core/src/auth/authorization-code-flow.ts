@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { AbortError, AuthError, ConfigurationError, TimeoutError } from '../errors.js';
+import { hideSecretsFromInspect } from './auth-provider.js';
 import { type IssuedToken, OAuthClient } from './oauth-client.js';
 
 /** Options of {@link authorizeWithLocalServer}. */
@@ -99,10 +100,7 @@ export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOpt
   const { port } = server.address() as AddressInfo;
   const redirectUri = `http://127.0.0.1:${port}${callbackPath}`;
 
-  const timer = setTimeout(
-    () => settle?.reject(new TimeoutError('authorization code flow', timeoutMs)),
-    timeoutMs,
-  );
+  const timer = setTimeout(() => settle?.reject(new TimeoutError('authorization code flow', timeoutMs)), timeoutMs);
   const onAbort = () => settle?.reject(new AbortError('authorization code flow'));
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
@@ -114,7 +112,8 @@ export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOpt
     authorize.searchParams.set('scope', options.scopes.join(' '));
     authorize.searchParams.set('state', state);
     if (options.forceVerify) authorize.searchParams.set('force_verify', 'true');
-    const print = options.onAuthorizeUrl ?? ((url: string) => process.stdout.write(`Open this URL to authorize: ${url}\n`));
+    const print =
+      options.onAuthorizeUrl ?? ((url: string) => process.stdout.write(`Open this URL to authorize: ${url}\n`));
     print(authorize.toString());
 
     const { code } = await callback;
@@ -122,13 +121,13 @@ export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOpt
     if (!issued.refreshToken) throw new AuthError('the token answer carried no refresh token');
     const info = await oauth.validate(issued.accessToken, options.signal);
     if (!info?.userId) throw new AuthError('the issued token did not validate as a user token');
-    const result: AuthorizedUser = { ...issued, refreshToken: issued.refreshToken, userId: info.userId, login: info.login };
-    // Keep the issued token's inspect guard on the copy.
-    Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), {
-      value: () => `AuthorizedUser { userId: '${result.userId}', accessToken: '***', refreshToken: '***' }`,
-      enumerable: false,
-    });
-    return result;
+    const result: AuthorizedUser = {
+      ...issued,
+      refreshToken: issued.refreshToken,
+      userId: info.userId,
+      login: info.login,
+    };
+    return hideSecretsFromInspect(result, ['accessToken', 'refreshToken']);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { AbortError, AuthError, ConfigurationError } from '../errors.js';
 import { sleep } from '../http/sleep.js';
+import { hideSecretsFromInspect } from './auth-provider.js';
 import type { AuthorizedUser } from './authorization-code-flow.js';
 import { OAuthClient } from './oauth-client.js';
 
@@ -45,7 +46,11 @@ export async function authorizeWithDeviceCode(options: DeviceCodeFlowOptions): P
   try {
     const device = await oauth.deviceCode(options.scopes, options.signal);
     const expiresAt = now() + device.expires_in * 1000;
-    const prompt: DeviceCodePrompt = { userCode: device.user_code, verificationUri: device.verification_uri, expiresAt };
+    const prompt: DeviceCodePrompt = {
+      userCode: device.user_code,
+      verificationUri: device.verification_uri,
+      expiresAt,
+    };
     const show =
       options.onPrompt ??
       ((p: DeviceCodePrompt) => process.stdout.write(`Go to ${p.verificationUri} and enter the code ${p.userCode}\n`));
@@ -59,12 +64,13 @@ export async function authorizeWithDeviceCode(options: DeviceCodeFlowOptions): P
         if (!answer.refreshToken) throw new AuthError('the token answer carried no refresh token');
         const info = await oauth.validate(answer.accessToken, options.signal);
         if (!info?.userId) throw new AuthError('the issued token did not validate as a user token');
-        const result: AuthorizedUser = { ...answer, refreshToken: answer.refreshToken, userId: info.userId, login: info.login };
-        Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), {
-          value: () => `AuthorizedUser { userId: '${result.userId}', accessToken: '***', refreshToken: '***' }`,
-          enumerable: false,
-        });
-        return result;
+        const result: AuthorizedUser = {
+          ...answer,
+          refreshToken: answer.refreshToken,
+          userId: info.userId,
+          login: info.login,
+        };
+        return hideSecretsFromInspect(result, ['accessToken', 'refreshToken']);
       }
       if (answer.message === 'authorization_pending') continue;
       if (answer.message === 'slow_down') {

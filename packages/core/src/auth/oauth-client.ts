@@ -1,8 +1,8 @@
-import { inspect } from 'node:util';
 import type { Dispatcher } from 'undici';
 import type { z } from 'zod';
 import { AuthError, redactSecrets } from '../errors.js';
 import { createDefaultDispatcher, transportError } from '../http/transport.js';
+import { hideSecretsFromInspect } from './auth-provider.js';
 import { DeviceCodeResponseWire, OAuthErrorWire, TokenResponseWire, ValidateResponseWire } from './oauth-wire.js';
 
 /** Default OAuth base URL (Twitch's). */
@@ -244,10 +244,6 @@ function toIssued(wire: TokenResponseWire): IssuedToken {
     scopes,
   };
   // Enumerable so the app can persist it with JSON.stringify; hidden from util.inspect and console.log.
-  Object.defineProperty(issued, inspect.custom, {
-    value: () =>
-      `IssuedToken { accessToken: '***', refreshToken: '***', expiresIn: ${issued.expiresIn}, scopes: [${scopes.join(', ')}] }`,
-    enumerable: false,
-  });
+  hideSecretsFromInspect(issued, ['accessToken', 'refreshToken']);
   return issued;
 }

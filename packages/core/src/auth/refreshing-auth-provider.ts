@@ -3,7 +3,13 @@ import type { Dispatcher } from 'undici';
 import { AuthError, ConfigurationError } from '../errors.js';
 import { type Clock, type Logger, silentLogger, systemClock } from '../http/environment.js';
 import { AppTokenProvider } from './app-token-provider.js';
-import { type AccessToken, type AuthProvider, createAccessToken, type TokenRequest } from './auth-provider.js';
+import {
+  type AccessToken,
+  type AuthProvider,
+  createAccessToken,
+  hideSecretsFromInspect,
+  type TokenRequest,
+} from './auth-provider.js';
 import { Listeners } from './listeners.js';
 import { OAuthClient } from './oauth-client.js';
 
@@ -18,13 +24,12 @@ export interface UserTokenData {
 }
 
 /** Events of {@link RefreshingAuthProvider}. */
-export interface RefreshingAuthProviderEvents {
+export type RefreshingAuthProviderEvents = {
   /** New tokens for a user: persist them (the old refresh token may no longer work). */
-  refresh: (data: UserTokenData) => void | Promise<void>;
+  refresh: (data: UserTokenData) => unknown;
   /** A refresh failed: the user must authorize again. */
-  refreshFailed: (userId: string, error: AuthError) => void;
-  [event: string]: (...args: never[]) => unknown;
-}
+  refreshFailed: (userId: string, error: AuthError) => unknown;
+};
 
 /** Options of {@link RefreshingAuthProvider}. */
 export interface RefreshingAuthProviderOptions {
@@ -194,12 +199,12 @@ export class RefreshingAuthProvider implements AuthProvider {
     this.#logger.debug('token refreshed', { userId });
     if (this.#onRefresh) {
       try {
-        await this.#onRefresh({ ...data });
+        await this.#onRefresh(shareable(data));
       } catch (error) {
         this.#logger.error('onRefresh failed', { userId, error: error instanceof Error ? error.message : 'unknown' });
       }
     }
-    this.#events.emit('refresh', { ...data });
+    this.#events.emit('refresh', shareable(data));
     return entry.token;
   }
 
@@ -212,4 +217,9 @@ export class RefreshingAuthProvider implements AuthProvider {
       expiresAt: data.expiresAt,
     });
   }
+}
+
+/** A copy of a user's tokens for the app, printed with `***` for the tokens. */
+function shareable(data: UserTokenData): UserTokenData {
+  return hideSecretsFromInspect({ ...data }, ['accessToken', 'refreshToken']);
 }

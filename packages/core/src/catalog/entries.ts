@@ -9,8 +9,13 @@ import type { CatalogEntry, FeedRule } from './types.js';
 
 const MIN = 60_000;
 
-const byBroadcaster = (id: string) => ({ broadcaster_user_id: id });
-const feed = (type: string, version: string, scopes: string[], condition = byBroadcaster): FeedRule => ({
+const byBroadcaster = (id: string): Record<string, string> => ({ broadcaster_user_id: id });
+const feed = (
+  type: string,
+  version: string,
+  scopes: string[],
+  condition: FeedRule['condition'] = byBroadcaster,
+): FeedRule => ({
   type,
   version,
   scopes,
@@ -132,7 +137,8 @@ export const CATALOG: readonly CatalogEntry[] = [
       { type: 'channel.unban', version: '1', effect: 'patch' },
     ],
     feeds: [feed('channel.ban', '1', ['channel:moderate']), feed('channel.unban', '1', ['channel:moderate'])],
-    ttlBoundBecause: 'a timeout that expires sends no channel.unban: expired entries are filtered by expires_at on read',
+    ttlBoundBecause:
+      'a timeout that expires sends no channel.unban: expired entries are filtered by expires_at on read',
   },
   {
     name: 'channels.getVips',
@@ -192,7 +198,10 @@ export const CATALOG: readonly CatalogEntry[] = [
       effect: a === 'remove' ? ('patch' as const) : ('invalidate' as const),
     })),
     feeds: ['add', 'update', 'remove'].map((a) =>
-      feed(`channel.channel_points_custom_reward.${a}`, '1', ['channel:read:redemptions', 'channel:manage:redemptions']),
+      feed(`channel.channel_points_custom_reward.${a}`, '1', [
+        'channel:read:redemptions',
+        'channel:manage:redemptions',
+      ]),
     ),
   },
   {
@@ -250,9 +259,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     read: 'GET /chat/settings',
     readScopes: [],
     userScoped: true,
-    writes: [
-      { operation: 'PATCH /chat/settings', method: 'chat.updateSettings', effect: 'patch', source: 'response' },
-    ],
+    writes: [{ operation: 'PATCH /chat/settings', method: 'chat.updateSettings', effect: 'patch', source: 'response' }],
     events: [{ type: 'channel.chat_settings.update', version: '1', effect: 'patch' }],
     feeds: [
       feed('channel.chat_settings.update', '1', ['user:read:chat'], (id, reader) => ({

@@ -25,6 +25,7 @@ export async function runBuiltInFlow(args: {
   oauth: OAuthClient;
   options: ClientOptions;
   emit: <K extends keyof ClientLifecycleEvents>(event: K, ...a: Parameters<ClientLifecycleEvents[K]>) => void;
+  has: (event: keyof ClientLifecycleEvents) => boolean;
 }): Promise<AuthTokens> {
   const o = args.options;
   const scopes = o.scopes ?? defaultScopes();
@@ -36,19 +37,24 @@ export async function runBuiltInFlow(args: {
         oauthBaseUrl: o.urls?.oauth,
         dispatcher: o.dispatcher,
         port: o.authPort ?? 3000,
-        onAuthorizeUrl: (url) => args.emit('authorize', url),
+        // Without an `authorize` handler the flow prints the URL itself (the app has to show it somehow).
+        ...(args.has('authorize') ? { onAuthorizeUrl: (url: string) => args.emit('authorize', url) } : {}),
       })
     : await authorizeWithDeviceCode({
         clientId: o.clientId,
         scopes,
         oauthBaseUrl: o.urls?.oauth,
         dispatcher: o.dispatcher,
-        onPrompt: (p) =>
-          args.emit('code', {
-            verificationUri: p.verificationUri,
-            userCode: p.userCode,
-            expiresIn: Math.max(0, Math.round((p.expiresAt - Date.now()) / 1000)),
-          }),
+        ...(args.has('code')
+          ? {
+              onPrompt: (p: { verificationUri: string; userCode: string; expiresAt: number }) =>
+                args.emit('code', {
+                  verificationUri: p.verificationUri,
+                  userCode: p.userCode,
+                  expiresIn: Math.max(0, Math.round((p.expiresAt - Date.now()) / 1000)),
+                }),
+            }
+          : {}),
       });
   return {
     accessToken: user.accessToken,

@@ -8,8 +8,14 @@ export interface CachePort {
   read<V>(key: string, options: ReadOptions<V>): Promise<V>;
   write<V>(key: string, value: V, options?: WriteOptions): Promise<void>;
   apply<V>(change: Change<V>): Promise<ApplyOutcome>;
-  /** Tells the cache a feed is covered from now on (`started`/`resumed`), has a gap (`lost`), or ended (`stopped`). */
-  coverage(feed: string, op: 'started' | 'resumed' | 'lost' | 'stopped'): Promise<void>;
+  /** Invalidates a key or a tag now (in every process sharing the cache). */
+  invalidate(target: { key: string } | { tag: string }): Promise<void>;
+  /** Tells the cache when a feed is covered (`started`), missed events (`gap`, open while `to` is absent), or ended. */
+  readonly coverage: {
+    started(feed: string, at?: number): Promise<void>;
+    gap(feed: string, gap: { from: number; to?: number }): Promise<void>;
+    stopped(feed: string): Promise<void>;
+  };
   stats(): CacheStats;
   close(): Promise<void>;
 }

@@ -12,18 +12,18 @@
  * handler for a subscription type subscribes to it (at once when running, at start otherwise); cached reads
  * subscribe to the feeds that keep them fresh. Nothing a handler does can stop the Client: errors go to `error`.
  */
+
+import type { CacheStats } from '@twitchify/cache';
 import type { NotificationMeta } from '@twitchify/eventsub';
+import { type CoverageLine, coverageFor } from '../catalog/catalog.js';
 import { TwitchifyError } from '../errors.js';
 import type { User } from '../generated/helix-types.js';
 import type { HelixClient } from '../helix/helix-client.js';
 import { systemClock } from '../http/environment.js';
-import { Runtime, type RunTokens } from './runtime.js';
-import { coverageFor, type CoverageLine } from '../catalog/catalog.js';
 import { SafeEmitter, type Unsubscribe } from './emitter.js';
 import { type ClientEvents, LIFECYCLE_EVENTS } from './events.js';
 import { KnownStates } from './known-states.js';
-import { checkOptions, type ClientOptions } from './options.js';
-import type { ResourceContext } from './resources/context.js';
+import { type ClientOptions, checkOptions } from './options.js';
 import { ChannelsResource } from './resources/channels.js';
 import { ChatResource } from './resources/chat.js';
 import {
@@ -35,10 +35,11 @@ import {
   ScheduleResource,
   SubscriptionsResource,
 } from './resources/community.js';
+import type { ResourceContext } from './resources/context.js';
 import { ModerationResource } from './resources/moderation.js';
 import { StreamsResource } from './resources/streams.js';
 import { UsersResource } from './resources/users.js';
-import type { CacheStats } from '@twitchify/cache';
+import { type RunTokens, Runtime } from './runtime.js';
 
 /** Where the Client is in its life. */
 export type ClientStatus = 'idle' | 'starting' | 'running' | 'closed';
@@ -100,7 +101,7 @@ export class Client {
         return runtime().rc;
       },
       get helix() {
-        return runtime().apis;
+        return runtime().helix;
       },
       clock,
       userId: () => this.#runtime?.userId,
@@ -165,6 +166,7 @@ export class Client {
       dispatch: (key, event, meta) => this.#dispatch(key, event, meta),
       error: (error) => this.#reportError('client', error),
       handlerTypes: () => this.#handlerTypes(),
+      has: (event) => this.#emitter.has(event),
     });
     this.#runtime = runtime;
     try {
@@ -221,12 +223,15 @@ export class Client {
       return;
     }
     // No error handler (or the error handler itself threw): log, never throw.
-    this.#options.logger?.error('client error', { where, error: error instanceof Error ? error.message : String(error) });
+    this.#options.logger?.error('client error', {
+      where,
+      error: error instanceof Error ? error.message : String(error),
+    });
   }
 
   #running(): Runtime {
     const runtime = this.#runtime;
-    if (!runtime || !runtime.ready) {
+    if (!runtime?.ready) {
       throw new TwitchifyError('TWITCHIFY_CLIENT_NOT_RUNNING', 'the client is not running: await client.run() first');
     }
     return runtime;

@@ -4,6 +4,7 @@
  * changed invalidate by tag.
  */
 import type { EventSubEventMap } from '@twitchify/eventsub';
+import type { ResourceKind } from '../catalog/types.js';
 import type {
   BannedUser,
   ChannelInformation,
@@ -13,7 +14,6 @@ import type {
   User,
   UserModerator,
 } from '../generated/helix-types.js';
-import type { ResourceKind } from '../catalog/types.js';
 import type { ResourceCache } from './resource-cache.js';
 import { sameChatSettings } from './resources/chat.js';
 
@@ -61,7 +61,8 @@ export async function routeEvent(
         'stream',
         b,
         change,
-        (old) => (old ? { ...old, title: e.title, gameId: e.categoryId, gameName: e.categoryName, language: e.language } : old),
+        (old) =>
+          old ? { ...old, title: e.title, gameId: e.categoryId, gameName: e.categoryName, language: e.language } : old,
         (loaded) => loaded === null || loaded.title === e.title,
       );
     }
@@ -127,9 +128,9 @@ export async function routeEvent(
       const fields: Partial<ChatSettings> = {
         emoteMode: e.emoteMode,
         followerMode: e.followerMode,
-        followerModeDuration: e.followerModeDurationMinutes,
+        followerModeDuration: e.followerModeDurationMinutes as number | null,
         slowMode: e.slowMode,
-        slowModeWaitTime: e.slowModeWaitTimeSeconds,
+        slowModeWaitTime: e.slowModeWaitTimeSeconds as number | null,
         subscriberMode: e.subscriberMode,
         uniqueChatMode: e.uniqueChatMode,
       };

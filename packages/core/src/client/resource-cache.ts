@@ -3,9 +3,10 @@
  * depends on the user), loads through Helix with what this process knows to be newer laid over the answer, writes
  * through after a write, and applies events. Resource classes (`client.channels`, ...) are thin over this.
  */
+
+import type { ReadLevel } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
-import type { ReadLevel } from '@twitchify/cache';
 import type { CachePort } from './cache-port.js';
 import type { KnownStates } from './known-states.js';
 
@@ -79,7 +80,10 @@ export class ResourceCache {
     const base = `${kind}:${id}`;
     if (entry.userScoped) {
       let set = this.#readers.get(base);
-      if (!set) this.#readers.set(base, (set = new Set()));
+      if (!set) {
+        set = new Set();
+        this.#readers.set(base, set);
+      }
       set.add(reader ?? '-');
     }
     const feeds = this.#hooks.feedsFor(entry, id, reader);

@@ -14,11 +14,10 @@ import { HelixClient } from '../helix/helix-client.js';
 import { systemClock } from '../http/environment.js';
 import { runBuiltInFlow } from './built-in-flow.js';
 import type { CachePort } from './cache-port.js';
-import { adaptCache } from './cache-adapter.js';
 import type { EventFeed } from './event-feed.js';
 import { routeEvent } from './event-router.js';
 import type { AuthTokens, ClientLifecycleEvents } from './events.js';
-import { HelixApis } from './helix-apis.js';
+import { tagsOfFeed } from './feed-tags.js';
 import type { KnownStates } from './known-states.js';
 import { type ClientOptions, isCachePort } from './options.js';
 import { ResourceCache } from './resource-cache.js';
@@ -40,6 +39,8 @@ export interface RuntimeHost {
   error(error: unknown): void;
   /** The subscription types the app has handlers for now. */
   handlerTypes(): string[];
+  /** Whether the app listens to a life-cycle event. */
+  has(event: keyof ClientLifecycleEvents): boolean;
 }
 
 export class Runtime {
@@ -49,7 +50,6 @@ export class Runtime {
   user: User | undefined;
   scopes: ReadonlySet<string> | undefined;
   helix!: HelixClient;
-  apis!: HelixApis;
   rc!: ResourceCache;
   readonly plan: SubscriptionPlan;
 
@@ -99,12 +99,14 @@ export class Runtime {
     if (!info.userId) throw new AuthError('the Client needs a user access token (an app token has no user)');
     this.userId = info.userId;
     this.scopes = new Set(info.scopes);
-    this.#auth = given.refreshToken ? this.#refreshing(given, info) : new StaticAuthProvider({
-      clientId: o.clientId,
-      accessToken: given.accessToken,
-      userId: info.userId,
-      scopes: info.scopes,
-    });
+    this.#auth = given.refreshToken
+      ? this.#refreshing(given, info)
+      : new StaticAuthProvider({
+          clientId: o.clientId,
+          accessToken: given.accessToken,
+          userId: info.userId,
+          scopes: info.scopes,
+        });
     this.helix = new HelixClient({
       auth: this.#auth,
       helixBaseUrl: o.urls?.helix,
@@ -114,10 +116,9 @@ export class Runtime {
       logger: o.logger,
       validateTokens: false, // validated above; the refreshing provider handles 401s
     });
-    this.apis = new HelixApis(this.helix);
     if (isCachePort(o.cache)) this.#cache = o.cache;
     else {
-      this.#cache = adaptCache(createCache({ ...(o.cache ?? {}), clock: o.clock, logger: o.logger }));
+      this.#cache = createCache({ ...(o.cache ?? {}), clock: o.clock, logger: o.logger });
       this.#ownsCache = true;
     }
     this.rc = new ResourceCache(
@@ -146,9 +147,10 @@ export class Runtime {
     if (this.#feed) this.#wireFeed(this.#feed);
     await this.#feed?.start();
     for (const type of this.#host.handlerTypes()) this.plan.addHandlerType(type);
-    this.user = (await this.apis.users.getUsers({ id: info.userId })).data[0];
+    this.user = (await this.helix.users.getUsers({ id: info.userId })).data[0];
     if (!this.user) throw new AuthError(`the token's user ${info.userId} does not exist`);
-    await this.#sync();
+    this.#scheduleSync();
+    await this.#syncing;
   }
 
   /** Feed names covered now. */
@@ -156,8 +158,9 @@ export class Runtime {
     return [...this.#active];
   }
 
+  /** Feed names Twitch refused (reads depending on them are TTL-bounded). */
   refusedFeeds(): string[] {
-    return this.plan.desired().length >= 0 ? [...this.#refused] : [];
+    return [...this.#refused];
   }
 
   readonly #refused = new Set<string>();
@@ -200,18 +203,27 @@ export class Runtime {
   }
 
   #coverage(e: CoverageEvent): void {
-    const cache = this.#cache!;
+    const coverage = this.#cache!.coverage;
     this.#o.instrument?.onCoverage?.(e);
     const report = (p: Promise<void>) => p.catch((err) => this.#host.error(err));
+    // Written-through values do not depend on feeds in the cache, so a gap must drop them too: after it, the
+    // first read asks Helix again (what we wrote ourselves is still laid over a lagging answer).
+    if (e.type !== 'covered' || e.closedGap) {
+      for (const tag of tagsOfFeed(e.spec)) report(this.#cache!.invalidate({ tag }));
+    }
     if (e.type === 'covered') {
       this.#active.add(e.key);
-      report(cache.coverage(e.key, e.closedGap ? 'resumed' : 'started'));
+      report(
+        e.closedGap
+          ? coverage.gap(e.key, { from: e.closedGap.start, to: e.closedGap.end })
+          : coverage.started(e.key, e.since),
+      );
     } else if (e.type === 'uncovered') {
       this.#active.delete(e.key);
-      report(cache.coverage(e.key, 'lost'));
+      report(coverage.gap(e.key, { from: e.since }));
     } else {
-      // A gap learnt after it ended: everything filled before it is suspect; coverage goes on.
-      report(cache.coverage(e.key, 'lost').then(() => cache.coverage(e.key, 'resumed')));
+      // A gap learnt after it ended (another conduit shard was lost): coverage goes on.
+      report(coverage.gap(e.key, { from: e.gap.start, to: e.gap.end }));
     }
   }
 
@@ -262,6 +274,7 @@ export class Runtime {
       oauth: this.#oauth!,
       options: this.#o,
       emit: this.#host.emit,
+      has: this.#host.has,
     });
     this.#host.emit('auth', tokens);
     return { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) };

@@ -76,7 +76,11 @@ export class SubscriptionPlan {
     const names: string[] = [];
     let added = false;
     for (const f of allowed) {
-      const sub: PlannedSubscription = { type: f.type, version: f.version, condition: f.condition(id, reader ?? self ?? '') };
+      const sub: PlannedSubscription = {
+        type: f.type,
+        version: f.version,
+        condition: f.condition(id, reader ?? self ?? ''),
+      };
       const name = feedName(sub);
       if (this.#refused.has(name)) continue;
       names.push(name);

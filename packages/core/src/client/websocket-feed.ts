@@ -69,15 +69,18 @@ export function createWebSocketFeed(options: WebSocketFeedOptions): EventFeed {
   });
   return {
     async setDesired(subscriptions: readonly PlannedSubscription[]) {
-      const fresh = subscriptions.filter((s) => !listener.coverage.get(specKey(s)));
-      const waits = fresh.map(
+      // Wait for every wanted subscription not covered yet (new ones, and ones an earlier call is waiting for).
+      const pending = subscriptions.filter((s) => (listener.coverage.get(specKey(s))?.coveredSince ?? null) === null);
+      const waits = pending.map(
         (s) =>
           new Promise<void>((resolve) => {
             const key = specKey(s);
             const timer = setTimeout(done, options.settleMs ?? 10_000);
+            const previous = settled.get(key);
             function done() {
               clearTimeout(timer);
-              settled.delete(key);
+              if (settled.get(key) === done) settled.delete(key);
+              previous?.();
               resolve();
             }
             settled.set(key, done);

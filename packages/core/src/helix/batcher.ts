@@ -48,9 +48,19 @@ export class Batcher<K, V> {
     }
     const list = waiters;
     return new Promise<V | undefined>((resolve, reject) => {
-      const pending: Pending<V> = { resolve, reject };
-      list.push(pending);
-      signal?.addEventListener('abort', () => reject(new AbortError('batched lookup')), { once: true });
+      // The caller may stop waiting; the shared request still serves the others.
+      const onAbort = () => reject(new AbortError('batched lookup'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      list.push({
+        resolve: (value) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+        reject: (error) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(error);
+        },
+      });
     });
   }
 

@@ -64,8 +64,23 @@ export type WireReconnect = z.infer<typeof reconnectSchema>;
 export type WireNotificationMessage = z.infer<typeof notificationSchema>;
 export type WireRevocationMessage = z.infer<typeof revocationSchema>;
 
+/** The schema of each message type: the type is read first, so one schema is tried per frame. */
+export const messageSchemas: Readonly<Record<string, z.ZodType | undefined>> = {
+  session_welcome: welcomeSchema,
+  session_keepalive: keepaliveSchema,
+  session_reconnect: reconnectSchema,
+  notification: notificationSchema,
+  revocation: revocationSchema,
+};
+
 /** One WebSocket message; `metadata.message_type` says which. */
-export const wireMessageSchema = z.union([welcomeSchema, keepaliveSchema, reconnectSchema, notificationSchema, revocationSchema]);
+export const wireMessageSchema = z.union([
+  welcomeSchema,
+  keepaliveSchema,
+  reconnectSchema,
+  notificationSchema,
+  revocationSchema,
+]);
 export type WireMessage = z.infer<typeof wireMessageSchema>;
 
 /** Message types this package knows; anything else is reported as unknown and skipped. */

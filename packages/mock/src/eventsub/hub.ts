@@ -226,6 +226,7 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
           socket: ws,
           keepaliveSeconds,
           subscribeWindowMs: windowMs,
+          pingIntervalMs: deps.pingIntervalMs ?? keepaliveSeconds * 1000,
           now,
           random,
           onEnd,

@@ -24,6 +24,8 @@ export interface SessionOptions {
   socket: WebSocket;
   keepaliveSeconds: number;
   subscribeWindowMs: number;
+  /** Ping the client this often; no pong by the next ping closes with 4002. */
+  pingIntervalMs: number;
   now(): number;
   random(): number;
   /** Called once when the session ends, with the status its subscriptions take. */
@@ -47,6 +49,8 @@ export class HubSession {
   #keepalive: NodeJS.Timeout | undefined;
   #window: NodeJS.Timeout | undefined;
   #grace: NodeJS.Timeout | undefined;
+  #ping: NodeJS.Timeout | undefined;
+  #pongDue = false;
 
   constructor(opts: SessionOptions) {
     this.#opts = opts;
@@ -59,6 +63,18 @@ export class HubSession {
       if (!opts.isUsed(this)) this.close(4003, 'connection unused');
     }, opts.subscribeWindowMs);
     this.#window.unref();
+    this.#ping = setInterval(() => this.#pingTick(), opts.pingIntervalMs);
+    this.#ping.unref();
+  }
+
+  #pingTick(): void {
+    if (this.status === 'closed' || this.silenced) return;
+    if (this.#pongDue) {
+      this.close(4002, 'client failed ping-pong');
+      return;
+    }
+    this.#pongDue = true;
+    this.#socket.ping();
   }
 
   get connectedAt(): string {
@@ -100,6 +116,7 @@ export class HubSession {
     this.#bind(socket);
     this.status = 'connected';
     this.silenced = false;
+    this.#pongDue = false;
     this.welcome();
     if (old.readyState === old.OPEN) old.close(1000, 'reconnected');
   }
@@ -135,6 +152,9 @@ export class HubSession {
     socket.on('message', () => {
       if (socket === this.#socket) this.close(4001, 'client sent inbound traffic');
     });
+    socket.on('pong', () => {
+      if (socket === this.#socket) this.#pongDue = false;
+    });
     socket.on('close', () => {
       if (socket === this.#socket) this.#end('websocket_disconnected');
     });
@@ -163,6 +183,7 @@ export class HubSession {
     clearTimeout(this.#keepalive);
     clearTimeout(this.#window);
     clearTimeout(this.#grace);
+    clearInterval(this.#ping);
     this.#opts.onEnd(this, status);
   }
 }

@@ -60,6 +60,8 @@ export interface EventSubHubDeps {
   lookupUser?(userId: string): HubUser | undefined;
   /** Seconds a new socket has to get a subscription before it is closed with 4003. Default 10 (Twitch's). */
   subscribeWindowSeconds?: number;
+  /** How often sessions are pinged (a missing pong by the next ping closes with 4002). Default the keepalive. */
+  pingIntervalMs?: number;
   /** How long an old socket lives after session_reconnect before 4004. Default 30 s. */
   reconnectGraceMs?: number;
   /** Webhook retries after a failed delivery, and the delay before the first (doubling). Default 3 and 200 ms. */

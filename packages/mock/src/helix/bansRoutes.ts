@@ -1,5 +1,5 @@
 import { type HelixRoute, helixError } from '../http/route.js';
-import { ban, isBanned, unban } from '../ops/communityOps.js';
+import { ban, isBanned, settleTimeouts, unban } from '../ops/communityOps.js';
 import type { BanState } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
 import { bodyOf, mustBe, mustModerate, noContent, ok, page, q } from './routeHelpers.js';
@@ -16,10 +16,8 @@ export function bansRoutes(world: World): HelixRoute[] {
         const b = q(req, 'broadcaster_id');
         const refused = mustBe(req, b, 'broadcaster_id');
         if (refused) return refused;
-        const now = world.clock.now();
-        const list = (world.read<BanState[]>(`bans:${b}`)?.state ?? []).filter(
-          (x) => !x.expires_at || Date.parse(x.expires_at) > now,
-        );
+        settleTimeouts(world, b);
+        const list = world.read<BanState[]>(`bans:${b}`)?.state ?? [];
         const filter = req.query.getAll('user_id');
         return page(filter.length > 0 ? list.filter((x) => filter.includes(x.user_id)) : list, req);
       },

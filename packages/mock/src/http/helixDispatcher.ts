@@ -1,5 +1,7 @@
 import type { TokenStore } from '../auth/tokenStore.js';
+import { MockStateError } from '../errors.js';
 import { helixOperations } from '../generated/helixOperations.js';
+import type { MockLogger } from '../logger.js';
 import type { HelixOperation } from '../validation/helixOperation.js';
 import { validateRequest } from '../validation/validateRequest.js';
 import type { RateLimiter } from './rateLimiter.js';
@@ -39,10 +41,12 @@ export class HelixDispatcher {
   readonly #paths = new Set<string>();
   readonly #tokens: TokenStore;
   readonly #limiter: RateLimiter;
+  readonly #logger: MockLogger | undefined;
 
-  constructor(tokens: TokenStore, limiter: RateLimiter) {
+  constructor(tokens: TokenStore, limiter: RateLimiter, logger?: MockLogger) {
     this.#tokens = tokens;
     this.#limiter = limiter;
+    this.#logger = logger;
     for (const op of helixOperations) {
       this.#operations.set(routeKey(op.method, op.path), op);
       this.#paths.add(op.path);
@@ -62,7 +66,13 @@ export class HelixDispatcher {
     return [...this.#operations.keys()].filter((k) => !this.#routes.has(k));
   }
 
+  /** Every answer carries rate-limit headers; refusals before the limiter show the anonymous bucket untouched. */
   async dispatch(req: MockRequest, bodyError?: MockResponse): Promise<DispatchResult> {
+    const result = await this.#dispatch(req, bodyError);
+    return result.rateLimitHeaders ? result : { ...result, rateLimitHeaders: this.#limiter.peek('anonymous') };
+  }
+
+  async #dispatch(req: MockRequest, bodyError?: MockResponse): Promise<DispatchResult> {
     const key = routeKey(req.method, req.path);
     const route = this.#routes.get(key);
     const op = this.#operations.get(key);
@@ -99,7 +109,9 @@ export class HelixDispatcher {
       if (tokenKind === 'app' && auth.kind !== 'app') {
         return done(helixError(401, 'This endpoint requires an app access token'));
       }
-      const scopes = route?.scopes ?? op?.scopes ?? [];
+      // A stateful route owns its scope rule (EventSub's depends on the subscription type); the spec's list is for
+      // the operations answered from examples.
+      const scopes = route ? (route.scopes ?? []) : (op?.scopes ?? []);
       if (auth.kind === 'user' && scopes.length > 0 && !scopes.some((s) => auth?.scopes.includes(s))) {
         return done(helixError(401, `Missing scope: ${scopes.join(' or ')}`));
       }
@@ -110,7 +122,17 @@ export class HelixDispatcher {
       if (invalid) return done(invalid);
     }
     const withAuth: MockRequest = auth ? { ...req, auth } : req;
-    if (route) return done(await route.handle(withAuth));
+    if (route) {
+      try {
+        return done(await route.handle(withAuth));
+      } catch (err) {
+        // A route that met an id the emulator does not know refuses the request as Twitch does (400); a state
+        // change is only committed after every check, so nothing was written.
+        if (err instanceof MockStateError) return done(helixError(400, err.message));
+        this.#logger?.error('helix route threw', { method: req.method, path: req.path, error: String(err) });
+        return done(helixError(500, 'Internal Server Error'));
+      }
+    }
     const status = op?.successStatus ?? 200;
     return done(status === 204 || op?.example === undefined ? { status } : { status, body: op.example });
   }

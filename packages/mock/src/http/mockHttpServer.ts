@@ -67,6 +67,8 @@ function prefixOf(path: string): { area: 'helix' | 'oauth' | 'admin' | 'other'; 
   ] as const) {
     if (path === prefix || path.startsWith(`${prefix}/`)) return { area, sub: path.slice(prefix.length) || '/' };
   }
+  // Twurple's mock mode (like Twitch CLI's EventSub mock) calls EventSub routes without any prefix.
+  if (path.startsWith('/eventsub/')) return { area: 'helix', sub: path };
   return { area: 'other', sub: path };
 }
 

@@ -81,7 +81,7 @@ export function goLive(world: World, id: string, origin: ChangeOrigin): StreamSt
         event: { id: stream.id, ...world.broadcasterFields(id), type: 'live', started_at: startedAt },
       },
     ],
-    true,
+    { flaps: true },
   );
   return stream;
 }

@@ -84,6 +84,7 @@ export function ban(
   opts: { expiresAt?: string; reason?: string; moderatorId?: string },
   origin: ChangeOrigin,
 ): BanState {
+  settleTimeouts(world, b);
   const key = `bans:${b}`;
   const moderatorId = opts.moderatorId ?? b;
   const mod = world.ref(moderatorId);
@@ -119,16 +120,35 @@ export function ban(
   return entry;
 }
 
+/**
+ * Commits the end of every timeout that has run out, one version per expiry, dated when it expired: the ban list
+ * changed by itself (Twitch sends no `channel.unban` for it), and the history must say when.
+ */
+export function settleTimeouts(world: World, b: string): void {
+  const key = `bans:${b}`;
+  if (!world.store.has(key)) return;
+  const now = world.clock.now();
+  for (;;) {
+    const list = world.truth<BanState[]>(key);
+    const expiries = list
+      .filter((x) => x.expires_at && Date.parse(x.expires_at) <= now)
+      .map((x) => Date.parse(x.expires_at));
+    if (expiries.length === 0) return;
+    const first = Math.min(...expiries);
+    const remaining = list.filter((x) => !x.expires_at || Date.parse(x.expires_at) > first);
+    world.commit(key, remaining, 'external', [], { at: first });
+  }
+}
+
 /** Whether a user is banned now (an expired timeout is not a ban). */
 export function isBanned(world: World, b: string, u: string): boolean {
-  const now = world.clock.now();
-  return world
-    .truth<BanState[]>(`bans:${b}`)
-    .some((x) => x.user_id === u && (!x.expires_at || Date.parse(x.expires_at) > now));
+  settleTimeouts(world, b);
+  return world.truth<BanState[]>(`bans:${b}`).some((x) => x.user_id === u);
 }
 
 /** Lifts a ban; publishes `channel.unban`. False when not banned. */
 export function unban(world: World, b: string, u: string, moderatorId: string, origin: ChangeOrigin): boolean {
+  settleTimeouts(world, b);
   const key = `bans:${b}`;
   const list = world.truth<BanState[]>(key);
   if (!list.some((x) => x.user_id === u)) return false;

@@ -2,23 +2,27 @@ import { MockOptionsError } from '../errors.js';
 import type { Random } from '../random.js';
 
 /** The kinds of resource whose versions the emulator records; the prefix of a resource key. */
-export type ResourceKind =
-  | 'user'
-  | 'channel'
-  | 'stream'
-  | 'followers'
-  | 'moderators'
-  | 'vips'
-  | 'bans'
-  | 'rewards'
-  | 'polls'
-  | 'predictions'
-  | 'chat_settings'
-  | 'goals'
-  | 'hype_train'
-  | 'subscriptions'
-  | 'schedule'
-  | 'emotes';
+export const RESOURCE_KINDS = [
+  'user',
+  'channel',
+  'stream',
+  'followers',
+  'moderators',
+  'vips',
+  'bans',
+  'rewards',
+  'polls',
+  'predictions',
+  'chat_settings',
+  'goals',
+  'hype_train',
+  'subscriptions',
+  'schedule',
+  'emotes',
+] as const;
+
+/** One of `RESOURCE_KINDS`. */
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 /** How long reads keep serving the previous state after a write, drawn uniformly per write. 0/0 is off. */
 export interface LagRange {
@@ -36,12 +40,12 @@ export interface StreamFlap {
 export type LagOptions = false | 0 | ({ [K in ResourceKind | '*']?: LagRange } & { streamFlap?: StreamFlap });
 
 /** Twitch-like defaults: a second or two for most reads, more for streams, which also flap. */
-export const DEFAULT_LAG: Exclude<LagOptions, false | 0> = {
+export const DEFAULT_LAG: Readonly<Exclude<LagOptions, false | 0>> = Object.freeze({
   '*': { minMs: 500, maxMs: 2000 },
   stream: { minMs: 1000, maxMs: 4000 },
   moderators: { minMs: 1000, maxMs: 2500 },
   streamFlap: { windowMs: 20_000, probability: 0.3 },
-};
+});
 
 const off: LagRange = { minMs: 0, maxMs: 0 };
 
@@ -57,23 +61,38 @@ export class LagPolicy {
   readonly #ranges = new Map<string, LagRange>();
   #flap: StreamFlap = { windowMs: 0, probability: 0 };
   readonly #random: Random;
+  readonly #flapRandom: Random;
 
-  constructor(random: Random, options: LagOptions | undefined) {
+  /** `flapRandom` is a separate stream so that the number of stream reads does not shift later lags. */
+  constructor(random: Random, options: LagOptions | undefined, flapRandom: Random = random) {
     this.#random = random;
+    this.#flapRandom = flapRandom;
     const settings = options === undefined ? DEFAULT_LAG : options;
     if (settings === false || settings === 0) {
       this.#ranges.set('*', off);
       return;
     }
-    for (const [kind, value] of Object.entries(settings)) {
-      if (kind === 'streamFlap') this.setFlap(value as StreamFlap);
-      else this.set(kind as ResourceKind | '*', value as LagRange);
-    }
+    const { '*': all, streamFlap, ...kinds } = settings;
+    if (all) this.set('*', all);
+    for (const [kind, range] of Object.entries(kinds)) if (range) this.set(kind as ResourceKind, range);
+    if (streamFlap) this.setFlap(streamFlap);
     if (!this.#ranges.has('*')) this.#ranges.set('*', off);
   }
 
+  /**
+   * Sets the lag of one kind. `'*'` sets every kind (dropping per-kind ranges), and `'*'` at 0/0 also stops stream
+   * flapping, so that it turns every kind of staleness off.
+   */
   set(kind: ResourceKind | '*', range: LagRange): void {
-    this.#ranges.set(kind, checkRange(kind, range));
+    if (kind !== '*' && !(RESOURCE_KINDS as readonly string[]).includes(kind)) {
+      throw new MockOptionsError(`unknown resource kind ${kind}; one of ${RESOURCE_KINDS.join(', ')} or *`);
+    }
+    const checked = checkRange(kind, range);
+    if (kind === '*') {
+      this.#ranges.clear();
+      if (checked.maxMs === 0) this.#flap = { windowMs: 0, probability: 0 };
+    }
+    this.#ranges.set(kind, checked);
   }
 
   setFlap(flap: StreamFlap): void {
@@ -97,7 +116,7 @@ export class LagPolicy {
   /** Whether this read of a freshly-live stream should still answer offline. */
   flapNow(sinceVisibleMs: number): boolean {
     if (this.#flap.probability === 0 || sinceVisibleMs >= this.#flap.windowMs) return false;
-    return this.#random.next() < this.#flap.probability;
+    return this.#flapRandom.next() < this.#flap.probability;
   }
 
   snapshot(): Record<string, LagRange | StreamFlap> {

@@ -62,9 +62,15 @@ export class VersionedStore {
   }
 
   /** Commits a new version; the state is frozen (callers build new objects, never mutate). */
-  commit<T>(key: string, state: T, origin: ChangeOrigin, options: { flaps?: boolean } = {}): HistoryEntry<T> {
+  commit<T>(
+    key: string,
+    state: T,
+    origin: ChangeOrigin,
+    options: { flaps?: boolean; at?: number } = {},
+  ): HistoryEntry<T> {
     const list = this.#versions.get(key) ?? [];
-    const now = this.#clock.now();
+    // `at` back-dates a change that happened by itself (a timeout running out), never before the previous version.
+    const now = Math.max(Math.min(options.at ?? this.#clock.now(), this.#clock.now()), list.at(-1)?.committedAt ?? 0);
     const lag = origin === 'seed' ? 0 : this.#lag.draw(key.slice(0, key.indexOf(':')));
     const stored: StoredVersion = {
       key,

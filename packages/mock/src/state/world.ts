@@ -107,6 +107,8 @@ export class World {
 
   /** Adds a user (and their channel) at runtime. */
   addUser(login: string, displayName = login): MockUser {
+    if (!/^[a-z0-9_]{1,25}$/.test(login)) throw new MockStateError(`invalid login ${JSON.stringify(login)}`);
+    if (this.userIdByLogin(login)) throw new MockStateError(`login ${login} is taken`);
     const id = String(90_000_000 + this.users.length * 7919 + this.random.int(0, 999));
     const user: UserState = {
       id,
@@ -134,8 +136,14 @@ export class World {
   }
 
   /** Commits a new state and publishes the events that go with it. */
-  commit<T>(key: string, state: T, origin: ChangeOrigin, events: WorldEvent[] = [], flaps = false): HistoryEntry<T> {
-    const entry = this.store.commit(key, state, origin, { flaps });
+  commit<T>(
+    key: string,
+    state: T,
+    origin: ChangeOrigin,
+    events: WorldEvent[] = [],
+    options: { flaps?: boolean; at?: number } = {},
+  ): HistoryEntry<T> {
+    const entry = this.store.commit(key, state, origin, options);
     for (const event of events) for (const listener of this.#eventListeners) listener(event);
     return entry;
   }

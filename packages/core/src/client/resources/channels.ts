@@ -5,9 +5,10 @@ import type {
   ModifyChannelInformationBody,
   UserVip,
 } from '../../generated/helix-types.js';
-import type { CachedReadOptions } from '../resource-cache.js';
 import { collect } from '../helix-apis.js';
+import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, first, type ResourceContext } from './context.js';
+import { readerOf } from './moderation.js';
 import { userRef } from './user-refs.js';
 
 /** What a write of channel information changes, built from the request (Twitch answers 204). */
@@ -54,19 +55,30 @@ export class ChannelsResource {
   }
 
   /** Channel information of a broadcaster, or null when there is no such channel. Cached; kept fresh by channel.update. */
-  get(broadcasterId: string, options?: CachedReadOptions): Promise<ChannelInformation | null> {
+  async get(broadcasterId: string, options?: CachedReadOptions): Promise<ChannelInformation | null> {
     const id = checkId('broadcasterId', broadcasterId);
-    return this.#c.rc.read('channel', id, undefined, async (signal) =>
-      first(await this.#c.helix.channels.getChannelInformation({ broadcasterId: id }, { signal })), options);
+    return this.#c.rc.read(
+      'channel',
+      id,
+      undefined,
+      async (signal) => first(await this.#c.helix.channels.getChannelInformation({ broadcasterId: id }, { signal })),
+      options,
+    );
   }
 
   /**
    * Changes channel information. Once it resolves, every read (in this process at once, in others sharing Redis
    * within the bus delay, or at once with `strict`) returns the written state, even while Helix still serves the old.
    */
-  async update(broadcasterId: string, body: ModifyChannelInformationBody, options?: { asUser?: string }): Promise<void> {
+  async update(
+    broadcasterId: string,
+    body: ModifyChannelInformationBody,
+    options?: { asUser?: string },
+  ): Promise<void> {
     const id = checkId('broadcasterId', broadcasterId);
-    await this.#c.helix.channels.modifyChannelInformation({ broadcasterId: id }, body, { asUser: options?.asUser ?? id });
+    await this.#c.helix.channels.modifyChannelInformation({ broadcasterId: id }, body, {
+      asUser: options?.asUser ?? id,
+    });
     const at = this.#c.clock.now();
     await this.#c.rc.writeThrough<ChannelInformation | null>(
       'channel',
@@ -82,7 +94,7 @@ export class ChannelsResource {
    * Follower count (and the first page of followers when the reader may see them). User-scoped; TTL-bounded,
    * since Twitch sends no unfollow event.
    */
-  getFollowers(broadcasterId: string, options?: CachedReadOptions): Promise<GetChannelFollowersResponse> {
+  async getFollowers(broadcasterId: string, options?: CachedReadOptions): Promise<GetChannelFollowersResponse> {
     const id = checkId('broadcasterId', broadcasterId);
     const reader = options?.asUser ?? this.#c.userId();
     return this.#c.rc.read(
@@ -95,14 +107,14 @@ export class ChannelsResource {
   }
 
   /** The broadcaster's VIPs. User-scoped; kept fresh by channel.vip.add/remove. */
-  getVips(broadcasterId: string, options?: CachedReadOptions): Promise<readonly UserVip[]> {
+  async getVips(broadcasterId: string, options?: CachedReadOptions): Promise<readonly UserVip[]> {
     const id = checkId('broadcasterId', broadcasterId);
     const reader = options?.asUser ?? this.#c.userId();
     return this.#c.rc.read(
       'vips',
       id,
       reader,
-      (signal) => collect(this.#c.helix.channels.getVipsPaginated({ broadcasterId: id }, { signal, asUser: reader })),
+      (signal) => collect(this.#c.helix.moderation.getVipsPaginated({ broadcasterId: id }, { signal, asUser: reader })),
       options,
     );
   }
@@ -112,7 +124,7 @@ export class ChannelsResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.helix.channels.addChannelVip({ broadcasterId: b, userId: u }, { asUser });
+    await this.#c.helix.moderation.addChannelVip({ broadcasterId: b, userId: u }, { asUser });
     const ref = await userRef(this.#c, u);
     await this.#listWrite('vips', b, asUser, (l) => [...l.filter((x) => x.userId !== u), ref as UserVip], true, u);
   }
@@ -122,7 +134,7 @@ export class ChannelsResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.helix.channels.removeChannelVip({ broadcasterId: b, userId: u }, { asUser });
+    await this.#c.helix.moderation.removeChannelVip({ broadcasterId: b, userId: u }, { asUser });
     await this.#listWrite('vips', b, asUser, (l) => l.filter((x) => x.userId !== u), false, u);
   }
 
@@ -140,7 +152,7 @@ export class ChannelsResource {
       this.#c.clock.now(),
       apply,
       (loaded) => loaded.some((x) => x.userId === u) === present,
-      () => this.getVips(b, { asUser }),
+      (key) => this.getVips(b, { asUser: readerOf(key) ?? asUser }),
     );
   }
 }

@@ -11,7 +11,7 @@ export class ChatResource {
   }
 
   /** The channel's chat settings as the reading user sees them (moderators see the chat delay too). */
-  getSettings(broadcasterId: string, options?: CachedReadOptions): Promise<ChatSettings | null> {
+  async getSettings(broadcasterId: string, options?: CachedReadOptions): Promise<ChatSettings | null> {
     const b = checkId('broadcasterId', broadcasterId);
     const reader = options?.asUser ?? this.#c.userId();
     return this.#c.rc.read(
@@ -19,7 +19,12 @@ export class ChatResource {
       b,
       reader,
       async (signal) =>
-        first(await this.#c.helix.chat.getChatSettings({ broadcasterId: b, moderatorId: reader }, { signal, asUser: reader })),
+        first(
+          await this.#c.helix.chat.getChatSettings(
+            { broadcasterId: b, moderatorId: reader },
+            { signal, asUser: reader },
+          ),
+        ),
       options,
     );
   }
@@ -46,7 +51,7 @@ export class ChatResource {
   }
 
   /** The broadcaster's custom emotes. TTL-bounded: no event reports emote changes. */
-  getChannelEmotes(broadcasterId: string, options?: CachedReadOptions): Promise<GetChannelEmotesResponse> {
+  async getChannelEmotes(broadcasterId: string, options?: CachedReadOptions): Promise<GetChannelEmotesResponse> {
     const b = checkId('broadcasterId', broadcasterId);
     return this.#c.rc.read(
       'emotes',

@@ -3,6 +3,8 @@
  * state has no event at all (schedule), or custom rewards: these are invalidated by their events and writes, or
  * patched from Twitch's answers where it returns the new object.
  */
+
+import type { ResourceKind } from '../../catalog/types.js';
 import type {
   CustomReward,
   GetBroadcasterSubscriptionsResponse,
@@ -12,7 +14,6 @@ import type {
   GetPollsResponse,
   GetPredictionsResponse,
 } from '../../generated/helix-types.js';
-import type { ResourceKind } from '../../catalog/types.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext } from './context.js';
 
@@ -37,7 +38,7 @@ export class ChannelPointsResource {
   }
 
   /** The broadcaster's custom rewards (read with the broadcaster's token). */
-  getCustomRewards(broadcasterId: string, options?: CachedReadOptions): Promise<readonly CustomReward[]> {
+  async getCustomRewards(broadcasterId: string, options?: CachedReadOptions): Promise<readonly CustomReward[]> {
     return scopedRead(this.#c, 'rewards', broadcasterId, options, async (b, reader, signal) => {
       return (await this.#c.helix.channelPoints.getCustomReward({ broadcasterId: b }, { signal, asUser: reader })).data;
     });
@@ -52,7 +53,7 @@ export class PollsResource {
   }
 
   /** The broadcaster's recent polls (first page). Invalidated by channel.poll.* events. */
-  get(broadcasterId: string, options?: CachedReadOptions): Promise<GetPollsResponse> {
+  async get(broadcasterId: string, options?: CachedReadOptions): Promise<GetPollsResponse> {
     return scopedRead(this.#c, 'polls', broadcasterId, options, (b, reader, signal) =>
       this.#c.helix.polls.getPolls({ broadcasterId: b }, { signal, asUser: reader }),
     );
@@ -67,7 +68,7 @@ export class PredictionsResource {
   }
 
   /** The broadcaster's recent predictions (first page). Invalidated by channel.prediction.* events. */
-  get(broadcasterId: string, options?: CachedReadOptions): Promise<GetPredictionsResponse> {
+  async get(broadcasterId: string, options?: CachedReadOptions): Promise<GetPredictionsResponse> {
     return scopedRead(this.#c, 'predictions', broadcasterId, options, (b, reader, signal) =>
       this.#c.helix.predictions.getPredictions({ broadcasterId: b }, { signal, asUser: reader }),
     );
@@ -82,7 +83,7 @@ export class GoalsResource {
   }
 
   /** The broadcaster's active creator goals. Invalidated by channel.goal.* events. */
-  get(broadcasterId: string, options?: CachedReadOptions): Promise<GetCreatorGoalsResponse> {
+  async get(broadcasterId: string, options?: CachedReadOptions): Promise<GetCreatorGoalsResponse> {
     return scopedRead(this.#c, 'goals', broadcasterId, options, (b, reader, signal) =>
       this.#c.helix.goals.getCreatorGoals({ broadcasterId: b }, { signal, asUser: reader }),
     );
@@ -97,7 +98,7 @@ export class HypeTrainResource {
   }
 
   /** The hype train status. Invalidated by channel.hype_train.* events. */
-  getStatus(broadcasterId: string, options?: CachedReadOptions): Promise<GetHypeTrainStatusResponse> {
+  async getStatus(broadcasterId: string, options?: CachedReadOptions): Promise<GetHypeTrainStatusResponse> {
     return scopedRead(this.#c, 'hype_train', broadcasterId, options, (b, reader, signal) =>
       this.#c.helix.hypeTrain.getHypeTrainStatus({ broadcasterId: b }, { signal, asUser: reader }),
     );
@@ -112,7 +113,7 @@ export class SubscriptionsResource {
   }
 
   /** The broadcaster's subscribers (first page) and totals. Invalidated by subscribe/end/gift events. */
-  getBroadcasterSubscriptions(
+  async getBroadcasterSubscriptions(
     broadcasterId: string,
     options?: CachedReadOptions,
   ): Promise<GetBroadcasterSubscriptionsResponse> {
@@ -130,7 +131,7 @@ export class ScheduleResource {
   }
 
   /** The broadcaster's stream schedule (first page). TTL-bounded: no event reports schedule changes. */
-  get(broadcasterId: string, options?: CachedReadOptions): Promise<GetChannelStreamScheduleResponse> {
+  async get(broadcasterId: string, options?: CachedReadOptions): Promise<GetChannelStreamScheduleResponse> {
     const b = checkId('broadcasterId', broadcasterId);
     return this.#c.rc.read(
       'schedule',
@@ -144,6 +145,9 @@ export class ScheduleResource {
   /** Drops the cached schedule (call after changing it through `client.helix.schedule`). */
   async invalidate(broadcasterId: string): Promise<void> {
     const b = checkId('broadcasterId', broadcasterId);
-    await this.#c.rc.invalidate('schedule', b, { id: `schedule-write:${this.#c.clock.now()}`, at: this.#c.clock.now() });
+    await this.#c.rc.invalidate('schedule', b, {
+      id: `schedule-write:${this.#c.clock.now()}`,
+      at: this.#c.clock.now(),
+    });
   }
 }

@@ -1,11 +1,11 @@
 /** What every cached resource namespace shares: the cache core, the Helix groups, the clock and who reads. */
 import { ValidationError } from '../../errors.js';
-import type { HelixApis } from '../helix-apis.js';
+import type { HelixClient } from '../../helix/helix-client.js';
 import type { ResourceCache } from '../resource-cache.js';
 
 export interface ResourceContext {
   readonly rc: ResourceCache;
-  readonly helix: HelixApis;
+  readonly helix: HelixClient;
   readonly clock: { now(): number };
   /** The Client's user (the token's owner), once known. */
   readonly userId: () => string | undefined;
@@ -16,7 +16,11 @@ const ID = /^[0-9A-Za-z_-]{1,64}$/;
 /** Refuses an id argument before any request, naming the argument. */
 export function checkId(name: string, value: unknown): string {
   if (typeof value !== 'string' || !ID.test(value)) {
-    throw new ValidationError('argument', name, `must be a Twitch id (1 to 64 letters, digits, _ or -), got ${String(value)}`);
+    throw new ValidationError(
+      'argument',
+      name,
+      `must be a Twitch id (1 to 64 letters, digits, _ or -), got ${String(value)}`,
+    );
   }
   return value;
 }

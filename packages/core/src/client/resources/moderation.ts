@@ -1,7 +1,7 @@
 /** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
-import type { BanUserBody, BannedUser, UserModerator } from '../../generated/helix-types.js';
+import type { BannedUser, BanUserBody, UserModerator } from '../../generated/helix-types.js';
+import { allPages, collect } from '../helix-apis.js';
 import type { CachedReadOptions } from '../resource-cache.js';
-import { collect } from '../helix-apis.js';
 import { checkId, type ResourceContext } from './context.js';
 import { userRef } from './user-refs.js';
 
@@ -19,14 +19,20 @@ export class ModerationResource {
   }
 
   /** The broadcaster's moderators, as the reading user sees them. */
-  getModerators(broadcasterId: string, options?: CachedReadOptions): Promise<readonly UserModerator[]> {
+  async getModerators(broadcasterId: string, options?: CachedReadOptions): Promise<readonly UserModerator[]> {
     const b = checkId('broadcasterId', broadcasterId);
     const reader = options?.asUser ?? this.#c.userId();
     return this.#c.rc.read(
       'moderators',
       b,
       reader,
-      (signal) => collect(this.#c.helix.moderation.getModeratorsPaginated({ broadcasterId: b }, { signal, asUser: reader })),
+      (signal) =>
+        allPages((after) =>
+          this.#c.helix.moderation.getModerators(
+            { broadcasterId: b, first: '100', ...(after ? { after } : {}) },
+            { signal, asUser: reader },
+          ),
+        ),
       options,
     );
   }
@@ -72,7 +78,8 @@ export class ModerationResource {
       'bans',
       b,
       reader,
-      (signal) => collect(this.#c.helix.moderation.getBannedUsersPaginated({ broadcasterId: b }, { signal, asUser: reader })),
+      (signal) =>
+        collect(this.#c.helix.moderation.getBannedUsersPaginated({ broadcasterId: b }, { signal, asUser: reader })),
       options,
     );
     return activeBans(list, this.#c.clock.now());
@@ -82,7 +89,11 @@ export class ModerationResource {
   async banUser(broadcasterId: string, data: BanUserBody['data'], options?: { asUser?: string }): Promise<void> {
     const b = checkId('broadcasterId', broadcasterId);
     const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
-    const answer = await this.#c.helix.moderation.banUser({ broadcasterId: b, moderatorId }, { data }, { asUser: moderatorId });
+    const answer = await this.#c.helix.moderation.banUser(
+      { broadcasterId: b, moderatorId },
+      { data },
+      { asUser: moderatorId },
+    );
     const ban = answer.data[0];
     if (!ban) return;
     const ref = await userRef(this.#c, ban.userId);
@@ -127,7 +138,8 @@ export class ModerationResource {
       'bans',
       b,
       reader,
-      (signal) => collect(this.#c.helix.moderation.getBannedUsersPaginated({ broadcasterId: b }, { signal, asUser: reader })),
+      (signal) =>
+        collect(this.#c.helix.moderation.getBannedUsersPaginated({ broadcasterId: b }, { signal, asUser: reader })),
       undefined,
     );
   }

@@ -11,7 +11,7 @@ export class StreamsResource {
   }
 
   /** The user's live stream, or null when offline. */
-  get(userId: string, options?: CachedReadOptions): Promise<Stream | null> {
+  async get(userId: string, options?: CachedReadOptions): Promise<Stream | null> {
     const id = checkId('userId', userId);
     return this.#c.rc.read(
       'stream',

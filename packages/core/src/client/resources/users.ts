@@ -1,6 +1,7 @@
 /** `client.users`: users by id or login, cached; kept fresh by user.update. */
-import type { User } from '../../generated/helix-types.js';
+
 import { ValidationError } from '../../errors.js';
+import type { User } from '../../generated/helix-types.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext } from './context.js';
 
@@ -16,7 +17,7 @@ export class UsersResource {
   }
 
   /** A user by id, or null when there is none. */
-  get(userId: string, options?: CachedReadOptions): Promise<User | null> {
+  async get(userId: string, options?: CachedReadOptions): Promise<User | null> {
     const id = checkId('userId', userId);
     return this.#c.rc.read('user', id, undefined, (signal) => this.#fetch({ id }, signal), options);
   }

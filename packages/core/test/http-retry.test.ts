@@ -1,0 +1,92 @@
+import { type MockServer, startMock } from '@twitchify/mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HelixClient, HelixError, NetworkError, StaticAuthProvider } from '../src/index.js';
+
+let mock: MockServer;
+let helix: HelixClient;
+let broadcasterId: string;
+
+beforeAll(async () => {
+  mock = await startMock({ port: 0, seed: 2, lag: false });
+  broadcasterId = mock.users[0]!.id;
+  const token = mock.createUserToken({ userId: broadcasterId });
+  helix = new HelixClient({
+    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: token.accessToken, userId: broadcasterId }),
+    helixBaseUrl: mock.urls.helix,
+    oauthBaseUrl: mock.urls.oauth,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
+  await helix.users.getUsers({ id: broadcasterId });
+});
+beforeEach(() => {
+  mock.faults.clear();
+  mock.clearRequests();
+});
+afterAll(async () => {
+  await helix?.close();
+  await mock?.stop();
+});
+
+const calls = (method: string, path: string) =>
+  mock.requests().filter((r) => r.method === method && r.path === `/helix${path}`);
+
+describe('retries', () => {
+  it('a 503 on a POST is not repeated: the caller gets HelixError 503 after one attempt', async () => {
+    mock.faults.inject({ method: 'POST', path: '/moderation/moderators', status: 503, times: 5 });
+    const error = await helix.moderation
+      .addChannelModerator({ broadcasterId, userId: mock.users[4]!.id })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HelixError);
+    expect((error as HelixError).status).toBe(503);
+    expect((error as HelixError).method).toBe('POST');
+    expect((error as HelixError).endpoint).toBe('/moderation/moderators');
+    expect(calls('POST', '/moderation/moderators')).toHaveLength(1);
+  });
+
+  it('a 503 on a PATCH is not repeated either', async () => {
+    mock.faults.inject({ method: 'PATCH', path: '/channels', status: 503, times: 5 });
+    await expect(helix.channels.modifyChannelInformation({ broadcasterId }, { title: 'x' })).rejects.toBeInstanceOf(
+      HelixError,
+    );
+    expect(calls('PATCH', '/channels')).toHaveLength(1);
+  });
+
+  it('a cut connection on a POST reaches the caller as NetworkError, once', async () => {
+    mock.faults.inject({ method: 'POST', path: '/moderation/moderators', malformed: 'truncated', times: 5 });
+    // A 204 has no body to cut, so use a route that answers with JSON.
+    mock.faults.clear();
+    mock.faults.inject({ method: 'POST', path: '/moderation/bans', malformed: 'truncated', times: 5 });
+    const error = await helix.moderation
+      .banUser({ broadcasterId, moderatorId: broadcasterId }, { data: { userId: mock.users[5]!.id, reason: 'x' } })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(calls('POST', '/moderation/bans')).toHaveLength(1);
+  });
+
+  it('GETs are retried on 5xx and on cut connections, then succeed', async () => {
+    mock.faults.inject({ method: 'GET', path: '/users', status: 503, times: 2 });
+    const answer = await helix.users.getUsers({ id: broadcasterId });
+    expect(answer.data[0]!.id).toBe(broadcasterId);
+    expect(calls('GET', '/users')).toHaveLength(3);
+
+    mock.clearRequests();
+    mock.faults.inject({ method: 'GET', path: '/users', malformed: 'truncated', times: 1 });
+    const again = await helix.users.getUsers({ id: broadcasterId });
+    expect(again.data[0]!.id).toBe(broadcasterId);
+    expect(calls('GET', '/users')).toHaveLength(2);
+  });
+
+  it('retries are capped: a GET that keeps failing ends with the last HelixError', async () => {
+    mock.faults.inject({ method: 'GET', path: '/users', status: 500 });
+    const error = await helix.users.getUsers({ id: broadcasterId }).catch((e: unknown) => e);
+    expect((error as HelixError).status).toBe(500);
+    expect(calls('GET', '/users')).toHaveLength(4);
+  });
+
+  it('idempotent DELETE is retried on 5xx', async () => {
+    await helix.moderation.addChannelModerator({ broadcasterId, userId: mock.users[6]!.id });
+    mock.faults.inject({ method: 'DELETE', path: '/moderation/moderators', status: 502, times: 1 });
+    await helix.moderation.removeChannelModerator({ broadcasterId, userId: mock.users[6]!.id });
+    expect(calls('DELETE', '/moderation/moderators')).toHaveLength(2);
+  });
+});

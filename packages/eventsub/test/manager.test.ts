@@ -1,0 +1,73 @@
+/** The subscription manager's retries and the conduit's create-or-reuse, against the emulator. */
+
+import { type CoverageEvent, EventSubConduitShard, EventSubWebSocketListener } from '@twitchify/eventsub';
+import type { MockServer } from '@twitchify/mock';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { appApi, emulator, fastBackoff, until, userApi } from './support.js';
+
+let mock: MockServer;
+const stops: (() => Promise<void>)[] = [];
+beforeEach(async () => {
+  mock = await emulator();
+});
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+  await mock.stop();
+});
+
+it('retries failed creates with backoff and reports the failure as a coverage gap', async () => {
+  const b = mock.users[0]!.id;
+  mock.faults.inject({ path: '/eventsub/subscriptions', method: 'POST', status: 503, times: 2 });
+  const l = new EventSubWebSocketListener({
+    api: userApi(mock),
+    url: mock.urls.eventsubWs,
+    reconnectStrategy: fastBackoff,
+    retryStrategy: fastBackoff,
+  });
+  stops.push(() => l.stop());
+  l.add({ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } });
+  const events: CoverageEvent[] = [];
+  l.onCoverage((e) => events.push(e));
+  await l.start();
+  await until('covered after retries', () => l.active().length === 1);
+  const covered = events.find((e) => e.type === 'covered');
+  expect(covered?.type === 'covered' && covered.closedGap?.reason).toBe('create-failed');
+  // One gap from the declaration to the successful create: the failures extend it, they do not split it.
+  const uncovered = events.filter((e) => e.type === 'uncovered');
+  expect(uncovered.map((e) => e.type === 'uncovered' && e.reason)).toEqual(['create-failed']);
+  expect(uncovered[0]?.type === 'uncovered' && uncovered[0].detail).toMatch(/answered 503/);
+  expect(uncovered[0]?.type === 'uncovered' && covered?.type === 'covered' && uncovered[0].since).toBe(
+    covered?.type === 'covered' && covered.closedGap?.start,
+  );
+  expect(l.coverage.snapshot()[0]?.gaps).toHaveLength(1);
+  const posts = mock.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/eventsub/subscriptions'));
+  expect(posts.map((r) => r.status)).toEqual([503, 503, 202]);
+});
+
+it('creates a conduit when none exists, then reuses it and grows it for the next process', async () => {
+  const b = mock.users[0]!.id;
+  const api = appApi(mock);
+  const make = () => {
+    const s = new EventSubConduitShard({
+      api,
+      url: mock.urls.eventsubWs,
+      subscriptions: [{ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } }],
+      reconnectStrategy: fastBackoff,
+    });
+    stops.push(() => s.stop());
+    return s;
+  };
+  const first = make();
+  await first.start();
+  const second = make();
+  await second.start();
+  expect(second.conduitId).toBe(first.conduitId);
+  expect([first.shardId, second.shardId]).toEqual(['0', '1']);
+  const conduits = await api.listConduits();
+  expect(conduits).toEqual([{ id: first.conduitId, shardCount: 2 }]);
+  expect((await api.listSubscriptions()).filter((s) => s.transport.conduitId === first.conduitId)).toHaveLength(1);
+  const got: string[] = [];
+  for (const s of [first, second]) s.on('stream.online@1', (e) => got.push(e.id));
+  for (let i = 0; i < 6; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  await until('six delivered', () => got.length === 6);
+});
