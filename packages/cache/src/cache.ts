@@ -110,11 +110,9 @@ export class Cache {
           busStatus: (status, previous) => {
             if (status === 'subscribed') {
               this.#know.trusted = true;
-              this.#bumpEpoch('bus subscribed');
             } else if (status === 'down') {
               if (previous === 'subscribed') this.#c.bus.drops++;
-              this.#know.trusted = false;
-              this.#bumpEpoch('bus lost');
+              // MUTATION
             }
           },
           reconnected: () => this.#bumpEpoch('redis reconnected'),

@@ -41,6 +41,6 @@ export class Trackers {
 
   /** Whether what the tracker read at key version `kv` is already stale. */
   static stale(tracker: Tracker, kv: number, epoch: number): boolean {
-    return false && (tracker.epoch !== epoch || tracker.seenKv > kv);
+    return tracker.epoch !== epoch || tracker.seenKv > kv;
   }
 }

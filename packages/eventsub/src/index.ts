@@ -18,7 +18,12 @@ export * from './errors.js';
 export type * from './generated/events.js';
 export { conditionKeys, type EventSubEventMap } from './generated/events.js';
 export { NotificationReceiver, type NotificationReceiverOptions, type ReceiverStats } from './receiver.js';
-export { defaultWebSocketFactory, type WebSocketFactory, type WebSocketLike } from './socket.js';
+export {
+  createUndiciWebSocketFactory,
+  defaultWebSocketFactory,
+  type WebSocketFactory,
+  type WebSocketLike,
+} from './socket.js';
 export { type ReconcileResult, type ReconcileTarget, SubscriptionManager } from './subscriptionManager.js';
 export { EventSubTransportBase, type TransportBaseOptions } from './transport.js';
 export type {

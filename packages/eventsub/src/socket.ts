@@ -1,5 +1,5 @@
 /** The WebSocket seam: anything WHATWG-shaped (undici's WebSocket by default, `ws` works too). */
-import { WebSocket as UndiciWebSocket } from 'undici';
+import { Agent, type Dispatcher, WebSocket as UndiciWebSocket } from 'undici';
 
 /** The part of a WHATWG WebSocket this package uses. */
 export interface WebSocketLike {
@@ -14,7 +14,25 @@ export interface WebSocketLike {
 /** Opens a socket to `url`. Inject one to use `ws`, a proxy, or a test double. */
 export type WebSocketFactory = (url: string) => WebSocketLike;
 
-export const defaultWebSocketFactory: WebSocketFactory = (url) => new UndiciWebSocket(url) as unknown as WebSocketLike;
+/**
+ * undici's WebSocket through a dispatcher that bounds every message at the transport: a frame larger than
+ * `maxPayloadBytes` (default 16 MiB) fails the connection with 1009 before it is buffered whole, and the listener
+ * reconnects. Smaller frames above the listener's `maxFrameBytes` are skipped and reported instead.
+ */
+export function createUndiciWebSocketFactory(options: { maxPayloadBytes?: number; dispatcher?: Dispatcher } = {}) {
+  const dispatcher =
+    options.dispatcher ?? new Agent({ webSocket: { maxPayloadSize: options.maxPayloadBytes ?? 16 * 2 ** 20 } });
+  const factory: WebSocketFactory = (url) => new UndiciWebSocket(url, { dispatcher }) as unknown as WebSocketLike;
+  return factory;
+}
+
+let shared: WebSocketFactory | undefined;
+
+/** The default: undici's WebSocket with a 16 MiB transport bound, one dispatcher for the whole process. */
+export const defaultWebSocketFactory: WebSocketFactory = (url) => {
+  shared ??= createUndiciWebSocketFactory();
+  return shared(url);
+};
 
 const decoder = new TextDecoder();
 

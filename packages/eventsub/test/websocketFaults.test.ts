@@ -1,6 +1,8 @@
 import {
   type CoverageEvent,
+  createUndiciWebSocketFactory,
   EventSubCapacityError,
+  EventSubConnectionError,
   type EventSubError,
   type EventSubNotification,
   EventSubWebSocketListener,
@@ -124,6 +126,24 @@ describe('WebSocket faults', () => {
       'TWITCHIFY_EVENTSUB_MALFORMED_FRAME',
     ]);
     expect(mock.eventsub.sessions().map((s) => s.id)).toEqual([id]);
+  });
+
+  it('bounds frames at the transport: a frame over the hard limit fails the socket, which comes back', async () => {
+    const b = mock.users[0]!.id;
+    const l = make({ webSocketFactory: createUndiciWebSocketFactory({ maxPayloadBytes: 100_000 }) });
+    l.add({ type: 'channel.update', version: '2', condition: { broadcaster_user_id: b } });
+    const codes: number[] = [];
+    l.onError((e) => {
+      if (e instanceof EventSubConnectionError) codes.push(e.closeCode);
+    });
+    await l.start();
+    const id = mock.eventsub.sessions()[0]!.id;
+    mock.eventsub.sendMalformed(id, 'huge');
+    await until('back on a new session', () => {
+      const now = mock.eventsub.sessions();
+      return now.length === 1 && now[0]!.id !== id && now[0]!.subscriptions === 1 && l.active().length === 1;
+    });
+    expect(codes[0]).toBe(1006);
   });
 
   it('delivers unknown types raw and malformed known events with their raw payload', async () => {

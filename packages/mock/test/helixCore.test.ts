@@ -160,3 +160,17 @@ describe('Helix core routes over a real socket', () => {
     expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(1);
   });
 });
+
+describe('renames', () => {
+  it('a login changed on twitch.tv is found by its new login only', async () => {
+    const mock = await startMock({ port: 0, seed: 21, lag: 0 });
+    try {
+      const u = mock.users[1]!;
+      mock.external.updateUser(u.id, { login: 'renamed_user', displayName: 'Renamed_User' });
+      expect((await helix(mock, mock.appToken, 'GET', '/users?login=renamed_user')).body.data[0].id).toBe(u.id);
+      expect((await helix(mock, mock.appToken, 'GET', `/users?login=${u.login}`)).body.data).toEqual([]);
+    } finally {
+      await mock.stop();
+    }
+  });
+});

@@ -45,6 +45,11 @@ export interface ClientOptions {
   scopes?: readonly string[];
   /** Port of the built-in authorization code flow's callback server on 127.0.0.1. Default 3000 (0: any). */
   authPort?: number;
+  /**
+   * The longest Twitch takes to show a change in Helix reads, in ms. Fills made this soon after a feed started or
+   * resumed covering are refetched once the window ends. Default 5 000.
+   */
+  sourceLagMs?: number;
   /** How long a write's or an event's state overrides a lagging Helix at most, in ms. Default 30 000. */
   knownStateWindowMs?: number;
   /** An EventSub transport to use instead of the built-in WebSocket one, or `false` for none (reads TTL-bounded). */
@@ -73,6 +78,9 @@ export function checkOptions(options: ClientOptions): void {
   }
   if (options.authPort !== undefined && !(Number.isInteger(options.authPort) && options.authPort >= 0)) {
     throw new ConfigurationError('Client: `authPort` must be a port number');
+  }
+  if (options.sourceLagMs !== undefined && !(options.sourceLagMs >= 0)) {
+    throw new ConfigurationError('Client: `sourceLagMs` must be >= 0');
   }
   if (options.knownStateWindowMs !== undefined && !(options.knownStateWindowMs >= 0)) {
     throw new ConfigurationError('Client: `knownStateWindowMs` must be >= 0');

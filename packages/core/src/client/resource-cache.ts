@@ -16,6 +16,11 @@ export interface ResourceHooks {
   feedsFor(entry: CatalogEntry, id: string, reader: string | undefined): readonly string[];
   /** A Helix load of `key` is starting (instrumentation). */
   onLoad?(resourceKey: string): void;
+  /**
+   * The TTL for a fill under `feeds` with the entry's ceiling `ttlMs`: shorter while a feed has only just started
+   * (or resumed) covering, because Helix may still serve a state whose change was announced before anybody listened.
+   */
+  ttlFor?(feeds: readonly string[], ttlMs: number): number;
 }
 
 /** Options of one cached read. */
@@ -92,7 +97,7 @@ export class ResourceCache {
         this.#hooks.onLoad?.(base);
         return this.known.overlay(base, await load(signal));
       },
-      ttlMs: entry.ttlMs,
+      ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
       tags: [base, `user:${id}`],
       feeds,
       level: options?.level ?? this.#level,

@@ -66,6 +66,8 @@ export class Runtime {
   #syncing: Promise<void> = Promise.resolve();
   #syncQueued = false;
   readonly #active = new Set<string>();
+  /** Per feed: when it last started or resumed covering (clock ms). */
+  readonly #coveredSince = new Map<string, number>();
   readonly #offs: (() => void)[] = [];
 
   constructor(options: ClientOptions, known: KnownStates, host: RuntimeHost) {
@@ -127,6 +129,7 @@ export class Runtime {
       {
         feedsFor: (entry, id, reader) => (this.#feed ? this.plan.feedsFor(entry, id, reader) : []),
         onLoad: o.instrument?.onLoad,
+        ttlFor: (feeds, ttlMs) => this.#settleTtl(feeds, ttlMs),
       },
       o.readLevel ?? 'fast',
     );
@@ -151,6 +154,22 @@ export class Runtime {
     if (!this.user) throw new AuthError(`the token's user ${info.userId} does not exist`);
     this.#scheduleSync();
     await this.#syncing;
+  }
+
+  /**
+   * A fill made less than `sourceLagMs` after one of its feeds (re)started covering may hold a state that changed
+   * before anybody listened and that Helix did not show yet: it lives only until that window ends, then is
+   * refetched. Afterwards every change is either in Helix's answer or arrives as an event.
+   */
+  #settleTtl(feeds: readonly string[], ttlMs: number): number {
+    const lag = this.#o.sourceLagMs ?? 5000;
+    const now = this.#clock.now();
+    let ttl = ttlMs;
+    for (const f of feeds) {
+      const since = this.#coveredSince.get(f);
+      if (since !== undefined && now - since < lag) ttl = Math.min(ttl, Math.max(1, since + lag - now));
+    }
+    return ttl;
   }
 
   /** Feed names covered now. */
@@ -213,6 +232,7 @@ export class Runtime {
     }
     if (e.type === 'covered') {
       this.#active.add(e.key);
+      this.#coveredSince.set(e.key, this.#clock.now());
       report(
         e.closedGap
           ? coverage.gap(e.key, { from: e.closedGap.start, to: e.closedGap.end })
@@ -222,6 +242,7 @@ export class Runtime {
       this.#active.delete(e.key);
       report(coverage.gap(e.key, { from: e.since }));
     } else {
+      this.#coveredSince.set(e.key, this.#clock.now());
       // A gap learnt after it ended (another conduit shard was lost): coverage goes on.
       report(coverage.gap(e.key, { from: e.gap.start, to: e.gap.end }));
     }

@@ -52,10 +52,22 @@ export class World {
   /** Collects the versions served while one request is handled (handlers are synchronous). */
   served: Array<{ key: string; version: number }> | undefined;
 
+  /** login -> user id, from the committed truth (a rename on twitch.tv moves it). */
+  readonly #logins = new Map<string, string>();
+  readonly #loginOf = new Map<string, string>();
+
   constructor(store: VersionedStore, clock: Clock, random: Random, userCount: number) {
     this.store = store;
     this.clock = clock;
     this.random = random;
+    store.onCommit((entry) => {
+      if (!entry.key.startsWith('user:')) return;
+      const user = entry.state as UserState;
+      const previous = this.#loginOf.get(user.id);
+      if (previous !== undefined && previous !== user.login) this.#logins.delete(previous);
+      this.#logins.set(user.login, user.id);
+      this.#loginOf.set(user.id, user.login);
+    });
     const createdAt = new Date(clock.now() - 86_400_000 * 365).toISOString();
     const users = seedUsers(random, userCount, createdAt);
     this.users = users.map((u) => ({ id: u.id, login: u.login, displayName: u.display_name }));
@@ -196,12 +208,7 @@ export class World {
   }
 
   userIdByLogin(login: string): string | undefined {
-    const lower = login.toLowerCase();
-    for (const key of this.store.keys('user:')) {
-      const user = this.store.truth<UserState>(key)?.state;
-      if (user?.login === lower) return user.id;
-    }
-    return undefined;
+    return this.#logins.get(login.toLowerCase());
   }
 
   now(): string {
