@@ -137,7 +137,12 @@ async function runCase(
       case 'replay': {
         const old = changes[a.n % Math.max(1, changes.length)];
         if (old === undefined) break;
-        const outcome = await caches[a.i]!.apply({ id: `${old.key}@${old.v}`, at: old.v, key: old.key, value: { v: old.v } });
+        const outcome = await caches[a.i]!.apply({
+          id: `${old.key}@${old.v}`,
+          at: old.v,
+          key: old.key,
+          value: { v: old.v },
+        });
         if (outcome === 'applied') violations.push(`replayed change ${old.key}@${old.v} was applied again`);
         break;
       }

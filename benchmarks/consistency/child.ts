@@ -76,7 +76,7 @@ async function start(m: ChildStart): Promise<void> {
         seed: m.settings.seed,
         proc: m.proc,
         keys: m.settings.keys,
-        writableKeys: 1,
+        writeKey: m.proc,
         strictShare: m.settings.strictShare,
       },
       `w${m.incarnation}`,
@@ -91,6 +91,7 @@ async function start(m: ChildStart): Promise<void> {
     loads: () => loads.count,
     progress: (reads) => send({ kind: 'progress', reads }),
   });
+  if (process.env.BENCH_DEBUG) process.stderr.write(`p${m.proc}: ${JSON.stringify(counts)} ${JSON.stringify(system.client.cacheReport().stats)}\n`);
   // A crash leaves the Client and Redis as they are (no close): the next incarnation must cope with that.
   if (!stop) await system.close();
   probe.disconnect();

@@ -79,7 +79,7 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
       incarnation,
       epochOffset: offset,
       settings,
-      target: targetOf(mock),
+      target: targetOf(mock, proc),
       redisUrl: o.redisUrl,
       prefix,
       broadcasters,

@@ -70,8 +70,9 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
         o.recorder.ack(op.key, o.clock.now(), op.title);
         writes++;
       }
-    } catch {
+    } catch (error) {
       errors++;
+      if (errors <= 3 && process.env.BENCH_DEBUG) process.stderr.write(`loop error: ${String(error)}\n`);
       if (o.clock.now() >= o.until) break;
     }
   }

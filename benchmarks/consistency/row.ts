@@ -38,9 +38,12 @@ export async function startBenchMock(s: RunSettings): Promise<MockServer> {
   });
 }
 
-/** The target a system needs: the emulator's URLs and a token of the main broadcaster (all scopes). */
-export function targetOf(mock: MockServer): SystemTarget {
-  const user = mock.users[0]!;
+/**
+ * The target a system needs: the emulator's URLs and a token (all scopes) of broadcaster `index` (each process of
+ * the multi-process row acts as its own broadcaster: EventSub WebSocket subscriptions belong to one user's token).
+ */
+export function targetOf(mock: MockServer, index = 0): SystemTarget {
+  const user = mock.users[index]!;
   const token = mock.createUserToken({ userId: user.id });
   return {
     clientId: mock.clientId,
@@ -165,7 +168,7 @@ export async function runInProcessRow(
     const start = s.clock.now();
     const counts = await runLoop({
       system,
-      workload: new Workload({ seed: s.seed, proc: 0, keys: s.keys, writableKeys: 1, strictShare: 0 }, 'w'),
+      workload: new Workload({ seed: s.seed, proc: 0, keys: s.keys, writeKey: 0, strictShare: 0 }, 'w'),
       recorder,
       broadcasters,
       clock: s.clock,

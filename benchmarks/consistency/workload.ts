@@ -34,8 +34,8 @@ export interface WorkloadOptions {
   proc: number;
   /** Number of keys (broadcasters' channels) read. */
   keys: number;
-  /** Keys the process may write (the first `writableKeys`: channels whose broadcaster's token it holds). */
-  writableKeys: number;
+  /** The key the process writes: the channel of the broadcaster whose token it holds. */
+  writeKey: number;
   /** Share of reads made at the `strict` level (only meaningful with a shared tier). */
   strictShare: number;
 }
@@ -69,7 +69,7 @@ export class Workload {
   /** The next write: a writable key and a title no other write of the run uses. */
   nextWrite(): Op {
     this.#writes++;
-    const key = this.#rng.int(Math.max(1, Math.min(this.#o.writableKeys, this.#o.keys)));
+    const key = this.#o.writeKey;
     return { kind: 'write', key, title: `${this.#tag}-p${this.#o.proc}-${this.#writes}` };
   }
 

@@ -110,9 +110,11 @@ export class Cache {
           busStatus: (status, previous) => {
             if (status === 'subscribed') {
               this.#know.trusted = true;
+              this.#bumpEpoch('bus subscribed');
             } else if (status === 'down') {
               if (previous === 'subscribed') this.#c.bus.drops++;
-              // MUTATION
+              this.#know.trusted = false;
+              this.#bumpEpoch('bus lost');
             }
           },
           reconnected: () => this.#bumpEpoch('redis reconnected'),
@@ -300,6 +302,15 @@ export class Cache {
     let handedOff = false;
     try {
       const held = local !== undefined && local.expiresAt > this.#clock.now() ? local : undefined;
+      if (held !== undefined && held.feeds === undefined && this.#redis !== undefined) {
+        // the common case costs one MGET: nothing advanced since the entry was filled
+        const current = await this.#redis.check(req.key, held.kv, held.tags).catch(() => false);
+        if (current) {
+          this.#c.redis.hits++;
+          this.#c.memory.hits++;
+          return held.value as V;
+        }
+      }
       const answer = await this.#read(req, held?.stamp ?? 0, !this.#flights.has(req.key));
       if (answer === undefined) {
         const flight = this.#flights.get(req.key);

@@ -77,7 +77,10 @@ export class Knowledge {
   }
 
   /** Whether versions a snapshot recorded are still the newest this process heard of. */
-  current(tags: readonly (readonly [string, number])[], feeds: readonly (readonly [string, number, number])[]): boolean {
+  current(
+    tags: readonly (readonly [string, number])[],
+    feeds: readonly (readonly [string, number, number])[],
+  ): boolean {
     for (const [tag, v] of tags) {
       const known = this.tags.get(tag);
       if (known !== undefined && known > v) return false;

@@ -60,10 +60,14 @@ describe('when Redis fails', () => {
 
     redis = startRedis(port);
     await until(() => c.stats().bus.connected, 'the bus to come back', 20_000);
-    await until(async () => {
-      await c.read('k', { load: src.loader('k') });
-      return c.stats().redis?.breaker === 'closed' && c.stats().memory.fills >= 2;
-    }, 'reads to go through Redis again', 20_000);
+    await until(
+      async () => {
+        await c.read('k', { load: src.loader('k') });
+        return c.stats().redis?.breaker === 'closed' && c.stats().memory.fills >= 2;
+      },
+      'reads to go through Redis again',
+      20_000,
+    );
     const loads = src.loads;
     expect(await c.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
     expect(src.loads).toBe(loads); // cached again

@@ -64,6 +64,17 @@ export class SubscriptionManager {
         result.adopted++;
       } else orphans.push(s);
     }
+    // Create first: a new WebSocket session must get a subscription within its window; orphans can wait.
+    const missing = [...desired].filter(([key]) => !result.active.has(key));
+    await mapLimit(missing, this.#concurrency, async ([key, spec]) => {
+      if (!stillCurrent()) return;
+      try {
+        result.active.set(key, await this.create(key, spec, target));
+        result.created++;
+      } catch (error) {
+        result.failed.set(key, error as EventSubError);
+      }
+    });
     await mapLimit(orphans, this.#concurrency, async (s) => {
       if (!stillCurrent()) return;
       try {
@@ -76,16 +87,6 @@ export class SubscriptionManager {
         }
       }
     });
-    const missing = [...desired].filter(([key]) => !result.active.has(key));
-    await mapLimit(missing, this.#concurrency, async ([key, spec]) => {
-      if (!stillCurrent()) return;
-      try {
-        result.active.set(key, await this.create(key, spec, target));
-        result.created++;
-      } catch (error) {
-        result.failed.set(key, error as EventSubError);
-      }
-    });
     return result;
   }
 
@@ -95,12 +96,15 @@ export class SubscriptionManager {
       return await this.#api.createSubscription(spec, target.transport);
     } catch (error) {
       if (!(error instanceof EventSubApiError && error.status === 409)) throw error;
-      const existing = await this.#api.listSubscriptions({ type: spec.type });
-      const found = existing.find(
-        (s) => target.owns(s) && target.delivers(s) && s.status === 'enabled' && keyOfSubscription(s) === key,
+      const same = (await this.#api.listSubscriptions({ type: spec.type })).filter(
+        (s) => target.owns(s) && target.delivers(s) && keyOfSubscription(s) === key,
       );
-      if (found) return found;
-      throw error;
+      const enabled = same.find((s) => s.status === 'enabled');
+      if (enabled) return enabled;
+      // The conflict is one of ours that is not enabled (a webhook still pending verification): replace it once.
+      if (same.length === 0) throw error;
+      for (const s of same) await this.#api.deleteSubscription(s.id);
+      return await this.#api.createSubscription(spec, target.transport);
     }
   }
 }

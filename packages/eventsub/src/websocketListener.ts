@@ -124,10 +124,13 @@ export class EventSubWebSocketListener extends EventSubTransportBase {
     await Promise.all(this.#slots.map((s) => s.start()));
   }
 
-  /** Closes every connection. Twitch disables their subscriptions; the next start deletes and recreates them. */
-  async stop(): Promise<void> {
+  /**
+   * Closes every connection. Twitch disables their subscriptions and the next start deletes and recreates them;
+   * with `unsubscribe: true` they are deleted first (a clean shutdown that leaves nothing behind).
+   */
+  async stop(options: { unsubscribe?: boolean } = {}): Promise<void> {
     this.#running = false;
-    for (const s of this.#slots) s.stop();
+    await Promise.all(this.#slots.map((s) => s.stop(options.unsubscribe ?? false)));
   }
 
   /** Subscriptions enabled on a live connection right now. */

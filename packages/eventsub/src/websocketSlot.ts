@@ -78,8 +78,19 @@ export class WebSocketSlot {
     return this.#settled;
   }
 
-  stop(): void {
+  /** Closes the connection; with `unsubscribe`, first deletes this slot's subscriptions on Twitch. */
+  async stop(unsubscribe = false): Promise<void> {
     this.#running = false;
+    if (unsubscribe) {
+      const subs = [...this.active.values()];
+      await Promise.all(
+        subs.map((sub) =>
+          this.#host.api.deleteSubscription(sub.id).catch((error: unknown) => {
+            this.#host.logger.warn('eventsub delete failed', { id: sub.id, error });
+          }),
+        ),
+      );
+    }
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#retryTimer);
     this.#conn?.close();

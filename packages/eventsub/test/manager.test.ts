@@ -71,3 +71,34 @@ it('creates a conduit when none exists, then reuses it and grows it for the next
   for (let i = 0; i < 6; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
   await until('six delivered', () => got.length === 6);
 });
+
+it('a conduit shard follows session_reconnect without losing its shard or any event', async () => {
+  const b = mock.users[0]!.id;
+  const api = appApi(mock);
+  const shard = new EventSubConduitShard({
+    api,
+    url: mock.urls.eventsubWs,
+    shardCount: 1,
+    subscriptions: [{ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } }],
+    reconnectStrategy: fastBackoff,
+  });
+  stops.push(() => shard.stop());
+  const ids: string[] = [];
+  shard.onNotification((n) => ids.push(n.meta.messageId));
+  const coverage: CoverageEvent[] = [];
+  shard.onCoverage((e) => coverage.push(e));
+  await shard.start();
+  const session = shard.sessionId!;
+  for (let i = 0; i < 5; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  mock.eventsub.reconnect(session);
+  for (let i = 0; i < 5; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  await until(
+    'handover',
+    () => mock.eventsub.sessions().length === 1 && mock.eventsub.sessions()[0]!.status === 'connected',
+  );
+  for (let i = 0; i < 5; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  await until('fifteen delivered', () => ids.length === 15);
+  expect(new Set(ids).size).toBe(15);
+  expect((await api.listShards(shard.conduitId!))[0]?.status).toBe('enabled');
+  expect(coverage.filter((e) => e.type !== 'covered')).toEqual([]);
+});

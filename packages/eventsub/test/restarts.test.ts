@@ -42,10 +42,17 @@ it('five restarts leave exactly the desired subscriptions, with no duplicate or 
     if (run < 4) mock.eventsub.dropSocket(); // the process dies: no unsubscribe, no goodbye
     await l.stop();
   }
+  const last = new EventSubWebSocketListener({ api, url: mock.urls.eventsubWs, reconnectStrategy: fastBackoff });
+  await last.set(wanted);
+  await last.start();
+  await until('last run active', () => last.active().length === wanted.length);
   const final = await api.listSubscriptions();
   expect(
     final
       .map((s) => specKey({ type: s.type, version: s.version, condition: s.condition as Record<string, string> }))
       .sort(),
   ).toEqual(wanted.map(specKey).sort());
+  // A clean shutdown deletes what it created.
+  await last.stop({ unsubscribe: true });
+  expect(await api.listSubscriptions()).toEqual([]);
 });

@@ -83,6 +83,11 @@ describe('EventSubWebSocketListener against the emulator', () => {
     await until('swapped', () => l.active().length === 2 && l.active().some((s) => s.type === 'channel.update'));
     const held = await userApi(mock).listSubscriptions();
     expect(held.map((s) => s.type).sort()).toEqual(['channel.update', 'stream.offline']);
-    expect(l.coverage.snapshot().map((c) => c.spec.type).sort()).toEqual(['channel.update', 'stream.offline']);
+    expect(
+      l.coverage
+        .snapshot()
+        .map((c) => c.spec.type)
+        .sort(),
+    ).toEqual(['channel.update', 'stream.offline']);
   });
 });

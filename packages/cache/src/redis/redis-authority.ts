@@ -23,6 +23,7 @@ import {
   type BusMessage,
   coverageReply,
   fillReply,
+  mgetReply,
   readReply,
   storedMeta,
   writeReply,
@@ -235,6 +236,20 @@ export class RedisAuthority implements Authority {
     return r[0] === 1 ? { stored: true, stamp: r[1] } : { stored: false, reason: r[1] };
   }
 
+  /**
+   * The strict check of an in-process entry without feeds: one plain MGET of the key's version and its tags'
+   * versions (as cheap as a GET), true when none advanced since the entry was filled.
+   */
+  async check(key: string, kv: number, tags: readonly Versioned[] | undefined): Promise<boolean> {
+    const keys = [`${this.#base}n:${key}`];
+    if (tags !== undefined) for (const [t] of tags) keys.push(`${this.#base}t:${t}`);
+    const reply = await this.#command(() => this.#client.mget(keys));
+    const versions = this.#parse(mgetReply, reply, key);
+    if (Number(versions[0] ?? 0) !== kv) return false;
+    if (tags !== undefined) for (let i = 0; i < tags.length; i++) if (Number(versions[i + 1] ?? 0) !== tags[i]![1]) return false;
+    return true;
+  }
+
   async release(key: string): Promise<void> {
     await this.#run(SCRIPTS.release, [`${this.#base}l:${key}`], [this.#origin]);
   }
@@ -249,7 +264,7 @@ export class RedisAuthority implements Authority {
   ): Promise<WriteAnswer> {
     const reply = await this.#run(
       SCRIPTS.write,
-      [`${this.#base}v:${key}`, `${this.#base}d:${key}`],
+      [`${this.#base}v:${key}`, `${this.#base}d:${key}`, `${this.#base}n:${key}`],
       [
         this.#base,
         key,
@@ -272,7 +287,7 @@ export class RedisAuthority implements Authority {
     const deps = stores ? change.deps : { tags: [], feeds: [] };
     const reply = await this.#run(
       SCRIPTS.applyKey,
-      [`${this.#base}v:${key}`, `${this.#base}d:${key}`, `${this.#base}a:${id}`],
+      [`${this.#base}v:${key}`, `${this.#base}d:${key}`, `${this.#base}a:${id}`, `${this.#base}n:${key}`],
       [
         this.#base,
         key,
@@ -300,7 +315,7 @@ export class RedisAuthority implements Authority {
   async applyTag(id: string | undefined, tag: string, at: number | undefined): Promise<ApplyAnswer> {
     const reply = await this.#run(
       SCRIPTS.applyTag,
-      [`${this.#base}t:${tag}`, `${this.#base}a:${id ?? ''}`],
+      [`${this.#base}t:${tag}`, `${this.#base}ta:${tag}`, `${this.#base}a:${id ?? ''}`],
       [
         this.#base,
         tag,
@@ -367,20 +382,26 @@ export class RedisAuthority implements Authority {
     throw error;
   }
 
-  async #run(s: Script, keys: string[], args: string[]): Promise<unknown> {
+  #run(s: Script, keys: string[], args: string[]): Promise<unknown> {
+    return this.#command(async () => {
+      try {
+        return await this.#client.evalsha(s.sha, keys.length, ...keys, ...args);
+      } catch (err) {
+        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
+        return await this.#client.eval(s.lua, keys.length, ...keys, ...args);
+      }
+    });
+  }
+
+  /** Runs one call to Redis through the breaker; failures become `CacheRedisUnavailableError`. */
+  async #command(call: () => Promise<unknown>): Promise<unknown> {
     if (!this.#breaker.admit()) throw new CacheRedisUnavailableError('Redis circuit breaker is open');
     if (this.#client.status !== 'ready') {
       this.#breaker.record(false);
       throw new CacheRedisUnavailableError(`Redis connection is ${this.#client.status}`);
     }
     try {
-      let reply: unknown;
-      try {
-        reply = await this.#client.evalsha(s.sha, keys.length, ...keys, ...args);
-      } catch (err) {
-        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-        reply = await this.#client.eval(s.lua, keys.length, ...keys, ...args);
-      }
+      const reply = await call();
       this.#breaker.record(true);
       return reply;
     } catch (cause) {

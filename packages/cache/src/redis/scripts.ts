@@ -7,9 +7,10 @@
  *   seq          counter: every version, tag version, feed epoch and stamp is a fresh value of it, so a version that
  *                expired and is recreated is never equal to one a fill remembered
  *   v:<key>      hash: v (version), at (order position), pu/pv/pt (pin: until, value JSON, tag meta)
+ *   n:<key>      the version again, as a string, so that a strict check is one plain MGET with the tag versions
  *   d:<key>      hash: s (stamp), k (version stored under), m (meta JSON of tags and feeds, '' for none), v (JSON)
  *   l:<key>      fill lease (holder id), w:<key> someone waits for the fill
- *   t:<tag>      hash: v (version), at
+ *   t:<tag>      version (string), ta:<tag> order position
  *   f:<feed>     hash: e (epoch), u (covered until, Redis ms; 0: not covered)
  *   a:<id>       applied change ids (dedupe)
  *   bus          pub/sub channel; messages `kind|version|origin|name`
@@ -17,24 +18,30 @@
 
 const PRELUDE = `
 local base = ARGV[1]
-local t = redis.call('TIME')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local now_ms = nil
+local function now()
+  if not now_ms then
+    local t = redis.call('TIME')
+    now_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return now_ms
+end
 local function tagver(tag)
-  return tonumber(redis.call('HGET', base .. 't:' .. tag, 'v') or '0')
+  return tonumber(redis.call('GET', base .. 't:' .. tag) or '0')
 end
 local function feedstate(feed)
   local fk = base .. 'f:' .. feed
   local r = redis.call('HMGET', fk, 'e', 'u')
   local e = tonumber(r[1] or '0')
   local u = tonumber(r[2] or '0')
-  if u ~= 0 and u <= now then
+  if u ~= 0 and u <= now() then
     -- the holders stopped renewing: nobody listened since, so this is a gap
     e = redis.call('INCR', base .. 'seq')
     u = 0
     redis.call('HSET', fk, 'e', e, 'u', 0)
     redis.call('PUBLISH', base .. 'bus', 'f|' .. e .. '|lapse|' .. feed)
   end
-  if u > now then return e, u - now end
+  if u > now() then return e, u - now() end
   return e, 0
 end
 local function meta_valid(m)
@@ -105,7 +112,7 @@ for i = 1, nfeeds do
 end
 local pin = false
 local p = redis.call('HMGET', KEYS[1], 'pu', 'pv', 'pt')
-if p[1] and tonumber(p[1]) > now and meta_valid(p[3]) then pin = p[2] end
+if p[1] and tonumber(p[1]) > now() and meta_valid(p[3]) then pin = p[2] end
 local lease = 0
 if ARGV[3] == '1' then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[4]) then
@@ -140,7 +147,7 @@ for i = 0, nfeeds - 1 do
 end
 local p = redis.call('HMGET', KEYS[1], 'pu', 'pt')
 if p[1] then
-  if tonumber(p[1]) > now and meta_valid(p[2]) and ARGV[8] ~= '1' then release() return {0, 'pin'} end
+  if tonumber(p[1]) > now() and meta_valid(p[2]) and ARGV[8] ~= '1' then release() return {0, 'pin'} end
   redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
 end
 local s = redis.call('INCR', base .. 'seq')
@@ -165,12 +172,13 @@ return 1
  * Returns {version, tagVersions}.
  */
 /**
- * KEYS: v, d. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags..., nfeeds, feeds...
+ * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags..., nfeeds, feeds...
  * Returns {version, stored (0 when a feed is not covered), tagVersions, feedStates}.
  */
 export const WRITE = `${PRELUDE}
 local ver = redis.call('INCR', base .. 'seq')
 redis.call('HSET', KEYS[1], 'v', ver)
+redis.call('SET', KEYS[3], ver, 'PX', ARGV[8])
 if ARGV[7] ~= '' then
   local cur = redis.call('HGET', KEYS[1], 'at')
   if not cur or tonumber(cur) < tonumber(ARGV[7]) then redis.call('HSET', KEYS[1], 'at', ARGV[7]) end
@@ -184,7 +192,7 @@ if covered then
   stored = 1
 end
 if tonumber(ARGV[6]) > 0 then
-  redis.call('HSET', KEYS[1], 'pu', now + tonumber(ARGV[6]), 'pv', ARGV[4], 'pt', meta)
+  redis.call('HSET', KEYS[1], 'pu', now() + tonumber(ARGV[6]), 'pv', ARGV[4], 'pt', meta)
 else
   redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
 end
@@ -203,6 +211,7 @@ local mode = ARGV[6]
 if mode == 'cas' and tonumber(redis.call('HGET', KEYS[1], 'v') or '0') ~= tonumber(ARGV[9]) then mode = 'invalidate' end
 local ver = redis.call('INCR', base .. 'seq')
 redis.call('HSET', KEYS[1], 'v', ver)
+redis.call('SET', KEYS[4], ver, 'PX', ARGV[11])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'at', ARGV[5]) end
 redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
 redis.call('PEXPIRE', KEYS[1], ARGV[11])
@@ -221,17 +230,16 @@ redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARG
 return {'applied', ver, stored, tv, fv}
 `;
 
-/** KEYS: t, a. ARGV: base, tag, origin, id|'', at|'', dedupeTtlMs, versionTtlMs. */
+/** KEYS: t (version), ta (order position), a (dedupe). ARGV: base, tag, origin, id|'', at|'', dedupeTtlMs, versionTtlMs. */
 export const APPLY_TAG = `${PRELUDE}
-if ARGV[4] ~= '' and not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[6]) then return {'duplicate'} end
+if ARGV[4] ~= '' and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[6]) then return {'duplicate'} end
 if ARGV[5] ~= '' then
-  local cur = redis.call('HGET', KEYS[1], 'at')
+  local cur = redis.call('GET', KEYS[2])
   if cur and tonumber(ARGV[5]) < tonumber(cur) then return {'ignored'} end
-  redis.call('HSET', KEYS[1], 'at', ARGV[5])
+  redis.call('SET', KEYS[2], ARGV[5], 'PX', ARGV[7])
 end
 local ver = redis.call('INCR', base .. 'seq')
-redis.call('HSET', KEYS[1], 'v', ver)
-redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('SET', KEYS[1], ver, 'PX', ARGV[7])
 redis.call('PUBLISH', base .. 'bus', 't|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])
 return {'applied', ver}
 `;
@@ -247,23 +255,23 @@ local u = tonumber(r[2] or '0')
 local op = ARGV[4]
 local lease = tonumber(ARGV[5])
 if op == 'renew' then
-  if u > now then
-    if now + lease > u then u = now + lease end
+  if u > now() then
+    if now() + lease > u then u = now() + lease end
     redis.call('HSET', KEYS[1], 'u', u)
     redis.call('PEXPIRE', KEYS[1], ARGV[6])
-    return {e, u - now}
+    return {e, u - now()}
   end
   op = 'started'
 end
 e = redis.call('INCR', base .. 'seq')
 if op == 'started' or op == 'resumed' then
-  if now + lease > u then u = now + lease end
+  if now() + lease > u then u = now() + lease end
 else
   u = 0
 end
 redis.call('HSET', KEYS[1], 'e', e, 'u', u)
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
 redis.call('PUBLISH', base .. 'bus', 'f|' .. e .. '|' .. ARGV[3] .. '|' .. ARGV[2])
-if u > now then return {e, u - now} end
+if u > now() then return {e, u - now()} end
 return {e, 0}
 `;

@@ -8,12 +8,29 @@ import { z } from 'zod';
 const int = z.number().int();
 const ints = z.array(int);
 
-/** Reply of the READ script. */
-export const readReply = z.union([
-  z.tuple([z.literal(1), ints]),
-  z.tuple([z.literal(2), int, int, z.string(), z.string(), int, ints]),
-  z.tuple([z.literal(3), int, ints, ints, z.string().nullable(), z.union([z.literal(0), z.literal(1), z.literal(2)])]),
+const readSame = z.tuple([z.literal(1), ints]);
+const readHit = z.tuple([z.literal(2), int, int, z.string(), z.string(), int, ints]);
+const readMiss = z.tuple([
+  z.literal(3),
+  int,
+  ints,
+  ints,
+  z.string().nullable(),
+  z.union([z.literal(0), z.literal(1), z.literal(2)]),
 ]);
+type ReadReply = z.infer<typeof readSame> | z.infer<typeof readHit> | z.infer<typeof readMiss>;
+
+/** Reply of the READ script; dispatched on its first element so that only one schema runs on the hot path. */
+export const readReply = {
+  safeParse(v: unknown): { success: true; data: ReadReply } | { success: false; error: unknown } {
+    const code = Array.isArray(v) ? v[0] : undefined;
+    const schema = code === 2 ? readHit : code === 1 ? readSame : readMiss;
+    return schema.safeParse(v) as { success: true; data: ReadReply } | { success: false; error: unknown };
+  },
+};
+
+/** Reply of an MGET of versions. */
+export const mgetReply = z.array(z.string().regex(/^\d+$/).nullable());
 
 /** Reply of the FILL script. */
 export const fillReply = z.union([

@@ -167,7 +167,7 @@ export class Runtime {
     let ttl = ttlMs;
     for (const f of feeds) {
       const since = this.#coveredSince.get(f);
-      if (since !== undefined && now - since < lag) ttl = Math.min(ttl, Math.max(1, since + lag - now));
+      if (since !== undefined && now - since < lag) ttl = Math.min(ttl, Math.max(1, Math.ceil(since + lag - now)));
     }
     return ttl;
   }
