@@ -37,7 +37,8 @@ if (process.argv[2] === '--emulator') {
     })}\n`,
   );
   process.on('message', async () => {
-    await mock.stop();
+    // Twurple's fetch keeps idle keep-alive sockets open; do not let them hold the emulator's shutdown.
+    await Promise.race([mock.stop(), new Promise((resolve) => setTimeout(resolve, 2000))]);
     process.exit(0);
   });
   await new Promise(() => {});
@@ -127,6 +128,8 @@ const twurpleMix: Call[] = [
 ];
 
 interface RoundResult {
+  /** CPU time of this (client) process per request, in µs: the client's own cost, apart from the emulator's. */
+  cpuMicrosPerRequest: number;
   requests: number;
   errors: number;
   seconds: number;
@@ -138,6 +141,7 @@ async function round(mix: Call[], total: number): Promise<RoundResult> {
   let errors = 0;
   const latencies: number[] = [];
   const started = performance.now();
+  const cpu = process.cpuUsage();
   const worker = async () => {
     for (;;) {
       const i = next++;
@@ -152,7 +156,14 @@ async function round(mix: Call[], total: number): Promise<RoundResult> {
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { requests: total, errors, seconds: (performance.now() - started) / 1000, latenciesMs: latencies };
+  const used = process.cpuUsage(cpu);
+  return {
+    cpuMicrosPerRequest: (used.user + used.system) / total,
+    requests: total,
+    errors,
+    seconds: (performance.now() - started) / 1000,
+    latenciesMs: latencies,
+  };
 }
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
@@ -164,6 +175,7 @@ function summarise(results: RoundResult[]) {
   return {
     requests,
     errors: results.reduce((n, r) => n + r.errors, 0),
+    clientCpuMicrosPerRequest: Math.round(results.reduce((n, r) => n + r.cpuMicrosPerRequest, 0) / results.length),
     requestsPerSecond: Math.round(requests / seconds),
     latencyMs: {
       p50: Number(percentile(sorted, 0.5).toFixed(2)),
@@ -176,11 +188,16 @@ try {
   // Warm up both (connections, JIT, token validation) before measuring.
   await round(twitchifyMix, 1000);
   await round(twurpleMix, 1000);
+  console.error('warmed up');
   const ours: RoundResult[] = [];
   const theirs: RoundResult[] = [];
   for (let r = 0; r < rounds; r++) {
     ours.push(await round(twitchifyMix, perRound));
     theirs.push(await round(twurpleMix, perRound));
+    const [o, t] = [ours.at(-1)!, theirs.at(-1)!];
+    console.error(
+      `round ${r + 1}/${rounds}: twitchify ${Math.round(o.requests / o.seconds)} req/s ${Math.round(o.cpuMicrosPerRequest)} µs cpu/req, twurple ${Math.round(t.requests / t.seconds)} req/s ${Math.round(t.cpuMicrosPerRequest)} µs cpu/req`,
+    );
   }
   const a = summarise(ours);
   const t = summarise(theirs);
@@ -201,6 +218,11 @@ try {
     twitchify: a,
     twurple: t,
     throughputRatio: Number((a.requestsPerSecond / t.requestsPerSecond).toFixed(2)),
+    // The machine is shared: rounds vary, so each round's ratio (taken back to back) is kept too.
+    roundRatios: ours.map((o, i) =>
+      Number((o.requests / o.seconds / (theirs[i]!.requests / theirs[i]!.seconds)).toFixed(2)),
+    ),
+    clientCpuRatio: Number((t.clientCpuMicrosPerRequest / a.clientCpuMicrosPerRequest).toFixed(2)),
     p50Ratio: Number((t.latencyMs.p50 / a.latencyMs.p50).toFixed(2)),
     goal: 'twitchify requests/s >= 1.5 x twurple at equal concurrency',
   };
@@ -211,12 +233,18 @@ try {
   console.log(
     `@twurple/api     ${t.requestsPerSecond} req/s  p50 ${t.latencyMs.p50} ms  p99 ${t.latencyMs.p99} ms  errors ${t.errors}`,
   );
-  console.log(`throughput ratio ${result.throughputRatio}x (goal >= 1.5x)`);
+  console.log(`throughput ratio ${result.throughputRatio}x (goal >= 1.5x); per round ${result.roundRatios.join(', ')}`);
+  console.log(
+    `client CPU per request: twitchify ${a.clientCpuMicrosPerRequest} µs, twurple ${t.clientCpuMicrosPerRequest} µs`,
+  );
   const out = join(here, 'results', 'helix-throughput.json');
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
 } finally {
   await twitchify.close();
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.send('stop');
-  await new Promise((resolve) => child.once('exit', resolve));
+  const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(kill);
 }

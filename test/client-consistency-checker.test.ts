@@ -165,6 +165,29 @@ describe('checker: violating histories', () => {
     expect(check(h).violations.restartSafety).toBe(0);
   });
 
+  it('with a shared tier, counts a gap only while nobody listened, and from when somebody listened again', () => {
+    const gaps = [
+      { proc: 0, key: 0, start: 5, end: 12 },
+      { proc: 1, key: 0, start: 6, end: 9 },
+    ];
+    const h = history([0, 10], { sharedTier: true, gaps, sourceReads: [{ key: 0, at: 9.5 }] });
+    reads(h, [
+      [0, 1, 2, 0, 'fast', false],
+      [1, 1, 2, 0, 'fast', false],
+      // Process 1 listened again at 9; Helix was asked at 9.5: both cached reads are fine.
+      [0, 13, 14, 1, 'fast', true],
+      [1, 10, 11, 1, 'fast', true],
+    ]);
+    expect(check(h).violations.restartSafety).toBe(0);
+    const h2 = history([0, 10], { sharedTier: true, gaps });
+    reads(h2, [
+      [0, 1, 2, 0, 'fast', false],
+      [1, 1, 2, 0, 'fast', false],
+      [1, 10, 11, 0, 'fast', true],
+    ]);
+    expect(check(h2).violations.restartSafety).toBe(1);
+  });
+
   it('reports unmatched reads instead of checking them', () => {
     const h = history([0, 10]);
     reads(h, [[0, 1, 2, -1]]);

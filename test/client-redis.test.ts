@@ -47,7 +47,11 @@ async function until<T>(fn: () => T | Promise<T>): Promise<T> {
 }
 
 const helixReadsOf = (m: MockServer, id: string, after: number) =>
-  m.requests().filter((r) => r.path.endsWith('/channels') && r.method === 'GET' && r.at >= after && r.query.broadcaster_id === id);
+  m
+    .requests()
+    .filter(
+      (r) => r.path.endsWith('/channels') && r.method === 'GET' && r.at >= after && r.query.broadcaster_id === id,
+    );
 
 describe('Client on Redis', () => {
   it('a restart revalidates what changed while nobody listened', async () => {
@@ -80,7 +84,10 @@ describe('Client on Redis', () => {
 
     const child = fork(fileURLToPath(new URL('./fixtures/client-writer.ts', import.meta.url)), [], {
       execArgv: ['--import', 'tsx'],
-      env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('../benchmarks/consistency/tsconfig.dev.json', import.meta.url)) },
+      env: {
+        ...process.env,
+        TSX_TSCONFIG_PATH: fileURLToPath(new URL('../benchmarks/consistency/tsconfig.dev.json', import.meta.url)),
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     children.push(child);

@@ -24,6 +24,8 @@ export interface CheckResult {
   /** Reads whose returned state names no version the emulator recorded (a bug in the recorder, or garbage). */
   unmatched: number;
   violations: Violations;
+  /** Reads that broke at least one of promises 1 to 3, per process. */
+  brokenByProcess: Record<number, number>;
   /** Up to five human-readable examples per promise, for the report. */
   examples: Record<keyof Violations, string[]>;
   /** Staleness against truth (ms): how long before the read's start a newer version had been committed. */
@@ -99,12 +101,12 @@ export function check(h: History): CheckResult {
     staleFills: [],
     restartSafety: [],
   };
-  const flag = (what: keyof Violations, i: number, need: number) => {
+  const flag = (what: keyof Violations, i: number, need: number, why = '') => {
     violations[what]++;
     if (examples[what].length < 5) {
       examples[what].push(
         `p${r.proc[i]} read ${h.keys[r.key[i]!]} at [${r.start[i]!.toFixed(3)}, ${r.end[i]!.toFixed(3)}] ` +
-          `got v${r.version[i]}, needed >= v${need}`,
+          `got v${r.version[i]}, needed >= v${need}${why ? ` (${why})` : ''}${r.isFromCache(i) ? ', from the cache' : ''}`,
       );
     }
   };
@@ -118,6 +120,7 @@ export function check(h: History): CheckResult {
   const readsOwn = h.restarts.length > 0 ? readIndex(h) : new Map<number, WitnessIndex>();
 
   let unmatched = 0;
+  const brokenByProcess: Record<number, number> = {};
   for (let i = 0; i < n; i++) {
     const v = r.version[i]!;
     if (v < 0) {
@@ -143,13 +146,15 @@ export function check(h: History): CheckResult {
       broken = true;
     }
     if (v < evt) {
-      flag('eventStaleness', i, evt);
+      const own = (evOwn.get(procKey(p, k)) ?? NONE).maxBefore(s);
+      flag('eventStaleness', i, evt, v < own ? 'own event' : `event of another process before s - δ`);
       broken = true;
     }
     if (v < mono) {
       flag('monotonicReads', i, mono);
       broken = true;
     }
+    if (broken) brokenByProcess[p] = (brokenByProcess[p] ?? 0) + 1;
     if (broken && r.isFromCache(i)) flag('staleFills', i, Math.max(ryw, evt, mono));
 
     const restart = restartOf(p, s);
@@ -179,6 +184,7 @@ export function check(h: History): CheckResult {
     reads: n,
     unmatched,
     violations,
+    brokenByProcess,
     examples,
     staleness,
     staleReads,

@@ -3,6 +3,7 @@
  * emulator, and sends back what it recorded. Started by `multi-row.ts` with `fork` (advanced serialization, so the
  * typed arrays of the read log cross the IPC channel as they are).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { instrumentFor } from './instrument.js';
 import { runLoop } from './process-loop.js';
@@ -43,6 +44,8 @@ let go: ((until: number) => void) | undefined;
 let crash: (() => void) | undefined;
 
 async function start(m: ChildStart): Promise<void> {
+  const lag = monitorEventLoopDelay({ resolution: 10 });
+  lag.enable();
   const clock = sharedClock(m.epochOffset);
   const recorder = new Recorder(m.proc);
   const keyOf = new Map(m.broadcasters.map((b, i) => [b, i]));
@@ -60,6 +63,7 @@ async function start(m: ChildStart): Promise<void> {
     prefix: m.prefix,
     instrument: instrumentFor(recorder, keyOf, loads, clock),
     clock,
+    warm: m.broadcasters,
   });
   let stop = false;
   crash = () => {
@@ -91,7 +95,12 @@ async function start(m: ChildStart): Promise<void> {
     loads: () => loads.count,
     progress: (reads) => send({ kind: 'progress', reads }),
   });
-  if (process.env.BENCH_DEBUG) process.stderr.write(`p${m.proc}: ${JSON.stringify(counts)} ${JSON.stringify(system.client.cacheReport().stats)}\n`);
+  if (process.env.BENCH_DEBUG) {
+    const stats = system.client.cacheReport().stats;
+    process.stderr.write(
+      `p${m.proc}: ${JSON.stringify(counts)} loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms; ${JSON.stringify(stats)}\n`,
+    );
+  }
   // A crash leaves the Client and Redis as they are (no close): the next incarnation must cope with that.
   if (!stop) await system.close();
   probe.disconnect();

@@ -109,7 +109,11 @@ async function main(): Promise<void> {
             if (name === 'twurple') return countingLoads(await twurple(target), loads);
             if (name === 'ttl') return naiveTtl(target, 10_000, () => loads.count++);
             const keyOf = new Map(broadcasters.map((b, i) => [b, i] as const));
-            return twitchify(target, { instrument: instrumentFor(recorder, keyOf, loads, clock), clock });
+            return twitchify(target, {
+              instrument: instrumentFor(recorder, keyOf, loads, clock),
+              clock,
+              warm: broadcasters,
+            });
           },
           progress,
         )

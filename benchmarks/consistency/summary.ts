@@ -25,6 +25,7 @@ export interface RowSummary {
   eventsReceived: number;
   errors: number;
   notes: string[];
+  brokenByProcess: CheckResult['brokenByProcess'];
   examples: CheckResult['examples'];
   /** For the report's charts. */
   charts: { latency: Histogram; stalenessOverTime: CheckResult['stalenessOverTime'] };
@@ -76,6 +77,7 @@ export function summarize(
     eventsReceived: history.events.length,
     errors: row.errors,
     notes: row.notes,
+    brokenByProcess: row.check.brokenByProcess,
     examples: row.check.examples,
     charts: { latency, stalenessOverTime: row.check.stalenessOverTime },
   };

@@ -89,7 +89,14 @@ export async function twurple(t: SystemTarget): Promise<BenchSystem> {
 /** Twitchify's Client, in memory or on Redis; `instrument` lets the row record events and loads. */
 export async function twitchify(
   t: SystemTarget,
-  options: { redisUrl?: string; prefix?: string; instrument: ClientInstrument; clock: { now(): number } },
+  options: {
+    redisUrl?: string;
+    prefix?: string;
+    instrument: ClientInstrument;
+    clock: { now(): number };
+    /** Broadcasters to read once (and wait for their feeds) before returning. */
+    warm?: readonly string[];
+  },
 ): Promise<BenchSystem & { client: Client }> {
   const client = new Client({
     clientId: t.clientId,
@@ -99,6 +106,18 @@ export async function twitchify(
     clock: options.clock,
   });
   await client.run({ accessToken: t.accessToken });
+  if (options.warm) {
+    // A bot in production is warm: its reads have subscribed to the feeds that keep them fresh. Read every
+    // channel once and wait (bounded) until those subscriptions are enabled, before the measured run starts.
+    await Promise.all(options.warm.map((id) => client.channels.get(id).catch(() => null)));
+    const deadline = Date.now() + 20_000;
+    const wanted = options.warm.length;
+    while (Date.now() < deadline) {
+      const active = client.cacheReport().feeds.active.filter((f) => f.startsWith('channel.update@')).length;
+      if (active >= wanted) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
   return {
     name: options.redisUrl ? 'Twitchify on Redis' : 'Twitchify in memory',
     client,

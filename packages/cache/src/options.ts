@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import { CacheArgumentError } from './errors.js';
 import type { Clock, Logger, ReadLevel } from './types.js';
@@ -12,7 +12,7 @@ export interface RedisTierOptions {
    * its subscriber and never closes the one given. Give it `enableOfflineQueue: false` and a `commandTimeout` so
    * that a dead Redis fails calls at once instead of queueing them.
    */
-  client?: Redis;
+  client?: Redis | Cluster;
   /**
    * Prefix of every key and of the bus channel. All keys of one cache share the hash tag `{prefix}`, so they live in
    * one Cluster slot and every script is atomic on Cluster too. Default: `'twitchify:'`.
@@ -72,7 +72,7 @@ const redisSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
-  client: z.custom<Redis>((v) => typeof v === 'object' && v !== null && 'duplicate' in v).optional(),
+  client: z.custom<Redis | Cluster>((v) => typeof v === 'object' && v !== null && 'duplicate' in v).optional(),
   prefix: z
     .string()
     .min(1)

@@ -234,4 +234,16 @@ describe('Redis tier', () => {
     expect(c.stats().redis?.breaker).toBe('open');
     await expect(c.write('k', { v: 2 })).rejects.toMatchObject({ code: 'TWITCHIFY_CACHE_REDIS_UNAVAILABLE' });
   });
+
+  it('a malformed bus message is counted and changes nothing', async () => {
+    const a = await make();
+    const src = new Source();
+    src.set('k', 1);
+    await a.read('k', { load: src.loader('k') });
+    await admin.publish(`{${prefix}}bus`, 'garbage without fields');
+    await admin.publish(`{${prefix}}bus`, 'k|not-a-number|x|k');
+    await until(() => a.stats().bus.malformed === 2, 'the messages to be counted');
+    expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
+    expect(src.loads).toBe(1);
+  });
 });

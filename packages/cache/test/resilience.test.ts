@@ -15,10 +15,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-function startRedis(port: number): ChildProcess {
-  return spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: 'ignore',
-  });
+function startRedis(port: number, extra: string[] = []): ChildProcess {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra];
+  return spawn('redis-server', args, { stdio: 'ignore' });
 }
 
 async function stopRedis(proc: ChildProcess): Promise<void> {
@@ -71,5 +70,55 @@ describe('when Redis fails', () => {
     const loads = src.loads;
     expect(await c.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
     expect(src.loads).toBe(loads); // cached again
+  });
+
+  it('connects with a password in the URL and never shows it in messages', async () => {
+    const port = await freePort();
+    redis = startRedis(port, ['--requirepass', 's3cret-pass']);
+    const logged: string[] = [];
+    const logger = {
+      debug: (m: string, f?: Record<string, unknown>) => logged.push(m + JSON.stringify(f ?? {})),
+      info: () => {},
+      warn: (m: string, f?: Record<string, unknown>) => logged.push(m + JSON.stringify(f ?? {})),
+      error: () => {},
+    };
+    // a wrong password first: the cache answers from the source and logs, without the secret
+    const wrong = createCache({ redis: { url: `redis://:wrong-pass@127.0.0.1:${port}`, prefix: 'x:' }, logger });
+    const src = new Source();
+    src.set('k', 1);
+    await until(() => logged.length > 0, 'a logged connection error');
+    expect(await wrong.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
+    await wrong.close();
+    expect(logged.join('\n')).not.toContain('wrong-pass');
+    cache = createCache({ redis: { url: `redis://:s3cret-pass@127.0.0.1:${port}`, prefix: testPrefix('auth') } });
+    const c = cache;
+    await until(() => c.stats().bus.connected, 'the bus to subscribe with auth');
+    await c.read('k', { load: src.loader('k') });
+    await c.read('k', { load: src.loader('k') });
+    expect(c.stats().redis?.fills).toBe(1);
+    expect(c.stats().memory.hits).toBe(1);
+  });
+
+  it('a slow Redis opens the breaker: reads go to the source instead of waiting', async () => {
+    const port = await freePort();
+    redis = startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    cache = createCache({
+      memory: false,
+      redis: { url, prefix: testPrefix('slow'), commandTimeoutMs: 100, breakerFailures: 2, breakerCooldownMs: 60_000 },
+    });
+    const c = cache;
+    await until(() => c.stats().bus.connected, 'the bus to subscribe');
+    const src = new Source();
+    src.set('k', 1);
+    await c.read('k', { load: src.loader('k') });
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(url);
+    await admin.client('PAUSE', 3000, 'ALL'); // Redis answers nothing for 3 s
+    admin.disconnect();
+    for (let i = 0; i < 4; i++) expect(await c.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
+    expect(c.stats().redis?.breaker).toBe('open');
+    expect(c.stats().redis?.errors).toBeGreaterThanOrEqual(2);
+    expect(src.loads).toBe(5);
   });
 });

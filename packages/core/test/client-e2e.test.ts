@@ -1,5 +1,5 @@
-import { type MockServer, startMock } from '@twitchify/mock';
 import { createCache } from '@twitchify/cache';
+import { type MockServer, startMock } from '@twitchify/mock';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type AuthTokens, Client } from '../src/index.js';

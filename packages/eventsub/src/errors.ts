@@ -41,16 +41,33 @@ export class EventSubCapacityError extends EventSubError {
   }
 }
 
-/** A Helix EventSub request failed; `status` is the HTTP status (0 when no answer came). */
+/** Statuses with which Twitch refuses a request for good: asking again gets the same answer. */
+const PERMANENT_STATUSES: ReadonlySet<number> = new Set([400, 403, 404]);
+
+/**
+ * A Helix EventSub request failed; `status` is the HTTP status (0 when no answer came). Its message keeps the form
+ * `<METHOD> <path> answered <status>: <Twitch's message>`, which consumers match on.
+ */
 export class EventSubApiError extends EventSubError {
   override name = 'EventSubApiError';
+  /**
+   * Twitch refused the request itself (400 bad request or condition, 403 missing authorization, 404 unknown): a
+   * retry would be refused again. False for 429, 5xx and network failures, which are worth retrying.
+   */
+  readonly permanent: boolean;
   constructor(
     readonly status: number,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(status === 409 ? 'TWITCHIFY_EVENTSUB_CONFLICT' : 'TWITCHIFY_EVENTSUB_API', message, options);
+    this.permanent = PERMANENT_STATUSES.has(status);
   }
+}
+
+/** Whether `error` is a refusal that retrying cannot fix (see `EventSubApiError.permanent`). */
+export function isPermanentRefusal(error: unknown): boolean {
+  return error instanceof EventSubApiError && error.permanent;
 }
 
 /** A frame or webhook body could not be understood; `raw` holds it (truncated to 64 KiB). */

@@ -1,13 +1,15 @@
 /**
  * One WebSocket connection of a listener and the subscriptions assigned to it (at most 300). It subscribes right
  * after `session_welcome`, reconnects with backoff after an unplanned close and then recreates its subscriptions,
- * retries failed creates, and reports coverage for each of its subscriptions.
+ * retries creates that failed for a passing reason (429, 5xx, no answer), and reports coverage for each of its
+ * subscriptions. A create Twitch refuses for good (400, 403, 404) is not retried on that session: it stays uncovered
+ * with reason `create-failed` and is tried once more only on the next new session.
  */
 import type { EventSubApi } from './api.js';
 import type { BackoffStrategy } from './backoff.js';
 import { type ConnectionClose, type ConnectionOptions, EventSubConnection } from './connection.js';
 import type { CoverageTracker } from './coverage.js';
-import { EventSubConnectionError, type EventSubError } from './errors.js';
+import { EventSubConnectionError, type EventSubError, isPermanentRefusal } from './errors.js';
 import type { NotificationReceiver } from './receiver.js';
 import { keyOfSubscription } from './subscription.js';
 import type { ReconcileTarget, SubscriptionManager } from './subscriptionManager.js';
@@ -43,6 +45,8 @@ const closeMeaning: Record<number, string> = {
 export class WebSocketSlot {
   readonly keys = new Set<string>();
   readonly active = new Map<string, EventSubSubscription>();
+  /** Keys whose create Twitch refused for good on the current session: no retry until a new session. */
+  readonly #refused = new Set<string>();
   readonly #host: SlotHost;
   #conn: EventSubConnection | undefined;
   #running = false;
@@ -103,6 +107,7 @@ export class WebSocketSlot {
 
   add(key: string): void {
     this.keys.add(key);
+    this.#refused.delete(key);
     if (!this.#running) return;
     if (!this.#conn) this.#connect();
     else if (this.sessionId) void this.#createMissing();
@@ -110,6 +115,7 @@ export class WebSocketSlot {
 
   async remove(key: string): Promise<void> {
     this.keys.delete(key);
+    this.#refused.delete(key);
     const sub = this.active.get(key);
     this.active.delete(key);
     if (sub) {
@@ -149,6 +155,8 @@ export class WebSocketSlot {
     this.#host.logger.info('eventsub session welcomed', { session: sessionId, handover });
     // A handover keeps the subscriptions (Twitch carries them over): coverage continues without a gap.
     if (handover) return;
+    // A new session gets one more try at creates refused on the last (a 400 can mean that session had just died).
+    this.#refused.clear();
     void this.#reconcile(conn, sessionId);
   }
 
@@ -199,10 +207,15 @@ export class WebSocketSlot {
       this.#retryAttempt = 0;
       return;
     }
+    let retry = false;
     for (const [key, error] of failed) {
+      // The detail keeps the API error's "answered <status>" text: consumers tell refusals apart by it.
       this.#host.coverage.uncovered(key, now, 'create-failed', error.message);
       this.#host.receiver.error(error);
+      if (isPermanentRefusal(error)) this.#refused.add(key);
+      else retry = true;
     }
+    if (!retry) return;
     const delay = this.#host.retryStrategy(++this.#retryAttempt);
     if (delay === null) return;
     clearTimeout(this.#retryTimer);
@@ -222,7 +235,7 @@ export class WebSocketSlot {
     const failed = new Map<string, EventSubError>();
     for (const key of this.keys) {
       const spec = this.#host.spec(key);
-      if (!spec || this.active.has(key)) continue;
+      if (!spec || this.active.has(key) || this.#refused.has(key)) continue;
       try {
         const sub = await this.#host.manager.create(key, spec, target);
         if (this.#conn !== conn || conn.sessionId !== sessionId) return;

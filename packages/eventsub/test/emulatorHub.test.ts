@@ -35,9 +35,7 @@ describe('emulator EventSub hub', () => {
   const clients: Client[] = [];
 
   beforeEach(async () => {
-    // pingIntervalMs is a hub option the mock's typed options do not list yet.
-    const ping = { pingIntervalMs: 150 } as object;
-    mock = await emulator({ eventsub: { subscribeWindowSeconds: 1, reconnectGraceMs: 300, ...ping } });
+    mock = await emulator({ eventsub: { subscribeWindowSeconds: 1, reconnectGraceMs: 300, pingIntervalMs: 150 } });
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.ws.close();

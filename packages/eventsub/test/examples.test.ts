@@ -1,17 +1,34 @@
 /** Every `type@version` in Twitch's examples, emitted by the emulator over a real socket, decodes into its typed event. */
 
-import { conditionKeys, type EventSubNotification, EventSubWebSocketListener, isKnownEvent } from '@twitchify/eventsub';
+import {
+  conditionKeys,
+  EventSubConduitShard,
+  type EventSubNotification,
+  EventSubWebSocketListener,
+  isKnownEvent,
+  type SubscriptionSpec,
+} from '@twitchify/eventsub';
 import type { MockServer } from '@twitchify/mock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { emulator, fastBackoff, until, userApi } from './support.js';
+import { appApi, emulator, fastBackoff, until, userApi } from './support.js';
+
+/** Types only an app access token may subscribe to (Twitch refuses them over a user token's WebSocket): a conduit. */
+const appOnly = new Set([
+  'conduit.shard.disabled@1',
+  'extension.bits_transaction.create@1',
+  'user.authorization.grant@1',
+  'user.authorization.revoke@1',
+]);
 
 let mock: MockServer;
 let listener: EventSubWebSocketListener;
+let shard: EventSubConduitShard | undefined;
 beforeAll(async () => {
   mock = await emulator();
 });
 afterAll(async () => {
   await listener?.stop();
+  await shard?.stop();
   await mock.stop();
 });
 
@@ -26,14 +43,27 @@ it('decodes every example into its typed, camelCase event', async () => {
     url: mock.urls.eventsubWs,
     reconnectStrategy: fastBackoff,
   });
+  const viaConduit: SubscriptionSpec[] = [];
   for (const key of keys) {
     const [type, version] = key.split('@') as [string, string];
-    listener.add({ type, version, condition: conditionOf(key) });
+    const spec = { type, version, condition: conditionOf(key) };
+    if (appOnly.has(key)) viaConduit.push(spec);
+    else listener.add(spec);
   }
+  shard = new EventSubConduitShard({
+    api: appApi(mock),
+    url: mock.urls.eventsubWs,
+    shardCount: 1,
+    subscriptions: viaConduit,
+    reconnectStrategy: fastBackoff,
+  });
   const got = new Map<string, EventSubNotification[]>();
-  listener.onNotification((n) => got.set(n.key, [...(got.get(n.key) ?? []), n]));
+  const record = (n: EventSubNotification) => got.set(n.key, [...(got.get(n.key) ?? []), n]);
+  listener.onNotification(record);
+  shard.onNotification(record);
   await listener.start();
-  await until('all subscribed', () => listener.active().length === keys.length);
+  await shard.start();
+  await until('all subscribed', () => listener.active().length === keys.length - appOnly.size);
   let expected = 0;
   for (const key of keys) {
     // Several examples for some types (channel.moderate@2 has four): emit each of them.

@@ -1,7 +1,10 @@
 /**
- * Generates `src/generated/helixOperations.ts` from the facts-only Helix description in `spec/`: for every operation
- * its method, path, token kind, scopes, parameters, required body fields and example response, which the emulator
- * uses to validate requests and to answer operations it holds no state for.
+ * Generates, from the facts-only Helix description in `spec/`:
+ * - `src/generated/helixOperations.ts`: for every operation its method, path, token kind, scopes, parameters,
+ *   required body fields and example response, which the emulator uses to validate requests and to answer
+ *   operations it holds no state for;
+ * - `src/generated/helixBodies.ts`: a zod schema of every operation's JSON request body (types, required fields,
+ *   enums, nested objects and lists; unknown fields pass, as Twitch adds fields over time).
  *
  * Run: `npx tsx packages/mock/scripts/generate-routes.ts`
  */
@@ -10,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const specPath = fileURLToPath(new URL('../../../spec/helix-openapi.facts.json', import.meta.url));
 const outPath = fileURLToPath(new URL('../src/generated/helixOperations.ts', import.meta.url));
+const bodiesPath = fileURLToPath(new URL('../src/generated/helixBodies.ts', import.meta.url));
 
 interface Schema {
   type?: string;
@@ -18,6 +22,7 @@ interface Schema {
   required?: string[];
   properties?: Record<string, Schema>;
   enum?: unknown[];
+  additionalProperties?: boolean | Schema;
 }
 interface Parameter {
   name: string;
@@ -55,6 +60,35 @@ function paramType(schema: Schema | undefined): { type: string; array: boolean; 
   return { type: s?.type ?? 'string', array: false, ...(s?.enum ? { enum: s.enum } : {}) };
 }
 
+/** The zod expression (source text) for a spec schema. */
+function zodOf(schema: Schema | undefined): string {
+  const s = resolve(schema);
+  if (!s) return 'z.unknown()';
+  const literals = (values: unknown[]) => `z.literal(${JSON.stringify(values)})`;
+  switch (s.type ?? (s.properties ? 'object' : undefined)) {
+    case 'string':
+      return s.enum ? `z.enum(${JSON.stringify(s.enum)})` : 'z.string()';
+    case 'integer':
+      return s.enum ? literals(s.enum) : 'z.number().int()';
+    case 'number':
+      return s.enum ? literals(s.enum) : 'z.number()';
+    case 'boolean':
+      return 'z.boolean()';
+    case 'array':
+      return `z.array(${zodOf(s.items)})`;
+    case 'object': {
+      const required = new Set(s.required ?? []);
+      const fields = Object.entries(s.properties ?? {}).map(
+        ([name, field]) => `${JSON.stringify(name)}: ${zodOf(field)}${required.has(name) ? '' : '.optional()'}`,
+      );
+      return `z.looseObject({ ${fields.join(', ')} })`;
+    }
+    default:
+      return 'z.unknown()';
+  }
+}
+
+const bodySchemas: string[] = [];
 const operations: unknown[] = [];
 for (const [path, methods] of Object.entries(spec.paths)) {
   for (const [method, op] of Object.entries(methods)) {
@@ -62,6 +96,7 @@ for (const [path, methods] of Object.entries(spec.paths)) {
       .filter((p) => p.in === 'query')
       .map((p) => ({ name: p.name, required: p.required === true, ...paramType(p.schema) }));
     const bodySchema = resolve(op.requestBody?.content?.['application/json']?.schema);
+    if (bodySchema) bodySchemas.push(`  ${JSON.stringify(`${method.toUpperCase()} ${path}`)}: ${zodOf(bodySchema)},`);
     const success = Object.keys(op.responses).find((s) => s.startsWith('2')) ?? '200';
     const example = op.responses[success]?.content?.['application/json']?.examples?.[0];
     operations.push({
@@ -91,3 +126,14 @@ export const helixOperations: readonly HelixOperation[] = ${JSON.stringify(opera
 `;
 writeFileSync(outPath, header + body);
 console.log(`wrote ${operations.length} operations to ${outPath}`);
+
+const bodiesHeader = header.replace('. Do not edit.', ' (request bodies). Do not edit.');
+const bodies = `import { z } from 'zod';
+
+/** The JSON request body of every Helix operation that takes one, keyed by \`METHOD /path\`. */
+export const helixBodySchemas: Readonly<Record<string, z.ZodType>> = {
+${bodySchemas.join('\n')}
+};
+`;
+writeFileSync(bodiesPath, bodiesHeader + bodies);
+console.log(`wrote ${bodySchemas.length} body schemas to ${bodiesPath}`);

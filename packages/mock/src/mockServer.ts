@@ -44,10 +44,14 @@ export interface MockOptions {
   /** OAuth client; defaults are drawn from the seed. */
   clientId?: string;
   clientSecret?: string;
-  /** EventSub hub knobs (subscribe window, reconnect grace, webhook retries, limits). */
+  /** EventSub hub knobs (subscribe window, reconnect grace, ping interval, webhook retries, limits). */
   eventsub?: {
+    /** Seconds a new socket has to get a subscription before it is closed with 4003; default 10 (Twitch's). */
     subscribeWindowSeconds?: number;
+    /** How long an old socket lives after `session_reconnect` before 4004; default 30 s. */
     reconnectGraceMs?: number;
+    /** How often sessions are pinged (a missing pong by the next ping closes with 4002); default the keepalive. */
+    pingIntervalMs?: number;
     webhookRetries?: { attempts: number; delayMs: number };
     limits?: { subscriptionsPerConnection?: number; connectionsPerUser?: number };
   };

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../types.js';
 import { type BusMessage, parseBusMessage } from '../wire/replies.js';
 
@@ -14,7 +14,7 @@ export type BusStatus = 'connecting' | 'subscribed' | 'down' | 'closed';
 export class InvalidationBus {
   #status: BusStatus = 'connecting';
   #generation = 0;
-  readonly #sub: Redis;
+  readonly #sub: Redis | Cluster;
   readonly #channel: string;
   readonly #onMessage: (message: BusMessage) => void;
   readonly #onMalformed: (raw: string) => void;
@@ -22,7 +22,7 @@ export class InvalidationBus {
   readonly #logger: Logger;
 
   constructor(options: {
-    subscriber: Redis;
+    subscriber: Redis | Cluster;
     channel: string;
     logger: Logger;
     onMessage: (message: BusMessage) => void;

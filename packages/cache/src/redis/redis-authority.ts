@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { type Cluster, Redis } from 'ioredis';
 import type {
   ApplyAnswer,
   Authority,
@@ -15,7 +14,7 @@ import type {
   Versioned,
   WriteAnswer,
 } from '../authority.js';
-import { CacheDecodeError, CacheRedisUnavailableError, redactUrl } from '../errors.js';
+import { CacheDecodeError, type CacheRedisUnavailableError, redactUrl } from '../errors.js';
 import type { ResolvedRedisOptions } from '../options.js';
 import type { BreakerState, Clock, Logger } from '../types.js';
 import {
@@ -24,13 +23,14 @@ import {
   coverageReply,
   fillReply,
   mgetReply,
+  peekReply,
   readReply,
   storedMeta,
   writeReply,
 } from '../wire/replies.js';
 import { CircuitBreaker } from './breaker.js';
 import { type BusStatus, InvalidationBus } from './bus.js';
-import { APPLY_KEY, APPLY_TAG, COVERAGE, FILL, READ, RELEASE, WRITE } from './scripts.js';
+import { RedisCaller, SCRIPTS } from './caller.js';
 
 /** Script arguments for a value's dependencies: ntags, tags..., nfeeds, feeds... */
 function depArgs(deps: Deps): string[] {
@@ -44,21 +44,6 @@ function depStates(deps: Deps, tv: readonly number[], fv: readonly number[]) {
     feeds: deps.feeds.map((f, i): FeedState => [f, fv[2 * i] ?? -1, fv[2 * i + 1] ?? 0]),
   };
 }
-
-interface Script {
-  lua: string;
-  sha: string;
-}
-const script = (lua: string): Script => ({ lua, sha: createHash('sha1').update(lua).digest('hex') });
-const SCRIPTS = {
-  read: script(READ),
-  fill: script(FILL),
-  release: script(RELEASE),
-  write: script(WRITE),
-  applyKey: script(APPLY_KEY),
-  applyTag: script(APPLY_TAG),
-  coverage: script(COVERAGE),
-};
 
 /** Hooks through which the Redis authority reports to the cache. */
 export interface RedisAuthorityHooks {
@@ -80,10 +65,11 @@ export interface RedisAuthorityHooks {
  */
 export class RedisAuthority implements Authority {
   readonly shared = true;
-  readonly #client: Redis;
+  readonly #client: Redis | Cluster;
   readonly #ownsClient: boolean;
   readonly #bus: InvalidationBus;
   readonly #breaker: CircuitBreaker;
+  readonly #call: RedisCaller;
   readonly #base: string;
   readonly #origin: string;
   readonly #opts: ResolvedRedisOptions;
@@ -118,6 +104,7 @@ export class RedisAuthority implements Authority {
       });
       this.#ownsClient = true;
     }
+    this.#call = new RedisCaller(this.#client, this.#breaker, env.hooks.failure);
     this.#client.on('error', (err: Error) =>
       env.logger.debug('cache redis: connection error', { error: err.message, url: redactUrl(options.url ?? '') }),
     );
@@ -159,7 +146,7 @@ export class RedisAuthority implements Authority {
     feeds: readonly string[],
     lease: boolean,
   ): Promise<ReadAnswer> {
-    const reply = await this.#run(SCRIPTS.read, this.#keyKeys(key), [
+    const reply = await this.#call.run(SCRIPTS.read, this.#keyKeys(key), [
       this.#base,
       String(localStamp),
       lease ? '1' : '0',
@@ -170,7 +157,7 @@ export class RedisAuthority implements Authority {
       String(feeds.length),
       ...feeds,
     ]);
-    const r = this.#parse(readReply, reply, key);
+    const r = this.#call.parse(readReply, reply, key);
     if (r[0] === 1) return { kind: 'same', feeds: [] };
     if (r[0] === 2) {
       const [, stamp, kv, meta, json, pttl, cover] = r;
@@ -232,8 +219,28 @@ export class RedisAuthority implements Authority {
     for (const [t, v] of snap.tags) args.push(t, String(v));
     args.push(String(snap.feeds.length));
     for (const [f, e] of snap.feeds) args.push(f, String(e));
-    const r = this.#parse(fillReply, await this.#run(SCRIPTS.fill, this.#keyKeys(key), args), key);
+    const r = this.#call.parse(fillReply, await this.#call.run(SCRIPTS.fill, this.#keyKeys(key), args), key);
     return r[0] === 1 ? { stored: true, stamp: r[1] } : { stored: false, reason: r[1] };
+  }
+
+  /**
+   * Reads a value that depends on no tag or feed with one plain HMGET (as cheap as a GET): every script that advances
+   * a key's version deletes its value, so a value that exists is current. Undefined when there is none, or when it
+   * has dependencies to check (then {@link read} decides).
+   */
+  async peek(key: string, nowMs: number): Promise<StoredEntry | undefined> {
+    const reply = await this.#call.command(() => this.#client.hmget(`${this.#base}d:${key}`, 's', 'k', 'm', 'v', 'x'));
+    const [s, k, m, v, x] = this.#call.parse(peekReply, reply, key);
+    if (s === null || k === null || v === null || m !== '') return undefined;
+    let value: unknown;
+    try {
+      value = JSON.parse(v);
+    } catch {
+      return undefined; // the script path reports it and answers with a snapshot
+    }
+    const ttlMs = Number(x) - nowMs;
+    if (!(ttlMs > 0)) return undefined;
+    return { value, stamp: Number(s), kv: Number(k), tags: [], feeds: [], ttlMs, bytes: v.length };
   }
 
   /**
@@ -243,15 +250,16 @@ export class RedisAuthority implements Authority {
   async check(key: string, kv: number, tags: readonly Versioned[] | undefined): Promise<boolean> {
     const keys = [`${this.#base}n:${key}`];
     if (tags !== undefined) for (const [t] of tags) keys.push(`${this.#base}t:${t}`);
-    const reply = await this.#command(() => this.#client.mget(keys));
-    const versions = this.#parse(mgetReply, reply, key);
+    const reply = await this.#call.command(() => this.#client.mget(keys));
+    const versions = this.#call.parse(mgetReply, reply, key);
     if (Number(versions[0] ?? 0) !== kv) return false;
-    if (tags !== undefined) for (let i = 0; i < tags.length; i++) if (Number(versions[i + 1] ?? 0) !== tags[i]![1]) return false;
+    if (tags !== undefined)
+      for (let i = 0; i < tags.length; i++) if (Number(versions[i + 1] ?? 0) !== tags[i]![1]) return false;
     return true;
   }
 
   async release(key: string): Promise<void> {
-    await this.#run(SCRIPTS.release, [`${this.#base}l:${key}`], [this.#origin]);
+    await this.#call.run(SCRIPTS.release, [`${this.#base}l:${key}`], [this.#origin]);
   }
 
   async write(
@@ -262,7 +270,7 @@ export class RedisAuthority implements Authority {
     pinMs: number,
     at: number | undefined,
   ): Promise<WriteAnswer> {
-    const reply = await this.#run(
+    const reply = await this.#call.run(
       SCRIPTS.write,
       [`${this.#base}v:${key}`, `${this.#base}d:${key}`, `${this.#base}n:${key}`],
       [
@@ -277,7 +285,7 @@ export class RedisAuthority implements Authority {
         ...depArgs(deps),
       ],
     );
-    const [kv, stored, tv, fv] = this.#parse(writeReply, reply, key);
+    const [kv, stored, tv, fv] = this.#call.parse(writeReply, reply, key);
     this.#hooks.notify({ kind: 'key', name: key, version: kv }, false);
     return { kv, stamp: kv, stored: stored === 1, ...depStates(deps, tv, fv) };
   }
@@ -285,7 +293,7 @@ export class RedisAuthority implements Authority {
   async applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer> {
     const stores = change.mode !== 'invalidate';
     const deps = stores ? change.deps : { tags: [], feeds: [] };
-    const reply = await this.#run(
+    const reply = await this.#call.run(
       SCRIPTS.applyKey,
       [`${this.#base}v:${key}`, `${this.#base}d:${key}`, `${this.#base}a:${id}`, `${this.#base}n:${key}`],
       [
@@ -303,7 +311,7 @@ export class RedisAuthority implements Authority {
         ...depArgs(deps),
       ],
     );
-    const r = this.#parse(applyReply, reply, key);
+    const r = this.#call.parse(applyReply, reply, key);
     if (r[0] !== 'applied') return { outcome: r[0] };
     const kv = r[1];
     this.#hooks.notify({ kind: 'key', name: key, version: kv }, false);
@@ -313,7 +321,7 @@ export class RedisAuthority implements Authority {
   }
 
   async applyTag(id: string | undefined, tag: string, at: number | undefined): Promise<ApplyAnswer> {
-    const reply = await this.#run(
+    const reply = await this.#call.run(
       SCRIPTS.applyTag,
       [`${this.#base}t:${tag}`, `${this.#base}ta:${tag}`, `${this.#base}a:${id ?? ''}`],
       [
@@ -326,7 +334,7 @@ export class RedisAuthority implements Authority {
         String(this.#opts.versionTtlMs),
       ],
     );
-    const r = this.#parse(applyReply, reply, tag);
+    const r = this.#call.parse(applyReply, reply, tag);
     if (r[0] !== 'applied') return { outcome: r[0] };
     this.#hooks.notify({ kind: 'tag', name: tag, version: r[1] }, false);
     return { outcome: 'applied', kv: r[1], stored: undefined };
@@ -338,12 +346,12 @@ export class RedisAuthority implements Authority {
   }
 
   async coverage(feed: string, op: CoverageOp): Promise<FeedState> {
-    const reply = await this.#run(
+    const reply = await this.#call.run(
       SCRIPTS.coverage,
       [`${this.#base}f:${feed}`],
       [this.#base, feed, this.#origin, op, String(this.#opts.coverageLeaseMs), String(this.#opts.versionTtlMs)],
     );
-    const [epoch, coveredForMs] = this.#parse(coverageReply, reply, feed);
+    const [epoch, coveredForMs] = this.#call.parse(coverageReply, reply, feed);
     this.#hooks.notify({ kind: 'feed', name: feed, version: epoch }, false);
     return [feed, epoch, coveredForMs];
   }
@@ -368,47 +376,5 @@ export class RedisAuthority implements Authority {
     if (m.origin === this.#origin) return; // applied already, when the script returned
     const kind = m.kind === 'k' ? 'key' : m.kind === 't' ? 'tag' : m.kind === 'f' ? 'feed' : 'filled';
     this.#hooks.notify({ kind, name: m.name, version: m.version }, true);
-  }
-
-  #parse<T>(
-    schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: unknown } },
-    reply: unknown,
-    name: string,
-  ): T {
-    const parsed = schema.safeParse(reply);
-    if (parsed.success) return parsed.data;
-    const error = new CacheRedisUnavailableError(`unexpected reply from Redis for ${name}`, { cause: parsed.error });
-    this.#hooks.failure(error);
-    throw error;
-  }
-
-  #run(s: Script, keys: string[], args: string[]): Promise<unknown> {
-    return this.#command(async () => {
-      try {
-        return await this.#client.evalsha(s.sha, keys.length, ...keys, ...args);
-      } catch (err) {
-        if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
-        return await this.#client.eval(s.lua, keys.length, ...keys, ...args);
-      }
-    });
-  }
-
-  /** Runs one call to Redis through the breaker; failures become `CacheRedisUnavailableError`. */
-  async #command(call: () => Promise<unknown>): Promise<unknown> {
-    if (!this.#breaker.admit()) throw new CacheRedisUnavailableError('Redis circuit breaker is open');
-    if (this.#client.status !== 'ready') {
-      this.#breaker.record(false);
-      throw new CacheRedisUnavailableError(`Redis connection is ${this.#client.status}`);
-    }
-    try {
-      const reply = await call();
-      this.#breaker.record(true);
-      return reply;
-    } catch (cause) {
-      this.#breaker.record(false);
-      const error = new CacheRedisUnavailableError('Redis call failed', { cause });
-      this.#hooks.failure(error);
-      throw error;
-    }
   }
 }

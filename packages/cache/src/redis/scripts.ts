@@ -8,7 +8,9 @@
  *                expired and is recreated is never equal to one a fill remembered
  *   v:<key>      hash: v (version), at (order position), pu/pv/pt (pin: until, value JSON, tag meta)
  *   n:<key>      the version again, as a string, so that a strict check is one plain MGET with the tag versions
- *   d:<key>      hash: s (stamp), k (version stored under), m (meta JSON of tags and feeds, '' for none), v (JSON)
+ *   d:<key>      hash: s (stamp), k (version stored under), m (meta JSON of tags and feeds, '' for none), v (JSON),
+ *                x (expiry, Redis ms). A value exists only under its key's current version (see READ), so one
+ *                without meta can be served from a plain HMGET.
  *   l:<key>      fill lease (holder id), w:<key> someone waits for the fill
  *   t:<tag>      version (string), ta:<tag> order position
  *   f:<feed>     hash: e (epoch), u (covered until, Redis ms; 0: not covered)
@@ -91,15 +93,19 @@ end
  * {3, kv, tagVersions, feedStates, pinJson|nil, lease (0 none, 1 held, 2 busy)}.
  */
 export const READ = `${PRELUDE}
-local kv = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
-local d = redis.call('HMGET', KEYS[2], 's', 'k', 'm', 'v')
-if ARGV[2] ~= '-1' and d[1] and tonumber(d[2]) == kv then
-  local ok, cover = meta_valid(d[3])
-  if ok then
-    if d[1] == ARGV[2] then return {1, cover} end
-    return {2, tonumber(d[1]), kv, d[3], d[4], redis.call('PTTL', KEYS[2]), cover}
+-- Every script that advances a key's version deletes its value, and FILL stores one only under the current
+-- version, so a value that exists was stored under the current version: no need to read the version to serve it.
+if ARGV[2] ~= '-1' then
+  local d = redis.call('HMGET', KEYS[2], 's', 'k', 'm', 'v')
+  if d[1] then
+    local ok, cover = meta_valid(d[3])
+    if ok then
+      if d[1] == ARGV[2] then return {1, cover} end
+      return {2, tonumber(d[1]), tonumber(d[2]), d[3], d[4], redis.call('PTTL', KEYS[2]), cover}
+    end
   end
 end
+local kv = tonumber(redis.call('HGET', KEYS[1], 'v') or '0')
 local ntags = tonumber(ARGV[6])
 local tv = {}
 for i = 1, ntags do tv[i] = tagver(ARGV[6 + i]) end
@@ -152,7 +158,7 @@ if p[1] then
 end
 local s = redis.call('INCR', base .. 'seq')
 redis.call('DEL', KEYS[2])
-redis.call('HSET', KEYS[2], 's', s, 'k', kv, 'm', ARGV[9], 'v', ARGV[6])
+redis.call('HSET', KEYS[2], 's', s, 'k', kv, 'm', ARGV[9], 'v', ARGV[6], 'x', now() + tonumber(ARGV[7]))
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
 release()
 if redis.call('DEL', KEYS[4]) == 1 then
@@ -187,7 +193,7 @@ local meta, tv, fv, covered = depmeta(9)
 redis.call('DEL', KEYS[2])
 local stored = 0
 if covered then
-  redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[4])
+  redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[4], 'x', now() + tonumber(ARGV[5]))
   redis.call('PEXPIRE', KEYS[2], ARGV[5])
   stored = 1
 end
@@ -221,7 +227,7 @@ if mode ~= 'invalidate' then
   local meta, covered
   meta, tv, fv, covered = depmeta(12)
   if covered then
-    redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[7])
+    redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[7], 'x', now() + tonumber(ARGV[8]))
     redis.call('PEXPIRE', KEYS[2], ARGV[8])
     stored = 1
   end

@@ -29,6 +29,15 @@ export const readReply = {
   },
 };
 
+/** Reply of HMGET d:<key> s k m v x. */
+export const peekReply = z.tuple([
+  z.string().nullable(),
+  z.string().nullable(),
+  z.string().nullable(),
+  z.string().nullable(),
+  z.string().nullable(),
+]);
+
 /** Reply of an MGET of versions. */
 export const mgetReply = z.array(z.string().regex(/^\d+$/).nullable());
 

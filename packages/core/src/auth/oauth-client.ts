@@ -218,7 +218,7 @@ export class OAuthClient {
       }
       return { status: response.statusCode, body: json };
     } catch (error) {
-      const mapped = transportError(error, { method, path: `oauth2${path}`, signal }, timeout, this.#timeoutMs);
+      const mapped = transportError(error, { method, path: `oauth2${path}`, signal }, this.#timeoutMs, timeout);
       throw new AuthError(`OAuth request ${path} failed: ${mapped.message}`, { cause: mapped });
     }
   }

@@ -65,6 +65,15 @@ export class KnownStates {
     return value;
   }
 
+  /** The order position of the newest state known for `key` (undefined when none is live). */
+  latestAt(key: string): number | undefined {
+    const list = this.#map.get(key);
+    if (!list) return undefined;
+    const now = this.#o.clock.now();
+    const live = list.filter((k) => k.until > now);
+    return live.length ? live[live.length - 1]!.at : undefined;
+  }
+
   /** Whether anything is known about `key`. */
   has(key: string): boolean {
     return this.#map.has(key);

@@ -38,6 +38,19 @@ export class ResourceCache {
   readonly #hooks: ResourceHooks;
   readonly #level: ReadLevel;
   readonly #entries = new Map<ResourceKind, CatalogEntry>();
+  /** Per cache key: how to load it again (for the revalidation of written entries after a coverage gap). */
+  readonly #loaders = new Map<
+    string,
+    { entry: CatalogEntry; id: string; reader: string | undefined; load: (signal: AbortSignal) => Promise<unknown> }
+  >();
+  /** Revalidations in flight, per cache key: reads of the key wait for them. */
+  readonly #refreshing = new Map<string, Promise<void>>();
+  /**
+   * Changes in flight (an event's patch, a write-through), per cache key. With Redis a change takes a round trip
+   * or two; until it lands, this process's memory tier still holds the state before it, so reads of the key made
+   * meanwhile wait for it: a process never reads past an event it received or a write it made.
+   */
+  readonly #inflight = new Map<string, Promise<unknown>>();
   /** Per resource key of a user-scoped read: the readers holding a copy, so events reach every copy. */
   readonly #readers = new Map<string, Set<string>>();
 
@@ -92,6 +105,9 @@ export class ResourceCache {
       set.add(reader ?? '-');
     }
     const feeds = this.#hooks.feedsFor(entry, id, reader);
+    if (!this.#loaders.has(key)) this.#loaders.set(key, { entry, id, reader, load });
+    const pending = this.#refreshing.get(key) ?? this.#inflight.get(key);
+    if (pending) return pending.then(() => this.read(kind, id, reader, load, options));
     return this.cache.read<V>(key, {
       load: async (signal) => {
         this.#hooks.onLoad?.(base);
@@ -118,12 +134,25 @@ export class ResourceCache {
   ): Promise<void> {
     const keys = this.copies(kind, id);
     this.known.remember<V>(`${kind}:${id}`, at, apply, agrees);
+    const ttlMs = this.entry(kind).ttlMs;
     await Promise.all(
       keys.map(async (key) => {
+        // Read the current state first (outside the tracking: the read itself would wait for the change).
         const next = apply(await current(key));
-        await this.cache.write(key, next, { at, tags: [`${kind}:${id}`, `user:${id}`], ttlMs: this.entry(kind).ttlMs });
+        // Written without feeds, so that the pin outlives a coverage gap (a gap is handled by `revalidateWritten`).
+        await this.#track(key, () => this.cache.write(key, next, { at, tags: [`${kind}:${id}`, `user:${id}`], ttlMs }));
       }),
     );
+  }
+
+  /** Runs a change of `key`, making reads of the key wait for it (see `#inflight`). */
+  #track<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.#inflight.get(key);
+    const job = (previous ? previous.then(run, run) : run()).finally(() => {
+      if (this.#inflight.get(key) === job) this.#inflight.delete(key);
+    });
+    this.#inflight.set(key, job);
+    return job;
   }
 
   /**
@@ -137,11 +166,65 @@ export class ResourceCache {
     apply: (old: V) => V,
     agrees: (loaded: V) => boolean,
   ): Promise<void> {
+    const base = `${kind}:${id}`;
     const keys = this.copies(kind, id);
-    this.known.remember<V>(`${kind}:${id}`, change.at, apply, agrees);
+    this.known.remember<V>(base, change.at, apply, agrees);
     await Promise.all(
-      keys.map((key) => this.cache.apply<V>({ id: `${change.id}:${key}`, at: change.at, key, patch: apply })),
+      keys.map((key) =>
+        this.#track(key, async () => {
+          const l = this.#loaders.get(key);
+          if (!l) {
+            // Never read here: nothing to build on. Drop any copy; later loads get the event laid over them.
+            await this.cache.apply<V>({ id: `${change.id}:${key}`, at: change.at, key, patch: apply });
+            return;
+          }
+          // The event's state is recorded as a pinned write, in every process: a fill from a Helix that has not
+          // caught up (in this process or another, which may not have received the event yet) is refused.
+          const current = await this.cache.read<V>(key, {
+            load: async (signal) => {
+              this.#hooks.onLoad?.(base);
+              return this.known.overlay(base, (await l.load(signal)) as V);
+            },
+            ttlMs: l.entry.ttlMs,
+            tags: [base, `user:${id}`],
+            feeds: this.#hooks.feedsFor(l.entry, id, l.reader),
+          });
+          await this.cache.write(key, apply(current), {
+            at: change.at,
+            tags: [base, `user:${id}`],
+            ttlMs: l.entry.ttlMs,
+          });
+        }),
+      ),
     );
+  }
+
+  /**
+   * After a coverage gap of `feed`: every entry of this process that holds a write of its own (a live known
+   * state) is asked of Helix again and written back with the known states laid over the answer, so nothing
+   * filled before the gap is served after it, and the write still wins over a lagging Helix. Reads of those keys
+   * wait for it. (Entries filled by reads depend on the feed in the cache, which revalidates them itself.)
+   */
+  async revalidateWritten(feed: string): Promise<void> {
+    const jobs: Promise<void>[] = [];
+    for (const [key, l] of this.#loaders) {
+      const base = `${l.entry.kind}:${l.id}`;
+      const at = this.known.latestAt(base);
+      if (at === undefined || this.#refreshing.has(key)) continue;
+      if (!this.#hooks.feedsFor(l.entry, l.id, l.reader).includes(feed)) continue;
+      const job = (async () => {
+        try {
+          this.#hooks.onLoad?.(base);
+          const fresh = this.known.overlay(base, await l.load(AbortSignal.timeout(10_000)));
+          await this.cache.write(key, fresh, { at, tags: [base, `user:${l.id}`], ttlMs: l.entry.ttlMs });
+        } finally {
+          this.#refreshing.delete(key);
+        }
+      })();
+      this.#refreshing.set(key, job);
+      jobs.push(job);
+    }
+    await Promise.all(jobs);
   }
 
   /** An event that says the state changed without carrying it: drops every copy (by tag). */

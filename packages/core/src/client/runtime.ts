@@ -17,7 +17,6 @@ import type { CachePort } from './cache-port.js';
 import type { EventFeed } from './event-feed.js';
 import { routeEvent } from './event-router.js';
 import type { AuthTokens, ClientLifecycleEvents } from './events.js';
-import { tagsOfFeed } from './feed-tags.js';
 import type { KnownStates } from './known-states.js';
 import { type ClientOptions, isCachePort } from './options.js';
 import { ResourceCache } from './resource-cache.js';
@@ -225,11 +224,7 @@ export class Runtime {
     const coverage = this.#cache!.coverage;
     this.#o.instrument?.onCoverage?.(e);
     const report = (p: Promise<void>) => p.catch((err) => this.#host.error(err));
-    // Written-through values do not depend on feeds in the cache, so a gap must drop them too: after it, the
-    // first read asks Helix again (what we wrote ourselves is still laid over a lagging answer).
-    if (e.type !== 'covered' || e.closedGap) {
-      for (const tag of tagsOfFeed(e.spec)) report(this.#cache!.invalidate({ tag }));
-    }
+    if ((e.type === 'covered' && e.closedGap) || e.type === 'gap') report(this.rc.revalidateWritten(e.key));
     if (e.type === 'covered') {
       this.#active.add(e.key);
       this.#coveredSince.set(e.key, this.#clock.now());

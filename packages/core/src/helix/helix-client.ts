@@ -29,7 +29,7 @@ export interface HelixClientOptions {
   oauthBaseUrl?: string | undefined;
   /** undici dispatcher (default: a keep-alive Agent with 64 connections per origin, closed by `close()`). */
   dispatcher?: Dispatcher | undefined;
-  /** Time limit of one attempt in ms (default 10,000). */
+  /** Time limit of one attempt, in ms: for the answer's headers, then between body chunks (default 10,000). */
   timeoutMs?: number | undefined;
   /** Requests on the wire at once (default 64). */
   concurrency?: number | undefined;

@@ -1,7 +1,9 @@
+import type { z } from 'zod';
 import type { AdminHandler } from '../http/mockHttpServer.js';
 import { helixError, type MockResponse } from '../http/route.js';
 import type { MockServer } from '../mockServer.js';
 import type { ResourceKind } from '../state/lagPolicy.js';
+import { adminBodies, parseAdminBody } from '../wire/adminBodies.js';
 
 /** What the admin API reads beyond the handle. */
 export interface AdminDeps {
@@ -13,12 +15,10 @@ export interface AdminDeps {
 }
 
 const json = (body: unknown, status = 200): MockResponse => ({ status, body });
-const record = (v: unknown): Record<string, unknown> =>
-  v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /**
- * `/admin/...`: the handle over HTTP, for apps that run the emulator as a separate process.
+ * `/admin/...`: the handle over HTTP, for apps that run the emulator as a separate process. Bodies are parsed with
+ * the schemas of `wire/adminBodies.ts`; a body that does not match is refused with 400 naming the field.
  * - `GET /` urls, client, app token, users, settings; `GET /history?key=`; `GET|DELETE /requests`
  * - `POST /tokens {userId, scopes?, expiresInSeconds?}`; `POST /tokens/expire {accessToken}`; `POST /users {login}`
  * - `POST /external/<method> {args: [...]}` calls `mock.external.<method>(...args)`
@@ -34,8 +34,12 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
   let nextFault = 1;
   return async (method, path, query, rawBody) => {
     const h = deps.handle;
-    const body = record(rawBody);
     const parts = path.split('/').filter(Boolean);
+    /** Runs `then` with the parsed body, or answers the 400 naming the field (nothing changes). */
+    const withBody = <S extends z.ZodType>(schema: S, then: (body: z.infer<S>) => MockResponse): MockResponse => {
+      const parsed = parseAdminBody(schema, rawBody);
+      return parsed.ok ? then(parsed.value) : parsed.response;
+    };
     try {
       const route = `${method} /${parts[0] ?? ''}`;
       switch (route) {
@@ -58,46 +62,60 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
         case 'DELETE /requests':
           h.clearRequests();
           return { status: 204 };
-        case 'POST /tokens': {
-          if (parts[1] === 'expire') return json({ expired: h.expireToken(String(body.accessToken ?? '')) });
-          const scopes = Array.isArray(body.scopes) ? body.scopes.map(String) : undefined;
-          const expires = typeof body.expiresInSeconds === 'number' ? body.expiresInSeconds : undefined;
-          return json(h.createUserToken({ userId: String(body.userId ?? ''), scopes, expiresInSeconds: expires }));
-        }
+        case 'POST /tokens':
+          if (parts[1] === 'expire') {
+            return withBody(adminBodies.expireToken, (b) => json({ expired: h.expireToken(b.accessToken) }));
+          }
+          return withBody(adminBodies.createToken, (b) =>
+            json(h.createUserToken({ userId: b.userId, scopes: b.scopes, expiresInSeconds: b.expiresInSeconds })),
+          );
         case 'POST /users':
-          return json(h.addUser(String(body.login ?? ''), str(body.displayName)));
+          return withBody(adminBodies.addUser, (b) => json(h.addUser(b.login, b.displayName)));
         case 'POST /external': {
           const name = parts[1] ?? '';
           const fn = (h.external as unknown as Record<string, unknown>)[name];
           if (typeof fn !== 'function') return helixError(404, `No external change named ${name}`);
-          const args = Array.isArray(rawBody) ? rawBody : Array.isArray(body.args) ? body.args : [];
-          return json({ data: (fn as (...a: unknown[]) => unknown)(...args) ?? null });
+          return withBody(adminBodies.external, (b) => {
+            const args = Array.isArray(b) ? b : (b.args ?? []);
+            return json({ data: (fn as (...a: unknown[]) => unknown)(...args) ?? null });
+          });
         }
         case 'PUT /lag':
-          h.setLag((str(body.kind) ?? '*') as ResourceKind | '*', {
-            minMs: Number(body.minMs),
-            maxMs: Number(body.maxMs),
+          return withBody(adminBodies.lag, (b) => {
+            h.setLag((b.kind ?? '*') as ResourceKind | '*', { minMs: b.minMs, maxMs: b.maxMs });
+            return json({ lag: deps.lagSnapshot() });
           });
-          return json({ lag: deps.lagSnapshot() });
         case 'PUT /stream-flap':
-          h.setStreamFlap({ windowMs: Number(body.windowMs), probability: Number(body.probability) });
-          return json({ lag: deps.lagSnapshot() });
-        case 'PUT /rate-limit':
-          h.setRateLimit({
-            ...(typeof body.limit === 'number' ? { limit: body.limit } : {}),
-            ...(typeof body.windowMs === 'number' ? { windowMs: body.windowMs } : {}),
+          return withBody(adminBodies.streamFlap, (b) => {
+            h.setStreamFlap({ windowMs: b.windowMs, probability: b.probability });
+            return json({ lag: deps.lagSnapshot() });
           });
-          return json({ rateLimit: deps.rateLimit() });
+        case 'PUT /rate-limit':
+          return withBody(adminBodies.rateLimit, (b) => {
+            h.setRateLimit({
+              ...(b.limit !== undefined ? { limit: b.limit } : {}),
+              ...(b.windowMs !== undefined ? { windowMs: b.windowMs } : {}),
+            });
+            return json({ rateLimit: deps.rateLimit() });
+          });
         case 'PUT /events':
-          h.setEventDelivery(body as never);
-          return json({ eventDelivery: deps.delivery() });
-        case 'POST /faults': {
-          const { pathPattern, ...spec } = body;
-          const id = nextFault++;
-          const path = typeof pathPattern === 'string' ? new RegExp(pathPattern) : str(spec.path);
-          faultRemovers.set(id, h.faults.inject({ ...(spec as object), ...(path ? { path } : {}) }));
-          return json({ id });
-        }
+          return withBody(adminBodies.events, (b) => {
+            h.setEventDelivery({
+              ...(b.delayMs ? { delayMs: { min: b.delayMs.min, max: b.delayMs.max } } : {}),
+              ...(b.dropRate !== undefined ? { dropRate: b.dropRate } : {}),
+              ...(b.duplicateRate !== undefined ? { duplicateRate: b.duplicateRate } : {}),
+              ...(b.reorderRate !== undefined ? { reorderRate: b.reorderRate } : {}),
+            });
+            return json({ eventDelivery: deps.delivery() });
+          });
+        case 'POST /faults':
+          return withBody(adminBodies.fault, (b) => {
+            const { pathPattern, path: exact, ...spec } = b;
+            const path = pathPattern !== undefined ? new RegExp(pathPattern) : exact;
+            const id = nextFault++;
+            faultRemovers.set(id, h.faults.inject({ ...spec, ...(path ? { path } : {}) }));
+            return json({ id });
+          });
         case 'DELETE /faults': {
           if (parts[1]) {
             faultRemovers.get(Number(parts[1]))?.();
@@ -109,13 +127,15 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
           return { status: 204 };
         }
         case 'POST /devices':
-          return json({ approved: h.authorizeDevice(String(body.userCode ?? ''), str(body.userId)) });
+          return withBody(adminBodies.approveDevice, (b) =>
+            json({ approved: h.authorizeDevice(b.userCode, b.userId) }),
+          );
         case 'GET /eventsub':
           if (parts[1] === 'sessions') return json({ data: h.eventsub.sessions() });
           if (parts[1] === 'subscriptions') return json({ data: h.eventsub.subscriptions() });
           break;
         case 'POST /eventsub':
-          return eventsubAction(h, parts, body);
+          return eventsubAction(h, parts, rawBody);
       }
       return helixError(404, 'Not Found');
     } catch (err) {
@@ -124,11 +144,13 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
   };
 }
 
-function eventsubAction(h: MockServer, parts: string[], body: Record<string, unknown>): MockResponse {
+function eventsubAction(h: MockServer, parts: string[], rawBody: unknown): MockResponse {
   const hub = h.eventsub;
   if (parts[1] === 'emit') {
-    const overrides = { condition: record(body.condition) as Record<string, string>, event: record(body.event) };
-    return json({ delivered: hub.emitExample(String(body.type ?? ''), overrides) });
+    const parsed = parseAdminBody(adminBodies.emit, rawBody);
+    if (!parsed.ok) return parsed.response;
+    const { type, condition, event } = parsed.value;
+    return json({ delivered: hub.emitExample(type, { condition: condition ?? {}, event: event ?? {} }) });
   }
   if (parts[1] === 'sessions' && parts[2]) {
     const id = parts[2];
@@ -145,9 +167,12 @@ function eventsubAction(h: MockServer, parts: string[], body: Record<string, unk
       case 'reconnect':
         hub.reconnect(id);
         break;
-      case 'close':
-        hub.closeSocket(id, Number(body.code ?? 4000));
+      case 'close': {
+        const parsed = parseAdminBody(adminBodies.closeSession, rawBody);
+        if (!parsed.ok) return parsed.response;
+        hub.closeSocket(id, parsed.value.code ?? 4000);
         break;
+      }
       default:
         return helixError(404, 'Not Found');
     }

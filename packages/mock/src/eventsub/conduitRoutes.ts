@@ -154,8 +154,14 @@ function updateShard(ctx: HubContext, conduit: ConduitState, entry: unknown): Sh
     return shard;
   }
   if (t.method === 'webhook' && typeof t.callback === 'string' && typeof t.secret === 'string') {
+    if (!/^https?:\/\//.test(t.callback)) return { id, message: 'invalid callback', code: 'invalid_parameter' };
+    if (t.secret.length < 10 || t.secret.length > 100) {
+      return { id, message: 'secret must be 10 to 100 characters', code: 'invalid_parameter' };
+    }
+    // As Twitch: a webhook shard takes no events until its callback has answered the challenge.
     shard.transport = { method: 'webhook', callback: t.callback, secret: t.secret };
-    shard.status = 'enabled';
+    shard.status = 'webhook_callback_verification_pending';
+    ctx.verifyShard(conduit, shard);
     return shard;
   }
   return { id, message: 'invalid transport', code: 'invalid_transport' };

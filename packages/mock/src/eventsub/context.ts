@@ -1,7 +1,7 @@
 /** What the hub's route modules share: state, sessions, time, randomness and the webhook sender. */
 import type { AuthContext, MockRequest } from '../http/route.js';
 import type { HubSession } from './session.js';
-import type { HubStore } from './store.js';
+import type { ConduitState, HubStore, ShardState } from './store.js';
 import type { HubSubscription } from './types.js';
 import type { WebhookSender } from './webhook.js';
 
@@ -14,6 +14,8 @@ export interface HubContext {
   limits: { subscriptionsPerConnection: number; connectionsPerUser: number };
   /** A new subscription was created with webhook transport: verify it, then enable it. */
   verifyWebhook(sub: HubSubscription): void;
+  /** A shard was given a webhook transport: send the challenge, then enable it (or mark it failed). */
+  verifyShard(conduit: ConduitState, shard: ShardState): void;
 }
 
 /** The request's token: resolved by the server when it mounted the route, else looked up from the header. */

@@ -14,10 +14,10 @@ import { exampleNotification } from './examples.js';
 import { notificationFrame, revocationFrame, wireSubscription } from './frames.js';
 import { sessionId, timestamp, uuid } from './ids.js';
 import { HubSession } from './session.js';
-import { HubStore, matches } from './store.js';
+import { HubStore, matches, nextEnabledShard } from './store.js';
 import { subscriptionRoutes } from './subscriptionRoutes.js';
 import type { DeliverySettings, EventSubHubDeps, HubNotification, HubSubscription } from './types.js';
-import { WebhookSender } from './webhook.js';
+import { viaShard, WebhookSender } from './webhook.js';
 
 export type { DeliverySettings, EventSubHubDeps, HubNotification, HubSubscription } from './types.js';
 
@@ -100,6 +100,15 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
         sub.status = ok ? 'enabled' : 'webhook_callback_verification_failed';
       });
     },
+    verifyShard(conduit, shard) {
+      const t = shard.transport;
+      if (t?.method !== 'webhook') return;
+      void webhooks.verifyShard(conduit.id, shard.id, t.callback, t.secret ?? '').then((ok) => {
+        // The shard may have been reassigned meanwhile: only this transport's verification decides its status.
+        if (shard.transport !== t) return;
+        shard.status = ok ? 'enabled' : 'webhook_callback_verification_failed';
+      });
+    },
   };
 
   const isUsed = (s: HubSession) =>
@@ -148,26 +157,15 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
       scheduler.deliver(`wh:${sub.id}`, () => webhooks.send(sub, 'notification', body, id));
     } else {
       const conduit = store.conduits.get(t.conduit_id);
-      if (!conduit) return;
-      // Round-robin over the enabled shards: each notification reaches exactly one of them.
-      const n = conduit.shards.length;
-      for (let i = 0; i < n; i++) {
-        const idx = (conduit.next + i) % n;
-        const shard = conduit.shards[idx];
-        if (shard?.status !== 'enabled' || !shard.transport) continue;
-        conduit.next = idx + 1;
-        const st = shard.transport;
-        if (st.method === 'websocket') {
-          deliverToSession(sessions.get(st.session_id), JSON.stringify(notificationFrame(id, now(), sub, event)));
-        } else {
-          const viaShard = {
-            ...sub,
-            transport: { method: 'webhook' as const, callback: st.callback, secret: st.secret ?? '' },
-          };
-          const body = { subscription: wireSubscription(sub), event };
-          scheduler.deliver(`wh:${conduit.id}:${shard.id}`, () => webhooks.send(viaShard, 'notification', body, id));
-        }
-        return;
+      const shard = conduit && nextEnabledShard(conduit);
+      if (!conduit || !shard?.transport) return;
+      const st = shard.transport;
+      if (st.method === 'websocket') {
+        deliverToSession(sessions.get(st.session_id), JSON.stringify(notificationFrame(id, now(), sub, event)));
+      } else {
+        const body = { subscription: wireSubscription(sub), event };
+        const via = viaShard(sub, st);
+        scheduler.deliver(`wh:${conduit.id}:${shard.id}`, () => webhooks.send(via, 'notification', body, id));
       }
     }
   };
@@ -192,10 +190,12 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
     if (t.method === 'websocket') sessions.get(t.session_id)?.send(revocationFrame(uuid(random), now(), sub));
     else if (t.method === 'webhook') webhooks.send(sub, 'revocation', { subscription: wireSubscription(sub) });
     else {
+      // A conduit's revocation goes to one enabled shard, whichever transport it uses.
       const conduit = store.conduits.get(t.conduit_id);
-      const shard = conduit?.shards.find((s) => s.status === 'enabled' && s.transport?.method === 'websocket');
-      if (shard?.transport?.method === 'websocket') {
-        sessions.get(shard.transport.session_id)?.send(revocationFrame(uuid(random), now(), sub));
+      const st = conduit && nextEnabledShard(conduit)?.transport;
+      if (st?.method === 'websocket') sessions.get(st.session_id)?.send(revocationFrame(uuid(random), now(), sub));
+      else if (st?.method === 'webhook') {
+        webhooks.send(viaShard(sub, st), 'revocation', { subscription: wireSubscription(sub) });
       }
     }
   }

@@ -77,3 +77,16 @@ export function matches(sub: HubSubscription, type: string, version: string, con
   }
   return true;
 }
+
+/** Round-robin over a conduit's enabled shards: each message reaches exactly one of them. */
+export function nextEnabledShard(conduit: ConduitState): ShardState | undefined {
+  const n = conduit.shards.length;
+  for (let i = 0; i < n; i++) {
+    const idx = (conduit.next + i) % n;
+    const shard = conduit.shards[idx];
+    if (shard?.status !== 'enabled' || !shard.transport) continue;
+    conduit.next = idx + 1;
+    return shard;
+  }
+  return undefined;
+}

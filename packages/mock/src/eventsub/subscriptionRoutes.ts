@@ -1,9 +1,14 @@
 /** Helix `eventsub/subscriptions`: GET (paginated, filtered), POST (transport and limit checks, 409), DELETE. */
-import { EVENTSUB_EXAMPLES } from '../generated/eventsubExamples.js';
 import { type AuthContext, type HelixRoute, helixError, type MockRequest, type MockResponse } from '../http/route.js';
 import { authOf, type HubContext, isRecord, page } from './context.js';
 import { wireSubscription } from './frames.js';
 import { timestamp, uuid } from './ids.js';
+import {
+  conditionProblem,
+  MISSING_AUTHORIZATION,
+  missingScopes,
+  SUBSCRIPTION_REQUIREMENTS,
+} from './subscriptionRequirements.js';
 import type { HubSubscription, Transport } from './types.js';
 
 const path = '/eventsub/subscriptions';
@@ -54,20 +59,22 @@ export function subscriptionRoutes(ctx: HubContext, lookup: (t: string) => AuthC
     const { type, version, condition, transport } = body;
     if (typeof type !== 'string' || typeof version !== 'string')
       return helixError(400, 'type and version are required');
-    const example = EVENTSUB_EXAMPLES[`${type}@${version}`];
-    if (!example) return helixError(400, 'invalid subscription type and version');
+    const required = SUBSCRIPTION_REQUIREMENTS[`${type}@${version}`];
+    if (!required) return helixError(400, 'invalid subscription type and version');
     if (!isRecord(condition) || Object.values(condition).some((v) => typeof v !== 'string')) {
       return helixError(400, 'condition must be an object of strings');
     }
     const cond = condition as Record<string, string>;
-    const optional = type === 'channel.raid';
-    const missing = Object.keys(example.condition).find((k) => !(k in cond));
-    if ((missing && !optional) || Object.keys(cond).length === 0) {
-      return helixError(400, `missing condition field ${missing ?? ''}`.trim());
-    }
+    const problem = conditionProblem(required, cond);
+    if (problem) return helixError(400, problem);
     if (!isRecord(transport) || typeof transport.method !== 'string') return helixError(400, 'transport is required');
     const t = checkTransport(ctx, auth, transport);
     if ('status' in t) return t;
+    // A user token must hold the type's scopes itself. An app token stands for the users who authorized the client,
+    // whose grants the emulator does not model: it is admitted.
+    if (auth.kind === 'user' && (required.appOnly || missingScopes(required, auth.scopes).length > 0)) {
+      return helixError(403, MISSING_AUTHORIZATION);
+    }
     const dup = ctx.store.findDuplicate(auth.clientId, type, version, cond, t.transport);
     if (dup) return helixError(409, 'subscription already exists');
     if (t.transport.method === 'websocket') {

@@ -18,6 +18,25 @@ export interface WebhookSenderOptions {
 
 type MessageType = 'notification' | 'webhook_callback_verification' | 'revocation';
 
+/** Where a message goes: a webhook subscription's callback, or a conduit shard's. */
+interface Target {
+  callback: string;
+  secret: string;
+  /** The subscription's type and version, for the `Twitch-Eventsub-Subscription-*` headers (absent for a shard). */
+  type?: string;
+  version?: string;
+}
+
+function targetOf(sub: HubSubscription): Target {
+  if (sub.transport.method !== 'webhook') throw new Error('not a webhook subscription');
+  return { callback: sub.transport.callback, secret: sub.transport.secret, type: sub.type, version: sub.version };
+}
+
+/** A conduit subscription as a webhook shard's sender sees it: the shard's callback and secret. */
+export function viaShard(sub: HubSubscription, shard: { callback: string; secret?: string }): HubSubscription {
+  return { ...sub, transport: { method: 'webhook', callback: shard.callback, secret: shard.secret ?? '' } };
+}
+
 export function sign(secret: string, messageId: string, messageTimestamp: string, body: string): string {
   return `sha256=${createHmac('sha256', secret)
     .update(messageId + messageTimestamp + body)
@@ -35,10 +54,25 @@ export class WebhookSender {
 
   /** Sends the challenge; true when the callback answered 200 with the challenge as its body. */
   async verify(sub: HubSubscription): Promise<boolean> {
+    return this.#challenge(targetOf(sub), (challenge) => ({ challenge, subscription: wireSubscription(sub) }));
+  }
+
+  /**
+   * Sends the challenge to a conduit shard's callback before the shard is enabled. The body names the shard where
+   * a subscription's challenge names the subscription.
+   */
+  verifyShard(conduitId: string, shardId: string, callback: string, secret: string): Promise<boolean> {
+    return this.#challenge({ callback, secret }, (challenge) => ({
+      challenge,
+      shard: { conduit_id: conduitId, id: shardId },
+    }));
+  }
+
+  async #challenge(target: Target, payload: (challenge: string) => Record<string, unknown>): Promise<boolean> {
     const challenge = uuid(this.#o.random);
-    const body = JSON.stringify({ challenge, subscription: wireSubscription(sub) });
+    const body = JSON.stringify(payload(challenge));
     try {
-      const res = await this.#post(sub, 'webhook_callback_verification', uuid(this.#o.random), body, 0);
+      const res = await this.#post(target, 'webhook_callback_verification', uuid(this.#o.random), body, 0);
       return res.status === 200 && (await res.text()) === challenge;
     } catch {
       return false;
@@ -52,7 +86,7 @@ export class WebhookSender {
     const body = JSON.stringify(payload);
     const attempt = (n: number) => {
       if (this.#closed) return;
-      this.#post(sub, type, messageId, body, n, ts)
+      this.#post(targetOf(sub), type, messageId, body, n, ts)
         .then((res) => {
           void res.body?.cancel();
           if (res.status < 200 || res.status >= 300) throw new Error(`status ${res.status}`);
@@ -75,20 +109,22 @@ export class WebhookSender {
     attempt(0);
   }
 
-  #post(sub: HubSubscription, type: MessageType, id: string, body: string, retry: number, ts?: string) {
-    if (sub.transport.method !== 'webhook') throw new Error('not a webhook subscription');
+  #post(target: Target, type: MessageType, id: string, body: string, retry: number, ts?: string) {
     const messageTimestamp = ts ?? timestamp(this.#o.now());
-    return this.#o.fetch(sub.transport.callback, {
+    const subscriptionHeaders: Record<string, string> =
+      target.type && target.version
+        ? { 'twitch-eventsub-subscription-type': target.type, 'twitch-eventsub-subscription-version': target.version }
+        : {};
+    return this.#o.fetch(target.callback, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
         'twitch-eventsub-message-id': id,
         'twitch-eventsub-message-retry': String(retry),
         'twitch-eventsub-message-type': type,
-        'twitch-eventsub-message-signature': sign(sub.transport.secret, id, messageTimestamp, body),
+        'twitch-eventsub-message-signature': sign(target.secret, id, messageTimestamp, body),
         'twitch-eventsub-message-timestamp': messageTimestamp,
-        'twitch-eventsub-subscription-type': sub.type,
-        'twitch-eventsub-subscription-version': sub.version,
+        ...subscriptionHeaders,
       },
       body,
       signal: AbortSignal.timeout(10_000),

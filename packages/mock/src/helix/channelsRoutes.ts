@@ -2,7 +2,7 @@ import { type HelixRoute, helixError } from '../http/route.js';
 import { type ChannelPatch, updateChannel } from '../ops/channelOps.js';
 import type { ChannelState } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, fieldTypes, mustBe, noContent, ok, q } from './routeHelpers.js';
+import { bodyOf, mustBe, noContent, ok, q } from './routeHelpers.js';
 
 const labels = new Set([
   'DebatedSocialIssuesAndPolitics',
@@ -39,16 +39,6 @@ export function channelsRoutes(world: World): HelixRoute[] {
         const refused = mustBe(req, id, 'broadcaster_id');
         if (refused) return refused;
         const body = bodyOf(req);
-        const wrong = fieldTypes(body, {
-          title: 'string',
-          game_id: 'string',
-          broadcaster_language: 'string',
-          delay: 'number',
-          tags: 'array',
-          content_classification_labels: 'array',
-          is_branded_content: 'boolean',
-        });
-        if (wrong) return wrong;
         const patch: ChannelPatch = {};
         if (typeof body.title === 'string') {
           if (body.title === '') return helixError(400, 'The title field may not be empty');

@@ -2,7 +2,7 @@ import { type HelixRoute, helixError } from '../http/route.js';
 import { updateChatSettings } from '../ops/chatOps.js';
 import type { ChatSettingsState, Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, fieldTypes, mustModerate, ok, q } from './routeHelpers.js';
+import { bodyOf, mustModerate, ok, q } from './routeHelpers.js';
 
 const bounds: Record<string, [number, number]> = {
   follower_mode_duration: [0, 129_600],
@@ -40,18 +40,6 @@ export function chatRoutes(world: World): HelixRoute[] {
         const refused = mustModerate(world, req, b, m);
         if (refused) return refused;
         const body = bodyOf(req);
-        const wrong = fieldTypes(body, {
-          emote_mode: 'boolean',
-          follower_mode: 'boolean',
-          follower_mode_duration: 'number',
-          non_moderator_chat_delay: 'boolean',
-          non_moderator_chat_delay_duration: 'number',
-          slow_mode: 'boolean',
-          slow_mode_wait_time: 'number',
-          subscriber_mode: 'boolean',
-          unique_chat_mode: 'boolean',
-        });
-        if (wrong) return wrong;
         for (const [field, [min, max]] of Object.entries(bounds)) {
           const v = body[field];
           if (typeof v === 'number' && !(Number.isInteger(v) && v >= min && v <= max)) {

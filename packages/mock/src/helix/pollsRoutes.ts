@@ -3,7 +3,7 @@ import { activePoll, endPoll, startPoll } from '../ops/pollOps.js';
 import { endPrediction, openPrediction, startPrediction } from '../ops/predictionOps.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, fieldTypes, mustBe, ok, page, q } from './routeHelpers.js';
+import { bodyOf, mustBe, ok, page, q } from './routeHelpers.js';
 
 function listOf(world: World, kind: 'polls' | 'predictions', req: MockRequest) {
   const b = q(req, 'broadcaster_id');
@@ -38,15 +38,6 @@ export function pollsRoutes(world: World): HelixRoute[] {
       scopes: ['channel:manage:polls'],
       handle(req) {
         const body = bodyOf(req);
-        const wrong = fieldTypes(body, {
-          broadcaster_id: 'string',
-          title: 'string',
-          choices: 'array',
-          duration: 'number',
-          channel_points_voting_enabled: 'boolean',
-          channel_points_per_vote: 'number',
-        });
-        if (wrong) return wrong;
         const b = String(body.broadcaster_id);
         const refused = mustBe(req, b, 'broadcaster_id');
         if (refused) return refused;
@@ -104,13 +95,6 @@ export function pollsRoutes(world: World): HelixRoute[] {
       scopes: ['channel:manage:predictions'],
       handle(req) {
         const body = bodyOf(req);
-        const wrong = fieldTypes(body, {
-          broadcaster_id: 'string',
-          title: 'string',
-          outcomes: 'array',
-          prediction_window: 'number',
-        });
-        if (wrong) return wrong;
         const b = String(body.broadcaster_id);
         const refused = mustBe(req, b, 'broadcaster_id');
         if (refused) return refused;

@@ -43,22 +43,11 @@ export function q(req: MockRequest, name: string): string {
   return req.query.get(name) ?? '';
 }
 
-/** A JSON object body (validation already refused anything else where one is required). */
+/**
+ * A JSON object body. The dispatcher has already parsed it with the operation's zod schema (generated from the spec),
+ * so every field present has its declared type; routes add only Twitch's semantic checks (bounds, uniqueness).
+ */
 export function bodyOf(req: MockRequest): Record<string, unknown> {
   const b = req.body;
   return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
-}
-
-/** Type checks for body fields: returns Twitch's 400 naming the field. */
-export function fieldTypes(
-  body: Record<string, unknown>,
-  types: Record<string, 'string' | 'number' | 'boolean' | 'array' | 'object'>,
-): MockResponse | undefined {
-  for (const [field, type] of Object.entries(types)) {
-    const v = body[field];
-    if (v === undefined || v === null) continue;
-    const actual = Array.isArray(v) ? 'array' : typeof v;
-    if (actual !== type) return helixError(400, `The field "${field}" must be of type ${type}`);
-  }
-  return undefined;
 }

@@ -1,4 +1,6 @@
+import { helixBodySchemas } from '../generated/helixBodies.js';
 import { helixError, type MockResponse } from '../http/route.js';
+import { bodyIssueMessage } from './bodyIssue.js';
 import type { HelixOperation, HelixParameter } from './helixOperation.js';
 
 /** `first` bounds where Twitch allows other than 1..100. */
@@ -27,7 +29,8 @@ function checkValue(param: HelixParameter, value: string): string | undefined {
 
 /**
  * Checks a request's query and body against the spec's operation: required parameters, repeated parameters only
- * where lists are allowed (at most 100), types, enums, `first` bounds, a JSON object body with its required fields.
+ * where lists are allowed (at most 100), types, enums, `first` bounds, and a JSON object body that matches the spec's
+ * schema (zod, generated), refused naming the field.
  * Returns Twitch's 400 answer, or undefined when the request may proceed.
  */
 export function validateRequest(op: HelixOperation, query: URLSearchParams, body: unknown): MockResponse | undefined {
@@ -63,11 +66,10 @@ export function validateRequest(op: HelixOperation, query: URLSearchParams, body
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       return helixError(400, 'The request body must be a JSON object');
     }
-    for (const field of op.body.requiredFields) {
-      if ((body as Record<string, unknown>)[field] === undefined) {
-        return helixError(400, `Missing required field "${field}" in the request body`);
-      }
-    }
+    // The spec's schema, generated into zod: every field's type, required fields, enums, nested objects and lists.
+    const schema = helixBodySchemas[`${op.method} ${op.path}`];
+    const parsed = schema?.safeParse(body);
+    if (parsed && !parsed.success) return helixError(400, bodyIssueMessage(parsed.error, body));
   }
   return undefined;
 }

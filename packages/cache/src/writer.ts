@@ -1,0 +1,172 @@
+import type { Deps, Versioned, WriteAnswer } from './authority.js';
+import type { Context } from './context.js';
+import { CacheArgumentError, CacheRedisUnavailableError } from './errors.js';
+import { checkName, checkNames } from './names.js';
+import type { ApplyOutcome, Change, WriteOptions } from './types.js';
+import { deepFreeze } from './values.js';
+
+/** The current value of a key, for a patch. */
+interface Current {
+  value: unknown;
+  kv: number;
+  tags: readonly Versioned[];
+  feeds: readonly Versioned[];
+  ttlMs: number;
+}
+
+/**
+ * Everything that changes what the cache holds: writes the application made, changes pushed from outside (events),
+ * and invalidations. Each advances a version at the authority first, then updates the in-process tier.
+ */
+export class Writer {
+  readonly #x: Context;
+
+  constructor(context: Context) {
+    this.#x = context;
+  }
+
+  async write<V>(key: string, value: V, options: WriteOptions): Promise<void> {
+    const x = this.#x;
+    x.open();
+    checkName('key', key);
+    const deps: Deps = {
+      tags: checkNames('options.tags', options.tags),
+      feeds: checkNames('options.feeds', options.feeds),
+    };
+    const ttl = x.ttl(options.ttlMs, 'options.ttlMs');
+    const pinMs = options.pinMs ?? x.o.defaultPinMs;
+    if (!Number.isInteger(pinMs) || pinMs < 0) throw new CacheArgumentError('options.pinMs', 'must be an integer >= 0');
+    const at = options.at === undefined ? undefined : x.at(options.at, 'options.at');
+    const json = x.encode(key, value);
+    // the written state is revalidated from the source when its pin ends
+    const ttlMs = pinMs > 0 ? Math.min(ttl, pinMs) : ttl;
+    const tracker = x.begin(key);
+    try {
+      let answer: WriteAnswer;
+      try {
+        answer = await x.auth.write(key, json, deps, ttlMs, pinMs, at);
+      } catch (err) {
+        x.mem?.lru.delete(key);
+        throw err;
+      }
+      x.c.invalidations++;
+      if (pinMs > 0) x.c.pins.held++;
+      if (answer.stored) x.mem?.store(tracker, key, { ...answer, value: JSON.parse(json), ttlMs, bytes: json.length });
+    } finally {
+      x.trackers.end(tracker);
+    }
+  }
+
+  async apply<V>(change: Change<V>): Promise<ApplyOutcome> {
+    const x = this.#x;
+    x.open();
+    if (typeof change !== 'object' || change === null) throw new CacheArgumentError('change', 'must be an object');
+    const id = checkName('change.id', change.id);
+    const at = x.at(change.at, 'change.at');
+    let outcome: ApplyOutcome;
+    if ('tag' in change) {
+      outcome = (await x.auth.applyTag(id, checkName('change.tag', change.tag), at)).outcome;
+      if (outcome === 'applied') x.c.invalidations++;
+    } else {
+      outcome = await this.#applyKey(id, checkName('change.key', change.key), at, change);
+    }
+    x.c.changes[outcome]++;
+    return outcome;
+  }
+
+  async invalidate(target: { key: string } | { tag: string }): Promise<void> {
+    const x = this.#x;
+    x.open();
+    if (typeof target !== 'object' || target === null)
+      throw new CacheArgumentError('target', 'must be { key } or { tag }');
+    if ('key' in target) {
+      const key = checkName('target.key', target.key);
+      try {
+        await x.auth.invalidateKey(key);
+      } catch (err) {
+        x.mem?.lru.delete(key);
+        throw err;
+      }
+    } else {
+      await x.auth.applyTag(undefined, checkName('target.tag', target.tag), undefined);
+    }
+    x.c.invalidations++;
+  }
+
+  async #applyKey<V>(id: string, key: string, at: number, change: Change<V>): Promise<ApplyOutcome> {
+    const x = this.#x;
+    if ('invalidate' in change) return this.#invalidateChange(id, key, at);
+    const tracker = x.begin(key);
+    try {
+      let json: string;
+      let deps: Deps;
+      let expectKv: number | undefined;
+      let ttlMs: number;
+      if ('value' in change) {
+        json = x.encode(key, change.value);
+        deps = { tags: checkNames('change.tags', change.tags), feeds: checkNames('change.feeds', change.feeds) };
+        ttlMs = x.ttl(change.ttlMs, 'change.ttlMs');
+      } else if ('patch' in change && typeof change.patch === 'function') {
+        const current = await this.#current(key);
+        if (current === undefined) return await this.#invalidateChange(id, key, at);
+        json = x.encode(key, change.patch(current.value as V));
+        deps = { tags: current.tags.map(([t]) => t), feeds: current.feeds.map(([f]) => f) };
+        expectKv = current.kv;
+        ttlMs = change.ttlMs === undefined ? current.ttlMs : x.ttl(change.ttlMs, 'change.ttlMs');
+      } else {
+        throw new CacheArgumentError('change', 'needs one of value, patch or invalidate');
+      }
+      const answer = await x.auth.applyKey(
+        id,
+        key,
+        at,
+        expectKv === undefined ? { mode: 'value', json, deps, ttlMs } : { mode: 'cas', json, deps, ttlMs, expectKv },
+      );
+      if (answer.outcome === 'applied') {
+        x.c.invalidations++;
+        if (answer.stored !== undefined) {
+          x.mem?.store(tracker, key, { ...answer.stored, value: JSON.parse(json), ttlMs, bytes: json.length });
+        }
+      }
+      return answer.outcome;
+    } finally {
+      x.trackers.end(tracker);
+    }
+  }
+
+  async #invalidateChange(id: string, key: string, at: number): Promise<ApplyOutcome> {
+    const answer = await this.#x.auth.applyKey(id, key, at, { mode: 'invalidate' });
+    if (answer.outcome === 'applied') this.#x.c.invalidations++;
+    return answer.outcome;
+  }
+
+  /** The current value of a key for a patch: a valid in-process entry, else Redis' (authoritative) one. */
+  async #current(key: string): Promise<Current | undefined> {
+    const x = this.#x;
+    const now = x.clock.now();
+    const e = x.mem?.lru.get(key);
+    const fromEntry = (): Current | undefined =>
+      e === undefined
+        ? undefined
+        : { value: e.value, kv: e.kv, tags: e.tags ?? [], feeds: e.feeds ?? [], ttlMs: Math.max(1, e.expiresAt - now) };
+    if (x.redis === undefined) return e !== undefined && x.mem?.valid(e, now) ? fromEntry() : undefined;
+    try {
+      const answer = await x.redis.read(key, e?.stamp ?? 0, [], [], false);
+      if (answer.kind === 'same') return fromEntry();
+      if (answer.kind === 'hit') {
+        const s = answer.entry;
+        return {
+          value: deepFreeze(s.value),
+          kv: s.kv,
+          tags: s.tags,
+          feeds: s.feeds.map(([f, ep]): Versioned => [f, ep]),
+          ttlMs: Math.max(1, s.ttlMs),
+        };
+      }
+      return undefined;
+    } catch (err) {
+      if (err instanceof CacheRedisUnavailableError) return undefined;
+      throw err;
+    }
+  }
+}

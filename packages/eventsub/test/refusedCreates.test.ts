@@ -1,0 +1,90 @@
+/** Creates that Twitch refuses for good (403 missing authorization, 400 bad condition) are reported, not retried. */
+
+import {
+  type CoverageEvent,
+  createEventSubApi,
+  EventSubApiError,
+  type EventSubError,
+  EventSubWebSocketListener,
+} from '@twitchify/eventsub';
+import type { MockServer } from '@twitchify/mock';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { emulator, fastBackoff, until } from './support.js';
+
+let mock: MockServer;
+const stops: (() => Promise<void>)[] = [];
+beforeEach(async () => {
+  mock = await emulator();
+});
+afterEach(async () => {
+  for (const stop of stops.splice(0)) await stop();
+  await mock.stop();
+});
+
+/** A listener whose token lacks `moderator:read:followers`, counting how often it asks to retry creates. */
+function listener() {
+  const b = mock.users[0]!.id;
+  const token = mock.createUserToken({ userId: b, scopes: ['channel:moderate'] }).accessToken;
+  const api = createEventSubApi({ clientId: mock.clientId, token: () => token, baseUrl: mock.urls.helix });
+  const retries: number[] = [];
+  const l = new EventSubWebSocketListener({
+    api,
+    url: mock.urls.eventsubWs,
+    reconnectStrategy: fastBackoff,
+    retryStrategy: (attempt) => {
+      retries.push(attempt);
+      return fastBackoff(attempt);
+    },
+  });
+  stops.push(() => l.stop());
+  const errors: EventSubError[] = [];
+  const coverage: CoverageEvent[] = [];
+  l.onError((e) => errors.push(e));
+  l.onCoverage((e) => coverage.push(e));
+  return { l, b, retries, errors, coverage };
+}
+
+const refusedDetail = (events: CoverageEvent[], type: string) =>
+  events.flatMap((e) => (e.type === 'uncovered' && e.spec.type === type && e.reason === 'create-failed' ? [e] : []));
+
+it('reports a 403 refusal as uncovered with its status, surfaces the error, and never retries it', async () => {
+  const { l, b, retries, errors, coverage } = listener();
+  l.add({ type: 'channel.follow', version: '2', condition: { broadcaster_user_id: b, moderator_user_id: b } });
+  l.add({ type: 'channel.ban', version: '1', condition: { broadcaster_user_id: b } });
+  // start() resolves once the first reconcile is done, after its failures were handled (and any retry scheduled).
+  await l.start();
+  expect(l.active().map((s) => s.type)).toEqual(['channel.ban']);
+  const refused = refusedDetail(coverage, 'channel.follow');
+  expect(refused).toHaveLength(1);
+  expect(refused[0]?.detail).toMatch(/answered 403: subscription missing proper authorization/);
+  const apiErrors = errors.filter((e): e is EventSubApiError => e instanceof EventSubApiError);
+  expect(apiErrors.map((e) => [e.status, e.permanent])).toEqual([[403, true]]);
+  expect(retries).toEqual([]);
+
+  // A later successful create on the same session (which runs the retry path) does not re-ask for the refused one.
+  l.add({ type: 'channel.unban', version: '1', condition: { broadcaster_user_id: b } });
+  await until('unban active', () => l.active().length === 2);
+  const posts = mock.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/eventsub/subscriptions'));
+  expect(posts.filter((r) => r.status === 403)).toHaveLength(1);
+  expect(retries).toEqual([]);
+});
+
+it('reports a 400 refusal (missing condition field) with "answered 400" and does not retry it', async () => {
+  const { l, b, retries, coverage } = listener();
+  l.add({ type: 'channel.ban', version: '1', condition: { broadcaster_user_id: b } });
+  l.add({ type: 'channel.follow', version: '2', condition: { broadcaster_user_id: b } });
+  await l.start();
+  const refused = refusedDetail(coverage, 'channel.follow');
+  expect(refused[0]?.detail).toMatch(/answered 400: .*moderator_user_id/);
+  expect(retries).toEqual([]);
+});
+
+it('still retries a 503 with backoff', async () => {
+  const { l, b, retries, coverage } = listener();
+  mock.faults.inject({ path: '/eventsub/subscriptions', method: 'POST', status: 503, times: 1 });
+  l.add({ type: 'channel.ban', version: '1', condition: { broadcaster_user_id: b } });
+  await l.start();
+  await until('ban active after a retry', () => l.active().length === 1);
+  expect(retries).toEqual([1]);
+  expect(refusedDetail(coverage, 'channel.ban')[0]?.detail).toMatch(/answered 503/);
+});
