@@ -63,7 +63,10 @@ describe('Client on Redis', () => {
     await first.channels.get(b.id);
     await until(() => first.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
     // Filled under coverage, in Redis.
-    await until(async () => (await first.channels.get(b.id), (first.cacheReport().stats?.redis?.fills ?? 0) > 0));
+    await until(async () => {
+      await first.channels.get(b.id);
+      return (first.cacheReport().stats?.redis?.fills ?? 0) > 0;
+    });
     await first.close();
 
     // While the process is down, the channel changes on twitch.tv: nobody receives the event.

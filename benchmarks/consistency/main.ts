@@ -25,7 +25,6 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
-    // biome-ignore lint/suspicious/noUndeclaredEnvVars: the benchmark is an app, and REDIS_URL is the repo's convention
     redis: { type: 'string', default: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379' },
     processes: { type: 'string', default: '3' },
     rows: { type: 'string', default: 'raw,ttl,twurple,memory,redis' },

@@ -207,7 +207,10 @@ export class Cache {
         }
       },
       reconnected: () => this.#bumpEpoch('redis reconnected'),
-      breaker: (state) => log().warn('cache: redis circuit breaker', { state }),
+      breaker: (state) => {
+        log().warn('cache: redis circuit breaker', { state });
+        if (state === 'closed') void this.#x.pending.flush(this.#x.auth);
+      },
       busMalformed: (raw) => {
         c.bus.malformed++;
         log().warn('cache: malformed bus message', { message: raw.slice(0, 200) });

@@ -3,6 +3,7 @@ import type { Counters } from './counters.js';
 import { CacheArgumentError, CacheClosedError, CacheValueTooLargeError } from './errors.js';
 import type { Knowledge } from './knowledge.js';
 import type { MemoryTier } from './memory-tier.js';
+import { PendingChanges } from './pending.js';
 import type { ResolvedOptions } from './options.js';
 import type { RedisAuthority } from './redis/redis-authority.js';
 import type { Tracker, Trackers } from './trackers.js';
@@ -27,6 +28,8 @@ export interface Fresh {
 export class Context {
   readonly abort = new AbortController();
   closed = false;
+  /** Invalidations Redis could not record yet (see {@link PendingChanges}). */
+  readonly pending: PendingChanges;
 
   constructor(
     readonly o: ResolvedOptions,
@@ -38,7 +41,9 @@ export class Context {
     readonly mem: MemoryTier | undefined,
     readonly auth: Authority,
     readonly redis: RedisAuthority | undefined,
-  ) {}
+  ) {
+    this.pending = new PendingChanges(logger);
+  }
 
   /** Throws `CacheClosedError` once the cache is closed. */
   open(): void {

@@ -60,6 +60,11 @@ export class Reader {
       ttlMs: x.ttl(options.ttlMs, 'options.ttlMs'),
       agrees: options.agrees,
     };
+    if (x.pending.size > 0 && x.pending.affects(key, req.tags)) {
+      // Redis may still hold the state from before a change it could not record: record it first, or ask the source
+      await x.pending.flush(x.auth);
+      if (x.pending.affects(key, req.tags)) return this.#loadUncached(req);
+    }
     if (x.redis !== undefined && level === 'strict') return this.#strict(req, local);
     if (x.mem !== undefined) x.c.memory.misses++;
     const flight = this.#flights.get(key);

@@ -46,7 +46,7 @@ export class Writer {
       try {
         answer = await x.auth.write(key, json, deps, ttlMs, pinMs, at);
       } catch (err) {
-        x.mem?.lru.delete(key);
+        this.#unrecorded('key', key);
         throw err;
       }
       x.c.invalidations++;
@@ -65,10 +65,12 @@ export class Writer {
     const at = x.at(change.at, 'change.at');
     let outcome: ApplyOutcome;
     if ('tag' in change) {
-      outcome = (await x.auth.applyTag(id, checkName('change.tag', change.tag), at)).outcome;
+      const tag = checkName('change.tag', change.tag);
+      outcome = (await this.#recorded('tag', tag, () => x.auth.applyTag(id, tag, at))).outcome;
       if (outcome === 'applied') x.c.invalidations++;
     } else {
-      outcome = await this.#applyKey(id, checkName('change.key', change.key), at, change);
+      const key = checkName('change.key', change.key);
+      outcome = await this.#recorded('key', key, () => this.#applyKey(id, key, at, change));
     }
     x.c.changes[outcome]++;
     return outcome;
@@ -81,16 +83,34 @@ export class Writer {
       throw new CacheArgumentError('target', 'must be { key } or { tag }');
     if ('key' in target) {
       const key = checkName('target.key', target.key);
-      try {
-        await x.auth.invalidateKey(key);
-      } catch (err) {
-        x.mem?.lru.delete(key);
-        throw err;
-      }
+      await this.#recorded('key', key, () => x.auth.invalidateKey(key));
     } else {
-      await x.auth.applyTag(undefined, checkName('target.tag', target.tag), undefined);
+      const tag = checkName('target.tag', target.tag);
+      await this.#recorded('tag', tag, () => x.auth.applyTag(undefined, tag, undefined));
     }
     x.c.invalidations++;
+  }
+
+  /** Runs a change at the authority; if Redis could not record it, remembers it as pending and rethrows. */
+  async #recorded<T>(kind: 'key' | 'tag', name: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      this.#unrecorded(kind, name);
+      throw err;
+    }
+  }
+
+  /**
+   * Redis did not record a change: drop what this process holds and remember it, so that nothing Redis still holds
+   * from before it is served until it is recorded.
+   */
+  #unrecorded(kind: 'key' | 'tag', name: string): void {
+    const x = this.#x;
+    if (x.redis === undefined) return;
+    if (kind === 'key') x.mem?.lru.delete(name);
+    else x.know.tagAdvanced(name, Number.MAX_SAFE_INTEGER); // no entry of the tag is valid any more here
+    x.pending.add(kind, name);
   }
 
   async #applyKey<V>(id: string, key: string, at: number, change: Change<V>): Promise<ApplyOutcome> {

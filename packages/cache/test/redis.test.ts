@@ -246,4 +246,19 @@ describe('Redis tier', () => {
     expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
     expect(src.loads).toBe(1);
   });
+
+  it('works with the Redis tier alone (no in-process tier)', async () => {
+    const a = await make({ memory: false });
+    const b = await make({ memory: false });
+    const src = new Source();
+    src.set('k', 1);
+    expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
+    expect(await b.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
+    src.set('k', 2);
+    await a.invalidate({ key: 'k' });
+    expect(await b.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
+    expect(src.loads).toBe(2);
+    expect(b.stats().redis?.hits).toBe(1);
+    expect(b.stats().memory.entries).toBe(0);
+  });
 });

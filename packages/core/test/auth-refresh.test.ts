@@ -109,6 +109,38 @@ describe('refreshing user-token provider', () => {
 });
 
 describe('token validation', () => {
+  it('validates again once an hour has passed (injected clock), still once for concurrent calls', async () => {
+    const user = mock.users[0]!;
+    const issued = mock.createUserToken({ userId: user.id });
+    let now = Date.now();
+    const helix = new HelixClient({
+      auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: issued.accessToken }),
+      helixBaseUrl: mock.urls.helix,
+      oauthBaseUrl: mock.urls.oauth,
+      clock: { now: () => now },
+    });
+    closers.push(() => helix.close());
+    await Promise.all(Array.from({ length: 5 }, () => helix.users.getUsers({ id: user.id })));
+    now += 59 * 60_000;
+    await helix.users.getUsers({ id: user.id });
+    expect(oauthCalls('/validate')).toHaveLength(1);
+    now += 2 * 60_000;
+    await Promise.all(Array.from({ length: 5 }, () => helix.users.getUsers({ id: user.id })));
+    expect(oauthCalls('/validate')).toHaveLength(2);
+  });
+
+  it('a 401 for a missing scope is not "cured" by a refresh: AuthError, no refresh', async () => {
+    const user = mock.users[3]!;
+    const issued = mock.createUserToken({ userId: user.id, scopes: ['user:read:email'] });
+    const auth = refreshing();
+    auth.addUser({ userId: user.id, accessToken: issued.accessToken, refreshToken: issued.refreshToken });
+    const helix = helixWith(auth);
+    const error = await helix.moderation.getModerators({ broadcasterId: user.id }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as AuthError).message).toMatch(/scope/i);
+    expect(oauthCalls('/token')).toHaveLength(0);
+  });
+
   it('validates once however many calls start together', async () => {
     const user = mock.users[0]!;
     const issued = mock.createUserToken({ userId: user.id });
@@ -116,6 +148,27 @@ describe('token validation', () => {
     await Promise.all(Array.from({ length: 10 }, () => helix.users.getUsers({ id: user.id })));
     expect(oauthCalls('/validate')).toHaveLength(1);
     expect(helix.tokenValidator?.validations).toBe(1);
+  });
+
+  it('an unreachable OAuth server does not block Helix calls (validation is retried later)', async () => {
+    const user = mock.users[0]!;
+    const issued = mock.createUserToken({ userId: user.id });
+    const helix = new HelixClient({
+      auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: issued.accessToken }),
+      helixBaseUrl: mock.urls.helix,
+      oauthBaseUrl: 'http://127.0.0.1:1/oauth2',
+    });
+    closers.push(() => helix.close());
+    const answers = await Promise.all(Array.from({ length: 5 }, () => helix.users.getUsers({ id: user.id })));
+    expect(answers.every((a) => a.data[0]!.id === user.id)).toBe(true);
+    expect(helix.tokenValidator?.validations).toBe(1);
+  });
+
+  it('a token issued to another client id is refused before any Helix request', async () => {
+    const issued = mock.createUserToken({ userId: mock.users[0]!.id });
+    const helix = helixWith(new StaticAuthProvider({ clientId: 'some-other-client', accessToken: issued.accessToken }));
+    await expect(helix.users.getUsers({ id: mock.users[0]!.id })).rejects.toThrow(/another client id/);
+    expect(mock.requests().filter((r) => r.path.startsWith('/helix'))).toHaveLength(0);
   });
 
   it('an invalid token is refused at validation, before any Helix request', async () => {

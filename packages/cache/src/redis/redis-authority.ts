@@ -1,4 +1,4 @@
-import { type Cluster, Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import type {
   ApplyAnswer,
   Authority,
@@ -115,12 +115,16 @@ export class RedisAuthority implements Authority {
       this.#wasReady = true;
     });
     if (this.#client.status === 'ready') this.#wasReady = true;
-    const subscriber = this.#client.duplicate({
-      enableOfflineQueue: true,
-      autoResubscribe: false,
-      commandTimeout: undefined,
-      connectionName: name('bus'),
-    });
+    // a Cluster subscribes through one node of its own choosing (PUBLISH reaches every node)
+    const subscriber =
+      this.#client instanceof Cluster
+        ? this.#client.duplicate()
+        : this.#client.duplicate({
+            enableOfflineQueue: true,
+            autoResubscribe: false,
+            commandTimeout: undefined,
+            connectionName: name('bus'),
+          });
     this.#bus = new InvalidationBus({
       subscriber,
       channel: `${this.#base}bus`,

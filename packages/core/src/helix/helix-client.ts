@@ -91,7 +91,7 @@ export class HelixClient extends HelixGroups {
             oauthBaseUrl: options.oauthBaseUrl ?? TWITCH_OAUTH_URL,
             dispatcher,
           });
-    const validator = oauth ? new TokenValidator({ oauth, clock }) : undefined;
+    const validator = oauth ? new TokenValidator({ oauth, clock, logger }) : undefined;
     const layers: Middleware[] = [
       ...(options.middleware ?? []),
       validationMiddleware(),

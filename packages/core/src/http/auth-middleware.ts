@@ -36,13 +36,20 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
       signal: request.signal,
     };
     let token = await provider.getAccessToken(tokenRequest);
-    if (validator && !(await validator.check(token, request.signal))) {
-      const fresh = await provider.refreshAfterUnauthorized?.(token, tokenRequest);
-      if (!fresh) throw new AuthError('the access token is invalid (validation failed) and cannot be refreshed');
-      token = fresh;
+    if (validator) {
+      const outcome = await validator.check(token);
+      if (outcome === undefined) {
+        const fresh = await provider.refreshAfterUnauthorized?.(token, tokenRequest);
+        if (!fresh) throw new AuthError('the access token is invalid (validation failed) and cannot be refreshed');
+        token = fresh;
+      } else if (outcome !== 'unverified' && outcome.clientId !== provider.clientId) {
+        throw new AuthError('the access token was issued to another client id than the one configured');
+      }
     }
     const response = await next(withToken(request, provider.clientId, token));
     if (response.status !== 401 || !provider.refreshAfterUnauthorized) return response;
+    // A missing scope is not cured by a refresh (the new token has the same scopes): let the 401 through.
+    if (/missing scope/i.test(response.body)) return response;
     const fresh = await provider.refreshAfterUnauthorized(token, tokenRequest);
     if (!fresh || fresh.fingerprint === token.fingerprint) return response;
     return next(withToken(request, provider.clientId, fresh));
