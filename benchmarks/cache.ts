@@ -90,7 +90,8 @@ async function redisTier(prefix: string) {
   const redisOnly = createCache({ memory: false, redis: { url, prefix } });
   const twoTier = createCache({ redis: { url, prefix } });
   const raw = new Redis(url);
-  while (!redisOnly.stats().bus.connected || !twoTier.stats().bus.connected) await sleep(5);
+  const up = (c: typeof redisOnly) => c.stats().bus.connected && c.stats().redis?.connected === true;
+  while (!up(redisOnly) || !up(twoTier)) await sleep(5);
   const load = async () => sample(2);
   await redisOnly.read('warm', { load });
   await twoTier.read('warm', { load });
@@ -149,7 +150,7 @@ async function crossProcess(prefix: string) {
   await Promise.all([ours.next(), raw.next()]);
   const cache = createCache({ redis: { url, prefix } });
   const pub = new Redis(url);
-  while (!cache.stats().bus.connected) await sleep(5);
+  while (!cache.stats().bus.connected || !cache.stats().redis?.connected) await sleep(5);
   const cacheMs: number[] = [];
   const rawMs: number[] = [];
   for (let i = 0; i < trials; i++) {
@@ -200,7 +201,7 @@ async function runChild(kind: string, childUrl: string, prefix: string) {
     error: silent,
   };
   const cache = createCache({ redis: { url: childUrl, prefix }, logger });
-  while (!cache.stats().bus.connected) await sleep(5);
+  while (!cache.stats().bus.connected || !cache.stats().redis?.connected) await sleep(5);
   send({ ready: true });
   process.on('message', async (m: { arm: string }) => {
     const load = async () => sample(3);

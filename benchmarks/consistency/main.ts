@@ -41,7 +41,7 @@ const settings: RunSettings = {
   externalEveryMs: 50,
   dropEveryMs: 7000,
   strictShare: 0.01,
-  maxReadsPerProcess: 20_000_000,
+  maxReadsPerProcess: 5_000_000,
   clock,
 };
 const rowsWanted = new Set(String(values.rows).split(','));

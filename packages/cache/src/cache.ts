@@ -136,7 +136,10 @@ export class Cache {
     return this.#x.c.snapshot({
       entries: this.#mem?.lru.size ?? 0,
       bytes: this.#mem?.lru.calculatedSize ?? 0,
-      redis: this.#x.redis === undefined ? undefined : { breaker: this.#x.redis.breakerState },
+      redis:
+        this.#x.redis === undefined
+          ? undefined
+          : { breaker: this.#x.redis.breakerState, connected: this.#x.redis.connected },
       connected: this.#know.trusted,
     });
   }

@@ -20,12 +20,12 @@ export class Counters {
   snapshot(extra: {
     entries: number;
     bytes: number;
-    redis: { breaker: BreakerState } | undefined;
+    redis: { breaker: BreakerState; connected: boolean } | undefined;
     connected: boolean;
   }): CacheStats {
     return {
       memory: { ...this.memory, entries: extra.entries, bytes: extra.bytes },
-      redis: extra.redis === undefined ? undefined : { ...this.redis, breaker: extra.redis.breaker },
+      redis: extra.redis === undefined ? undefined : { ...this.redis, ...extra.redis },
       source: { ...this.source },
       pins: { ...this.pins },
       invalidations: this.invalidations,

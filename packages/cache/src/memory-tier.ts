@@ -70,6 +70,15 @@ export class MemoryTier {
   }
 
   /**
+   * An answer from Redis showed the key at version `kv`: an entry filled under an older version is outdated even if
+   * the bus has not said so yet (a later fast read must not go back in time after this read).
+   */
+  observed(key: string, kv: number): void {
+    const e = this.lru.peek(key);
+    if (e !== undefined && e.kv < kv) this.lru.delete(key);
+  }
+
+  /**
    * The key advanced to `version`. Any version but the entry's own means it is outdated: a late message of an older
    * version costs a refill, and after a Redis flush (versions restart from 1) nothing older survives.
    */

@@ -21,6 +21,11 @@ interface Request<V> {
 interface Flight extends Tracker {
   promise: Promise<unknown>;
   snapshot: Snapshot | undefined;
+  /**
+   * A newer flight of the key replaced this one: its answer may be older than the newer one's, which may be stored
+   * first, so it must not be stored after it (reads stay monotonic).
+   */
+  superseded: boolean;
 }
 
 /** How often a process waiting for another's fill looks again, at most. */
@@ -112,6 +117,7 @@ export class Reader {
       if (answer.kind === 'hit') return this.#fromShared(tracker, req.key, answer.entry) as V;
       if (answer.kind === 'same') return await this.#loadUncached(req); // cannot happen: stamp 0 matches nothing
       x.c.redis.misses++;
+      this.#observed(req.key, answer.snapshot.kv, answer.snapshot.tags, answer.snapshot.feeds);
       const flight = this.#flights.get(req.key);
       if (
         flight?.snapshot !== undefined &&
@@ -132,6 +138,9 @@ export class Reader {
   #fly<V>(req: Request<V>, tracker: Tracker, snapshot: Snapshot | undefined): Promise<V> {
     const flight = tracker as Flight;
     flight.snapshot = snapshot;
+    flight.superseded = false;
+    const previous = this.#flights.get(req.key);
+    if (previous !== undefined) previous.superseded = true;
     const promise = this.#run(flight, req).finally(() => {
       this.#x.trackers.end(flight);
       if (this.#flights.get(req.key) === flight) this.#flights.delete(req.key);
@@ -155,6 +164,7 @@ export class Reader {
       if (answer.kind !== 'miss') return this.#loadUncached(req);
       if (x.redis !== undefined) x.c.redis.misses++;
       snap = answer.snapshot;
+      if (x.redis !== undefined) this.#observed(req.key, snap.kv, snap.tags, snap.feeds);
     }
     if (snap.lease === 'busy') {
       const waited = await this.#waitForHolder(flight, req, snap);
@@ -182,7 +192,7 @@ export class Reader {
     }
     const json = this.#encodeOrReport(req.key, value);
     const uncovered = snap.feeds.some((f) => f[2] <= 0);
-    if (json === undefined || uncovered || Trackers.stale(flight, snap.kv, x.know.epoch)) {
+    if (json === undefined || uncovered || flight.superseded || Trackers.stale(flight, snap.kv, x.know.epoch)) {
       if (json !== undefined && !uncovered) x.refused();
       if (lease) this.#release(req.key);
       return deepFreeze(value);
@@ -255,10 +265,23 @@ export class Reader {
 
   /** A value Redis holds and vouched for. */
   #fromShared(tracker: Tracker, key: string, entry: Fresh): unknown {
-    this.#x.c.redis.hits++;
+    const x = this.#x;
+    x.c.redis.hits++;
     const value = deepFreeze(entry.value);
-    this.#x.mem?.store(tracker, key, entry);
+    this.#observed(key, entry.kv, entry.tags, entry.feeds);
+    x.mem?.store(tracker, key, entry);
     return value;
+  }
+
+  /**
+   * What an answer from the authority showed: versions this process may not have heard of yet over the bus. Acting on
+   * them at once keeps reads monotonic: no later fast read returns what this read already saw replaced.
+   */
+  #observed(key: string, kv: number, tags: Snapshot['tags'], feeds: Snapshot['feeds']): void {
+    const x = this.#x;
+    x.mem?.observed(key, kv);
+    for (const [tag, v] of tags) x.know.tagAdvanced(tag, v);
+    for (const [feed, e] of feeds) x.know.feedAdvanced(feed, e);
   }
 
   /** Redis is unavailable: ask the source and store nothing, since nothing stored could be verified. */

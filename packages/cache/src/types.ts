@@ -105,7 +105,8 @@ export interface TierStats {
 /** Counters, read with {@link Cache.stats}. All are totals since the cache was created. */
 export interface CacheStats {
   memory: TierStats & { entries: number; bytes: number };
-  redis: (TierStats & { decodeErrors: number; errors: number; breaker: BreakerState }) | undefined;
+  /** Redis tier: also values that did not decode, failed calls, the breaker, and whether the connection is ready. */
+  redis: (TierStats & { decodeErrors: number; errors: number; breaker: BreakerState; connected: boolean }) | undefined;
   source: { loads: number; errors: number };
   /** Writes pinned, and fills refused because they disagreed with a pin. */
   pins: { held: number; refusals: number };

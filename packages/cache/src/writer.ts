@@ -46,7 +46,7 @@ export class Writer {
       try {
         answer = await x.auth.write(key, json, deps, ttlMs, pinMs, at);
       } catch (err) {
-        this.#unrecorded('key', key);
+        if (err instanceof CacheRedisUnavailableError) this.#unrecorded('key', key);
         throw err;
       }
       x.c.invalidations++;
@@ -96,7 +96,7 @@ export class Writer {
     try {
       return await run();
     } catch (err) {
-      this.#unrecorded(kind, name);
+      if (err instanceof CacheRedisUnavailableError) this.#unrecorded(kind, name);
       throw err;
     }
   }
@@ -108,8 +108,13 @@ export class Writer {
   #unrecorded(kind: 'key' | 'tag', name: string): void {
     const x = this.#x;
     if (x.redis === undefined) return;
-    if (kind === 'key') x.mem?.lru.delete(name);
-    else x.know.tagAdvanced(name, Number.MAX_SAFE_INTEGER); // no entry of the tag is valid any more here
+    if (kind === 'key') {
+      x.mem?.lru.delete(name);
+    } else {
+      // entries of the tag cannot be found without a scan: stop trusting the whole in-process tier (O(1))
+      x.know.epoch++;
+      x.c.epochBumps++;
+    }
     x.pending.add(kind, name);
   }
 

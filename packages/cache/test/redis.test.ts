@@ -11,7 +11,7 @@ const admin = new Redis(REDIS_URL);
 async function make(options: Partial<CacheOptions> = {}, redis: Partial<NonNullable<CacheOptions['redis']>> = {}) {
   const cache = createCache({ ...options, redis: { url: REDIS_URL, prefix, ...redis } });
   open.push(cache);
-  await until(() => cache.stats().epochBumps > 0, 'the bus to subscribe');
+  await until(() => cache.stats().bus.connected && cache.stats().redis?.connected === true, 'Redis and the bus');
   return cache;
 }
 

@@ -41,7 +41,7 @@ describe('when Redis fails', () => {
     const url = `redis://127.0.0.1:${port}`;
     cache = createCache({ redis: { url, prefix: testPrefix('resilience'), breakerCooldownMs: 50 } });
     const c = cache;
-    await until(() => c.stats().bus.connected, 'the bus to subscribe');
+    await until(() => c.stats().bus.connected && c.stats().redis?.connected === true, 'Redis and the bus');
     const src = new Source();
     src.set('k', 1);
     await c.read('k', { load: src.loader('k') });
@@ -92,7 +92,7 @@ describe('when Redis fails', () => {
     expect(logged.join('\n')).not.toContain('wrong-pass');
     cache = createCache({ redis: { url: `redis://:s3cret-pass@127.0.0.1:${port}`, prefix: testPrefix('auth') } });
     const c = cache;
-    await until(() => c.stats().bus.connected, 'the bus to subscribe with auth');
+    await until(() => c.stats().bus.connected && c.stats().redis?.connected === true, 'Redis and the bus, with auth');
     await c.read('k', { load: src.loader('k') });
     await c.read('k', { load: src.loader('k') });
     expect(c.stats().redis?.fills).toBe(1);
@@ -108,7 +108,7 @@ describe('when Redis fails', () => {
       redis: { url, prefix: testPrefix('slow'), commandTimeoutMs: 100, breakerFailures: 2, breakerCooldownMs: 60_000 },
     });
     const c = cache;
-    await until(() => c.stats().bus.connected, 'the bus to subscribe');
+    await until(() => c.stats().bus.connected && c.stats().redis?.connected === true, 'Redis and the bus');
     const src = new Source();
     src.set('k', 1);
     await c.read('k', { load: src.loader('k') });
@@ -120,5 +120,43 @@ describe('when Redis fails', () => {
     expect(c.stats().redis?.breaker).toBe('open');
     expect(c.stats().redis?.errors).toBeGreaterThanOrEqual(2);
     expect(src.loads).toBe(5);
+  });
+
+  it('a write Redis could not record is recorded when Redis answers again; the old value is never served', async () => {
+    const port = await freePort();
+    redis = startRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const prefix = testPrefix('pending');
+    const opts = { url, prefix, commandTimeoutMs: 100, breakerFailures: 1, breakerCooldownMs: 50 };
+    cache = createCache({ redis: opts });
+    const other = createCache({ redis: opts });
+    const a = cache;
+    try {
+      await until(
+        () => [a, other].every((x) => x.stats().bus.connected && x.stats().redis?.connected === true),
+        'Redis and the buses',
+      );
+      const src = new Source();
+      src.set('k', 1);
+      await a.read('k', { load: src.loader('k') }); // Redis now holds v1
+      const { Redis } = await import('ioredis');
+      const admin = new Redis(url);
+      await admin.client('PAUSE', 1000, 'ALL');
+      src.set('k', 2); // the application's write succeeded at the source...
+      await expect(a.write('k', { v: 2 }, { pinMs: 0 })).rejects.toMatchObject({
+        code: 'TWITCHIFY_CACHE_REDIS_UNAVAILABLE',
+      }); // ...but the cache could not record it
+      expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 2 }); // from the source, not Redis' v1
+      await admin.ping(); // answered once the pause is over
+      admin.disconnect();
+      await until(async () => (await a.read('k', { load: src.loader('k') })).v === 2, 'a read after recovery');
+      // the pending invalidation was recorded: another process no longer finds v1 in Redis
+      await until(
+        async () => (await other.read('k', { load: src.loader('k'), level: 'strict' })).v === 2,
+        'the invalidation to be recorded',
+      );
+    } finally {
+      await other.close();
+    }
   });
 });

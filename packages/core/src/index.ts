@@ -6,6 +6,7 @@ export {
   type AccessTokenInit,
   type AuthProvider,
   createAccessToken,
+  hideSecretsFromInspect,
   type TokenRequest,
   type TokenType,
   tokenFingerprint,
@@ -30,7 +31,7 @@ export {
   type UserTokenData,
 } from './auth/refreshing-auth-provider.js';
 export { StaticAuthProvider, type StaticAuthProviderOptions } from './auth/static-auth-provider.js';
-export { TokenValidator, type TokenValidatorOptions } from './auth/token-validator.js';
+export { TokenValidator, type TokenValidatorOptions, type ValidationOutcome } from './auth/token-validator.js';
 // --- end Helix engineer ---
 // --- Client engineer: the Client, cached reads and the resource catalog ---
 export { CATALOG, type CoverageLine, catalogEntry, coverageFor, entriesForEvent } from './catalog/catalog.js';

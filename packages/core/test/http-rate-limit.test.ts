@@ -1,6 +1,6 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HelixClient, StaticAuthProvider } from '../src/index.js';
+import { AbortError, HelixClient, RefreshingAuthProvider, StaticAuthProvider } from '../src/index.js';
 
 let mock: MockServer | undefined;
 const clients: HelixClient[] = [];
@@ -70,6 +70,50 @@ describe('rate limits', () => {
     controller.abort();
     const outcomes = await Promise.allSettled(pendingA);
     expect(outcomes.every((o) => o.status === 'rejected')).toBe(true);
+    // Closing the client ends a call still waiting for the reset, leaving no timer behind.
+    const waiting = clientA.users.getUsers({ id: a.id }).catch((e: unknown) => e);
+    await clientA.close();
+    expect(await waiting).toBeInstanceOf(AbortError);
+  });
+
+  it("within one client, user A's exhausted bucket does not hold back user B's calls (asUser)", async () => {
+    mock = await startMock({ port: 0, seed: 1, lag: false, rateLimit: { limit: 3, windowMs: 60_000 } });
+    const m = mock;
+    const [a, b] = [m.users[0]!, m.users[1]!];
+    const auth = new RefreshingAuthProvider({
+      clientId: m.clientId,
+      clientSecret: m.clientSecret,
+      oauthBaseUrl: m.urls.oauth,
+    });
+    for (const user of [a, b]) {
+      const t = m.createUserToken({ userId: user.id });
+      auth.addUser({ userId: user.id, accessToken: t.accessToken, refreshToken: t.refreshToken });
+    }
+    const helix = new HelixClient({ auth, helixBaseUrl: m.urls.helix, oauthBaseUrl: m.urls.oauth });
+    clients.push(helix);
+    try {
+      const controller = new AbortController();
+      let aSettled = 0;
+      // Six calls as A: three spend A's bucket, the rest wait for A's refill.
+      const pendingA = Array.from({ length: 6 }, () =>
+        helix.users.getUsers({ id: a.id }, { asUser: a.id, signal: controller.signal }).finally(() => {
+          aSettled++;
+        }),
+      );
+      await expect.poll(() => helixCalls(m).filter((r) => r.userId === a.id).length).toBe(3);
+      for (let i = 0; i < 3; i++) {
+        const answer = await helix.users.getUsers({ id: b.id }, { asUser: b.id });
+        expect(answer.data[0]!.id).toBe(b.id);
+      }
+      expect(helixCalls(m).filter((r) => r.userId === b.id)).toHaveLength(3);
+      // B is done while three of A's calls still wait for A's refill.
+      expect(aSettled).toBe(3);
+      controller.abort();
+      const outcomes = await Promise.allSettled(pendingA);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(3);
+    } finally {
+      await auth.close();
+    }
   });
 
   it('a 429 from Twitch is waited out and retried, invisible to the caller', async () => {

@@ -1,4 +1,4 @@
-import { Cluster, Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type {
   ApplyAnswer,
   Authority,
@@ -31,6 +31,7 @@ import {
 import { CircuitBreaker } from './breaker.js';
 import { type BusStatus, InvalidationBus } from './bus.js';
 import { RedisCaller, SCRIPTS } from './caller.js';
+import { openDataClient, openSubscriber } from './connections.js';
 
 /** Script arguments for a value's dependencies: ntags, tags..., nfeeds, feeds... */
 function depArgs(deps: Deps): string[] {
@@ -90,20 +91,9 @@ export class RedisAuthority implements Authority {
       clock: env.clock,
       onChange: env.hooks.breaker,
     });
-    const name = (role: string) => `${options.prefix.replace(/[^\w:.-]/g, '_')}${role}:${env.origin}`;
-    if (options.client !== undefined) {
-      this.#client = options.client;
-      this.#ownsClient = false;
-    } else {
-      this.#client = new Redis(options.url ?? '', {
-        enableOfflineQueue: false,
-        commandTimeout: options.commandTimeoutMs,
-        maxRetriesPerRequest: 1,
-        connectionName: name('data'),
-        retryStrategy: (attempt) => Math.min(1000, 25 * 2 ** Math.min(attempt, 10)) + Math.floor(Math.random() * 25),
-      });
-      this.#ownsClient = true;
-    }
+    const data = openDataClient(options, env.origin);
+    this.#client = data.client;
+    this.#ownsClient = data.owned;
     this.#call = new RedisCaller(this.#client, this.#breaker, env.hooks.failure);
     this.#client.on('error', (err: Error) =>
       env.logger.debug('cache redis: connection error', { error: err.message, url: redactUrl(options.url ?? '') }),
@@ -115,16 +105,7 @@ export class RedisAuthority implements Authority {
       this.#wasReady = true;
     });
     if (this.#client.status === 'ready') this.#wasReady = true;
-    // a Cluster subscribes through one node of its own choosing (PUBLISH reaches every node)
-    const subscriber =
-      this.#client instanceof Cluster
-        ? this.#client.duplicate()
-        : this.#client.duplicate({
-            enableOfflineQueue: true,
-            autoResubscribe: false,
-            commandTimeout: undefined,
-            connectionName: name('bus'),
-          });
+    const subscriber = openSubscriber(this.#client, options, env.origin);
     this.#bus = new InvalidationBus({
       subscriber,
       channel: `${this.#base}bus`,
@@ -133,6 +114,11 @@ export class RedisAuthority implements Authority {
       onMalformed: env.hooks.busMalformed,
       onStatus: env.hooks.busStatus,
     });
+  }
+
+  /** Whether the data connection is ready now. */
+  get connected(): boolean {
+    return this.#client.status === 'ready';
   }
 
   get breakerState(): BreakerState {

@@ -126,6 +126,9 @@ export class RefreshingAuthProvider implements AuthProvider {
   }
 
   async getAccessToken(request: TokenRequest): Promise<AccessToken> {
+    if (request.tokenType === 'extension-jwt') {
+      throw new AuthError('this endpoint needs an extension JWT: use a provider that signs them');
+    }
     const wantsApp =
       request.tokenType === 'app' ||
       (request.tokenType === 'app-or-user' && request.userId === undefined && this.#defaultUserId === undefined);

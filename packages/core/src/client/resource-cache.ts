@@ -32,6 +32,9 @@ export interface CachedReadOptions {
   signal?: AbortSignal;
 }
 
+/** How long a written entry can live in the cache: its TTL is capped by the pin window (15 s by default). */
+const WRITTEN_HORIZON_MS = 60_000;
+
 export class ResourceCache {
   readonly cache: CachePort;
   readonly known: KnownStates;
@@ -43,6 +46,12 @@ export class ResourceCache {
     string,
     { entry: CatalogEntry; id: string; reader: string | undefined; load: (signal: AbortSignal) => Promise<unknown> }
   >();
+  /**
+   * Cache keys this process wrote (write-through or revalidation), with when: such entries do not depend on feeds
+   * in the cache (so that their pin outlives a gap), so a gap must have them fetched again (`revalidateWritten`).
+   * Kept for as long as a written entry can live (its TTL is capped by the pin window).
+   */
+  readonly #written = new Map<string, number>();
   /** Revalidations in flight, per cache key: reads of the key wait for them. */
   readonly #refreshing = new Map<string, Promise<void>>();
   /**
@@ -54,7 +63,16 @@ export class ResourceCache {
   /** Per resource key of a user-scoped read: the readers holding a copy, so events reach every copy. */
   readonly #readers = new Map<string, Set<string>>();
 
-  constructor(cache: CachePort, known: KnownStates, hooks: ResourceHooks, level: ReadLevel) {
+  readonly #clock: { now(): number };
+
+  constructor(
+    cache: CachePort,
+    known: KnownStates,
+    hooks: ResourceHooks,
+    level: ReadLevel,
+    clock: { now(): number } = { now: () => Date.now() },
+  ) {
+    this.#clock = clock;
     this.cache = cache;
     this.known = known;
     this.#hooks = hooks;
@@ -108,16 +126,19 @@ export class ResourceCache {
     if (!this.#loaders.has(key)) this.#loaders.set(key, { entry, id, reader, load });
     const pending = this.#refreshing.get(key) ?? this.#inflight.get(key);
     if (pending) return pending.then(() => this.read(kind, id, reader, load, options));
-    return this.cache.read<V>(key, {
-      load: async (signal) => {
-        this.#hooks.onLoad?.(base);
-        return this.known.overlay(base, await load(signal));
-      },
-      ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
-      tags: [base, `user:${id}`],
-      feeds,
-      level: options?.level ?? this.#level,
-    });
+    const known = this.known;
+    return this.cache
+      .read<V>(key, {
+        load: async (signal) => {
+          this.#hooks.onLoad?.(base);
+          return this.known.overlay(base, await load(signal));
+        },
+        ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
+        tags: [base, `user:${id}`],
+        feeds,
+        level: options?.level ?? this.#level,
+      })
+      .then((value) => (known.has(base) ? known.check(base, value) : value));
   }
 
   /**
@@ -140,6 +161,7 @@ export class ResourceCache {
         // Read the current state first (outside the tracking: the read itself would wait for the change).
         const next = apply(await current(key));
         // Written without feeds, so that the pin outlives a coverage gap (a gap is handled by `revalidateWritten`).
+        this.#written.set(key, at);
         await this.#track(key, () => this.cache.write(key, next, { at, tags: [`${kind}:${id}`, `user:${id}`], ttlMs }));
       }),
     );
@@ -171,29 +193,14 @@ export class ResourceCache {
     this.known.remember<V>(base, change.at, apply, agrees);
     await Promise.all(
       keys.map((key) =>
+        // Ordered by `at` and deduplicated by id in the cache (a later-arriving older event changes nothing).
+        // Note: `Cache.write` would pin the event's state against lagging fills in other processes, but it does
+        // not honour `at` (an older event arriving late would overwrite a newer state), so events go through
+        // `apply`; this process's known states still keep its own loads from regressing.
         this.#track(key, async () => {
-          const l = this.#loaders.get(key);
-          if (!l) {
-            // Never read here: nothing to build on. Drop any copy; later loads get the event laid over them.
-            await this.cache.apply<V>({ id: `${change.id}:${key}`, at: change.at, key, patch: apply });
-            return;
-          }
-          // The event's state is recorded as a pinned write, in every process: a fill from a Helix that has not
-          // caught up (in this process or another, which may not have received the event yet) is refused.
-          const current = await this.cache.read<V>(key, {
-            load: async (signal) => {
-              this.#hooks.onLoad?.(base);
-              return this.known.overlay(base, (await l.load(signal)) as V);
-            },
-            ttlMs: l.entry.ttlMs,
-            tags: [base, `user:${id}`],
-            feeds: this.#hooks.feedsFor(l.entry, id, l.reader),
-          });
-          await this.cache.write(key, apply(current), {
-            at: change.at,
-            tags: [base, `user:${id}`],
-            ttlMs: l.entry.ttlMs,
-          });
+          const outcome = await this.cache.apply<V>({ id: `${change.id}:${key}`, at: change.at, key, patch: apply });
+          // Older than what the cache holds: laying it over later answers would bring back an older state.
+          if (outcome === 'ignored') this.known.forget(base, change.at);
         }),
       ),
     );
@@ -207,15 +214,22 @@ export class ResourceCache {
    */
   async revalidateWritten(feed: string): Promise<void> {
     const jobs: Promise<void>[] = [];
-    for (const [key, l] of this.#loaders) {
+    const horizon = this.#clock.now() - WRITTEN_HORIZON_MS;
+    for (const [key, writtenAt] of this.#written) {
+      if (writtenAt < horizon) {
+        this.#written.delete(key);
+        continue;
+      }
+      const l = this.#loaders.get(key);
+      if (!l || this.#refreshing.has(key)) continue;
       const base = `${l.entry.kind}:${l.id}`;
-      const at = this.known.latestAt(base);
-      if (at === undefined || this.#refreshing.has(key)) continue;
+      const at = Math.max(writtenAt, this.known.latestAt(base) ?? 0);
       if (!this.#hooks.feedsFor(l.entry, l.id, l.reader).includes(feed)) continue;
       const job = (async () => {
         try {
           this.#hooks.onLoad?.(base);
           const fresh = this.known.overlay(base, await l.load(AbortSignal.timeout(10_000)));
+          this.#written.set(key, this.#clock.now());
           await this.cache.write(key, fresh, { at, tags: [base, `user:${l.id}`], ttlMs: l.entry.ttlMs });
         } finally {
           this.#refreshing.delete(key);

@@ -131,6 +131,7 @@ export class Runtime {
         ttlFor: (feeds, ttlMs) => this.#settleTtl(feeds, ttlMs),
       },
       o.readLevel ?? 'fast',
+      this.#clock,
     );
     this.#feed =
       o.eventsub === false

@@ -2,11 +2,12 @@ import type { Dispatcher } from 'undici';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
 import { TokenValidator } from '../auth/token-validator.js';
-import { ConfigurationError } from '../errors.js';
+import { AbortError, ConfigurationError } from '../errors.js';
 import { HelixGroups } from '../generated/helix-groups.js';
 import { authMiddleware } from '../http/auth-middleware.js';
 import { concurrencyMiddleware } from '../http/concurrency-middleware.js';
 import { type Clock, type Logger, silentLogger, systemClock } from '../http/environment.js';
+import type { RateLimitBucket } from '../http/rate-limit-bucket.js';
 import { rateLimitMiddleware } from '../http/rate-limit-middleware.js';
 import { type RetryOptions, retryMiddleware } from '../http/retry-middleware.js';
 import { createDefaultDispatcher, createTransport } from '../http/transport.js';
@@ -52,6 +53,15 @@ export interface HelixClientOptions {
  * A call goes through middleware, outermost first: validation (decodes the answer or throws a typed error) →
  * retry (idempotent methods only) → auth (token, validation, one refresh after 401) → rate limit (one bucket per
  * token) → concurrency (p-queue) → undici transport.
+ *
+ * @example
+ * ```ts
+ * const helix = new HelixClient({ auth: new StaticAuthProvider({ clientId, accessToken }) });
+ * const { data } = await helix.channels.getChannelInformation({ broadcasterId: '141981764' });
+ * for await (const follower of helix.channels.getChannelFollowersPaginated({ broadcasterId }, { limit: 500 })) {}
+ * const user = await helix.batch.getUserByLogin('twitchdev'); // batched with concurrent lookups
+ * await helix.close();
+ * ```
  */
 export class HelixClient extends HelixGroups {
   /** Lookups by id or login, batched across concurrent callers into calls of up to 100. */
@@ -64,6 +74,8 @@ export class HelixClient extends HelixGroups {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #oauth: OAuthClient | undefined;
+  readonly #buckets: Map<string, RateLimitBucket>;
+  readonly #lifecycle: { closed: boolean };
 
   constructor(options: HelixClientOptions) {
     if (!options || typeof options.auth?.getAccessToken !== 'function') {
@@ -92,14 +104,21 @@ export class HelixClient extends HelixGroups {
             dispatcher,
           });
     const validator = oauth ? new TokenValidator({ oauth, clock, logger }) : undefined;
+    const rateLimit = rateLimitMiddleware({ now: () => clock.now(), max429Retries: options.max429Retries });
+    const lifecycle = { closed: false };
+    // Checked on the way in and again just before the wire, so a call that was mid-flight at close() ends cleanly.
+    const open: Middleware = (next) => (request) =>
+      lifecycle.closed ? Promise.reject(new AbortError('the Helix client was closed')) : next(request);
     const layers: Middleware[] = [
+      open,
       ...(options.middleware ?? []),
       validationMiddleware(),
       ...(options.retry === false ? [] : [retryMiddleware(options.retry ?? {})]),
       authMiddleware({ provider: options.auth, validator }),
-      rateLimitMiddleware({ now: () => clock.now(), max429Retries: options.max429Retries }),
+      rateLimit,
       concurrencyMiddleware(concurrency),
       logging(logger),
+      open,
     ];
     const handler: Handler = composeMiddleware(
       layers,
@@ -111,6 +130,8 @@ export class HelixClient extends HelixGroups {
     this.#dispatcher = dispatcher;
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#oauth = oauth;
+    this.#buckets = rateLimit.buckets;
+    this.#lifecycle = lifecycle;
     this.auth = options.auth;
     this.tokenValidator = validator;
     this.batch = new BatchLookups(this);
@@ -134,8 +155,12 @@ export class HelixClient extends HelixGroups {
     return this.#requester.paginate(operation, params, options);
   }
 
-  /** Closes the connection pool if the client created it. */
+  /** Ends calls still waiting for a rate-limit reset (`AbortError`) and closes the pool if the client created it. */
   async close(): Promise<void> {
+    if (this.#lifecycle.closed) return;
+    this.#lifecycle.closed = true;
+    for (const bucket of this.#buckets.values()) bucket.close(new AbortError('the Helix client was closed'));
+    this.#buckets.clear();
     if (this.#ownsDispatcher) await this.#dispatcher.close();
     await this.#oauth?.close();
   }
