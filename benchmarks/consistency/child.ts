@@ -104,6 +104,17 @@ async function start(m: ChildStart): Promise<void> {
   // A crash leaves the Client and Redis as they are (no close): the next incarnation must cope with that.
   if (!stop) await system.close();
   probe.disconnect();
-  send({ kind: 'done', recorded: recorder.toJSON(), errors: counts.errors, probeMaxMs, crashed: stop });
-  setTimeout(() => process.exit(0), 50);
+  // Exit only once the (large) message has been handed to the IPC channel.
+  process.send?.(
+    {
+      kind: 'done',
+      recorded: recorder.toJSON(),
+      errors: counts.errors,
+      probeMaxMs,
+      crashed: stop,
+    } satisfies ChildMessage,
+    undefined,
+    {},
+    () => process.exit(0),
+  );
 }

@@ -14,11 +14,12 @@ import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { instrumentFor } from './instrument.js';
 import { runMultiProcessRow } from './multi-row.js';
+import type { Recorder } from './recorder.js';
 import { epochOffset, sharedClock } from './recorder.js';
 import { renderReport } from './report.js';
 import { type RunSettings, runInProcessRow } from './row.js';
 import { type RowSummary, summarize } from './summary.js';
-import { type BenchSystem, naiveTtl, rawHelix, twitchify, twurple } from './systems.js';
+import { type BenchSystem, naiveTtl, rawHelix, type SystemTarget, twitchify, twurple } from './systems.js';
 import { ProgressBar, renderTable } from './table.js';
 
 const { values } = parseArgs({
@@ -85,43 +86,49 @@ async function main(): Promise<void> {
     const started = clock.now();
     const label = `row ${index}/${plan.length} ${name}`;
     const progress = (reads: number) => bar.update(label, (clock.now() - started) / settings.durationMs, reads);
-    let row: Awaited<ReturnType<typeof runInProcessRow>>['result'];
-    if (name === 'redis') {
-      if (values.redis === 'none' || !(await redisAnswers(String(values.redis)))) {
-        process.stderr.write(`\nskipping the Redis row: no Redis answers at ${values.redis}\n`);
-        continue;
-      }
-      row = (
-        await runMultiProcessRow(
-          settings,
-          { processes: Number(values.processes), redisUrl: String(values.redis), restart: true },
-          progress,
-        )
-      ).result;
-    } else {
-      row = (
-        await runInProcessRow(
-          settings,
-          async (target, recorder, loads, broadcasters) => {
-            // Every read of these is a Helix read: count each as a load so none is marked as served from a cache.
-            if (name === 'raw') return countingLoads(rawHelix(target), loads);
-            if (name === 'twurple') return countingLoads(await twurple(target), loads);
-            if (name === 'ttl') return naiveTtl(target, 10_000, () => loads.count++);
-            const keyOf = new Map(broadcasters.map((b, i) => [b, i] as const));
-            return twitchify(target, {
-              instrument: instrumentFor(recorder, keyOf, loads, clock),
-              clock,
-              warm: broadcasters,
-            });
-          },
-          progress,
-        )
-      ).result;
+    let row: RowOutcome;
+    try {
+      row = await runRow(name, progress);
+    } catch (error) {
+      bar.done();
+      process.stderr.write(`row ${name} failed: ${error instanceof Error ? error.message : String(error)}\n`);
+      continue;
     }
     bar.update(label, 1, row.history.reads.size);
     bar.done();
     summaries.push(summarize(row, row.history));
   }
+  writeResults(summaries);
+}
+
+/** Runs one row by name: the multi-process Redis row, or an in-process row with its system. */
+async function runRow(name: string, progress: (reads: number) => void): Promise<RowOutcome> {
+  if (name === 'redis') {
+    if (values.redis === 'none' || !(await redisAnswers(String(values.redis)))) {
+      throw new Error(`skipped: no Redis answers at ${values.redis}`);
+    }
+    const options = { processes: Number(values.processes), redisUrl: String(values.redis), restart: true };
+    return (await runMultiProcessRow(settings, options, progress)).result;
+  }
+  const make = async (
+    target: SystemTarget,
+    recorder: Recorder,
+    loads: { count: number },
+    broadcasters: readonly string[],
+  ): Promise<BenchSystem> => {
+    // Every read of these is a Helix read: count each as a load so none is marked as served from a cache.
+    if (name === 'raw') return countingLoads(rawHelix(target), loads);
+    if (name === 'twurple') return countingLoads(await twurple(target), loads);
+    if (name === 'ttl') return naiveTtl(target, 10_000, () => loads.count++);
+    const keyOf = new Map(broadcasters.map((b, i) => [b, i] as const));
+    return twitchify(target, { instrument: instrumentFor(recorder, keyOf, loads, clock), clock, warm: broadcasters });
+  };
+  return (await runInProcessRow(settings, make, progress)).result;
+}
+
+type RowOutcome = Awaited<ReturnType<typeof runInProcessRow>>['result'];
+
+function writeResults(summaries: RowSummary[]): void {
   const table = renderTable(summaries);
   process.stdout.write(`\n${table}\n`);
   const dir = fileURLToPath(new URL('../results/', import.meta.url));

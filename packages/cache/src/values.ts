@@ -25,7 +25,8 @@ export function encodeValue(key: string, value: unknown, maxValueBytes: number):
  * out the same object without cloning it and no caller can change what the next caller reads.
  */
 export function deepFreeze<V>(value: V): V {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+  // typed arrays cannot be frozen (and are not JSON data anyway): left as they are rather than failing the read
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value) && !ArrayBuffer.isView(value)) {
     Object.freeze(value);
     for (const child of Object.values(value as object)) deepFreeze(child);
   }

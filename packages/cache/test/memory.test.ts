@@ -208,6 +208,8 @@ describe('in-process tier alone', () => {
     expect(cache.stats().oversized).toBe(2); // the write above and this load
     expect(cache.stats().memory.entries).toBe(0);
     expect(() => createCache({ readLevel: 'sometimes' as never })).toThrow(CacheArgumentError);
+    // not plain JSON data, but nothing crashes: returned as loaded
+    expect(await cache.read('buf', { load: async () => ({ b: Buffer.from('hi') }) })).toHaveProperty('b');
     const err = await cache.read('', { load }).catch((e: unknown) => e);
     expect((err as { code: string }).code).toBe('TWITCHIFY_CACHE_INVALID_KEY');
     expect((err as Record<symbol, unknown>)[Symbol.for('twitchify.error')]).toBe(true);
