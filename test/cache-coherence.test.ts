@@ -4,30 +4,17 @@
  * the bus has carried it (the delay is measured and printed, not asserted); concurrent misses across processes make
  * one source call; a slow fill that began before another process's change is never served afterwards.
  */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Worker } from '../packages/cache/test/fixtures/worker-handle.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { sharedRedis } from '../packages/cache/test/fixtures/shared-redis.js';
+import type { Worker } from '../packages/cache/test/fixtures/worker-handle.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `t:cache-coherence:${randomUUID().slice(0, 8)}:`;
-const src = new Redis(url);
+const { prefix, src, setSource, worker } = sharedRedis('cache-coherence');
 let workers: Worker[] = [];
 
-const setSource = (key: string, v: number) => src.hset(`src:${prefix}`, key, String(v));
-
 beforeAll(async () => {
-  workers = [0, 1, 2].map(() => new Worker(url, prefix));
+  workers = [0, 1, 2].map(() => worker());
   await Promise.all(workers.map((w) => w.ready));
 }, 60_000);
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  const keys = await src.keys(`{${prefix}}*`);
-  if (keys.length > 0) await src.del(...keys);
-  await src.del(`src:${prefix}`);
-  src.disconnect();
-});
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

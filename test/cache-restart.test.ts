@@ -4,41 +4,28 @@
  * (the process starts covering the feed again, as a client does when it resubscribes) neither it nor any other
  * process serves anything older than the source, and changes applied afterwards are read back at once.
  */
-import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { Worker } from '../packages/cache/test/fixtures/worker-handle.js';
+import { describe, expect, it } from 'vitest';
+import { sharedRedis } from '../packages/cache/test/fixtures/shared-redis.js';
+import type { Worker } from '../packages/cache/test/fixtures/worker-handle.js';
 
-const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `t:cache-restart:${randomUUID().slice(0, 8)}:`;
-const src = new Redis(url);
+const { setSource, worker } = sharedRedis('cache-restart');
 const FEED = 'feed:channel';
 const KEYS = ['k0', 'k1', 'k2', 'k3', 'k4'];
-const workers: Worker[] = [];
-
-afterAll(async () => {
-  await Promise.all(workers.map((w) => w.stop()));
-  const keys = await src.keys(`{${prefix}}*`);
-  if (keys.length > 0) await src.del(...keys);
-  await src.del(`src:${prefix}`);
-  src.disconnect();
-});
 
 const version = new Map<string, number>(KEYS.map((k) => [k, 0]));
 let counter = 0;
 async function change(key: string): Promise<number> {
   const v = ++counter;
   version.set(key, v);
-  await src.hset(`src:${prefix}`, key, String(v));
+  await setSource(key, v);
   return v;
 }
 
 describe('a listening process killed and restarted while changes keep coming', () => {
   it('serves nothing stale afterwards, nor does any other process', async () => {
-    for (const k of KEYS) await src.hset(`src:${prefix}`, k, '0');
-    let listener = new Worker(url, prefix, FEED);
-    const reader = new Worker(url, prefix);
-    workers.push(listener, reader);
+    for (const k of KEYS) await setSource(k, 0);
+    let listener = worker(FEED);
+    const reader = worker();
     await Promise.all([listener.ready, reader.ready]);
     const read = (w: Worker, key: string, level: 'fast' | 'strict') => w.read(key, level, { feeds: [FEED] });
 
@@ -57,8 +44,7 @@ describe('a listening process killed and restarted while changes keep coming', (
     for (let i = 0; i < 25; i++) await change(KEYS[i % KEYS.length]!);
 
     // phase 3: it restarts and covers the feed again (before answering: it starts the feed at boot)
-    listener = new Worker(url, prefix, FEED);
-    workers.push(listener);
+    listener = worker(FEED);
     await listener.ready;
     for (const k of KEYS) {
       expect(await read(listener, k, 'fast')).toBe(version.get(k));
@@ -76,14 +62,13 @@ describe('a listening process killed and restarted while changes keep coming', (
   });
 
   it('while nobody covers the feed (the holder died and its lease lapsed), other processes revalidate', async () => {
-    const holder = new Worker(url, prefix, 'feed:other');
-    const reader = new Worker(url, prefix);
-    workers.push(holder, reader);
+    const holder = worker('feed:other');
+    const reader = worker();
     await Promise.all([holder.ready, reader.ready]);
-    await src.hset(`src:${prefix}`, 'x', '1');
+    await setSource('x', 1);
     expect(await reader.read('x', 'strict', { feeds: ['feed:other'] })).toBe(1);
     await holder.kill();
-    await src.hset(`src:${prefix}`, 'x', '2'); // an event nobody receives
+    await setSource('x', 2); // an event nobody receives
     // once the holder's coverage lease lapses (600 ms), the entry is no longer trusted
     while ((await reader.read('x', 'strict', { feeds: ['feed:other'] })) !== 2) {
       // served from the tiers until the lapse: bounded by the coverage lease

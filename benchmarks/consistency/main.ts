@@ -6,7 +6,7 @@
  *
  * Options: --duration <s> (per row, default 20), --seed <n> (1), --redis <url> (REDIS_URL or
  * redis://127.0.0.1:6379; "none" skips the Redis row), --processes <n> (3), --rows <list> (raw,ttl,twurple,memory,redis),
- * --keys <n> (50).
+ * --keys <n> (50), --strict-share <0..1> (share of `strict` reads in the Redis row, 0.01).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     processes: { type: 'string', default: '3' },
     rows: { type: 'string', default: 'raw,ttl,twurple,memory,redis' },
     keys: { type: 'string', default: '50' },
+    'strict-share': { type: 'string', default: '0.01' },
   },
 });
 
@@ -41,7 +42,7 @@ const settings: RunSettings = {
   writeEveryMs: 100,
   externalEveryMs: 50,
   dropEveryMs: 7000,
-  strictShare: 0.01,
+  strictShare: Number(values['strict-share']),
   maxReadsPerProcess: 5_000_000,
   clock,
 };

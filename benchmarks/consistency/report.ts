@@ -84,7 +84,7 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
         `<tr><th>${esc(r.system)}</th>${[
           r.reads.toLocaleString('en-US'),
           r.violations.readYourWrites,
-          r.violations.eventStaleness,
+          r.eventsReceived ? r.violations.eventStaleness : 'n/a',
           r.violations.monotonicReads,
           r.violations.staleFills,
           r.violations.restartSafety,

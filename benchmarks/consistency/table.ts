@@ -23,7 +23,8 @@ export function renderTable(rows: RowSummary[]): string {
     r.system,
     fmt(r.reads),
     fmt(r.violations.readYourWrites),
-    fmt(r.violations.eventStaleness),
+    // Baselines have no EventSub listener: nothing is "received", so the promise does not apply to them.
+    r.eventsReceived ? fmt(r.violations.eventStaleness) : 'n/a',
     fmt(r.violations.monotonicReads),
     fmt(r.violations.staleFills),
     fmt(r.violations.restartSafety),

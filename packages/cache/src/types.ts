@@ -17,12 +17,8 @@ export interface Clock {
 }
 
 /** Injectable logger; the cache builds no message when it has nothing to say. Default: silent. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type Logger = Record<'debug' | 'info' | 'warn' | 'error', LogMethod>;
+type LogMethod = (message: string, fields?: Record<string, unknown>) => void;
 
 /** Options of one {@link Cache.read}. */
 export interface ReadOptions<V> {

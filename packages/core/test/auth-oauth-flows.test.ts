@@ -120,3 +120,51 @@ describe('device code flow', () => {
     await expect(flow).rejects.toBeInstanceOf(AuthError);
   });
 });
+
+describe('device code flow: denial and expiry', () => {
+  // A mock of its own: codes polled every second (not Twitch's 5 s) and a clock the test can move forward.
+  let offsetMs = 0;
+  let devices: MockServer;
+  beforeAll(async () => {
+    devices = await startMock({
+      port: 0,
+      seed: 4,
+      lag: false,
+      clock: { now: () => Date.now() + offsetMs },
+      deviceCodes: { lifetimeSeconds: 60, intervalSeconds: 1 },
+    });
+  });
+  afterAll(async () => {
+    await devices?.stop();
+  });
+  const flow = (extra: Partial<Parameters<typeof authorizeWithDeviceCode>[0]>) =>
+    authorizeWithDeviceCode({
+      clientId: devices.clientId,
+      scopes: ['chat:read'],
+      oauthBaseUrl: devices.urls.oauth,
+      ...extra,
+    });
+  const polls = () => devices.requests().filter((r) => r.path === '/oauth2/token').length;
+
+  it('rejects with AuthError when the user denies the code', async () => {
+    const denied = flow({ onPrompt: (prompt) => expect(devices.denyDevice(prompt.userCode)).toBe(true) });
+    await expect(denied).rejects.toBeInstanceOf(AuthError);
+    await expect(denied).rejects.toThrow(/access_denied/);
+  }, 20_000);
+
+  it('rejects with AuthError when Twitch says the code expired', async () => {
+    // Twitch's clock runs past the code's lifetime while ours does not: the flow learns it from the poll.
+    const expired = flow({ onPrompt: () => (offsetMs += 61_000) });
+    await expect(expired).rejects.toBeInstanceOf(AuthError);
+    await expect(expired).rejects.toThrow(/expired/);
+  }, 20_000);
+
+  it('rejects with AuthError, without polling again, once its own clock passes the expiry', async () => {
+    let now = Date.UTC(2026, 0, 1);
+    const before = polls();
+    const expired = flow({ now: () => now, onPrompt: (prompt) => (now = prompt.expiresAt) });
+    await expect(expired).rejects.toBeInstanceOf(AuthError);
+    await expect(expired).rejects.toThrow(/expired before the user authorized/);
+    expect(polls()).toBe(before);
+  }, 20_000);
+});

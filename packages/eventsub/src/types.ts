@@ -11,12 +11,8 @@ export interface Clock {
 }
 
 /** A logger; the default is silent. Messages are constant strings, details go in `fields`. */
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type Logger = Record<'debug' | 'info' | 'warn' | 'error', LogMethod>;
+type LogMethod = (message: string, fields?: Record<string, unknown>) => void;
 
 /** Stops a handler from being called. */
 export type Unsubscribe = () => void;

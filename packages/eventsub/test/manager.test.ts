@@ -1,30 +1,21 @@
 /** The subscription manager's retries and the conduit's create-or-reuse, against the emulator. */
 
 import { type CoverageEvent, EventSubConduitShard, EventSubWebSocketListener } from '@twitchify/eventsub';
-import type { MockServer } from '@twitchify/mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { appApi, emulator, fastBackoff, until, userApi } from './support.js';
+import { expect, it } from 'vitest';
+import { appApi, emulatorPerTest, fastBackoff, until, userApi } from './support.js';
 
-let mock: MockServer;
-const stops: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  mock = await emulator();
-});
-afterEach(async () => {
-  for (const stop of stops.splice(0)) await stop();
-  await mock.stop();
-});
+const env = emulatorPerTest();
 
 it('retries failed creates with backoff and reports the failure as a coverage gap', async () => {
-  const b = mock.users[0]!.id;
-  mock.faults.inject({ path: '/eventsub/subscriptions', method: 'POST', status: 503, times: 2 });
+  const b = env.mock.users[0]!.id;
+  env.mock.faults.inject({ path: '/eventsub/subscriptions', method: 'POST', status: 503, times: 2 });
   const l = new EventSubWebSocketListener({
-    api: userApi(mock),
-    url: mock.urls.eventsubWs,
+    api: userApi(env.mock),
+    url: env.mock.urls.eventsubWs,
     reconnectStrategy: fastBackoff,
     retryStrategy: fastBackoff,
   });
-  stops.push(() => l.stop());
+  env.onStop(() => l.stop());
   l.add({ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } });
   const events: CoverageEvent[] = [];
   l.onCoverage((e) => events.push(e));
@@ -40,21 +31,21 @@ it('retries failed creates with backoff and reports the failure as a coverage ga
     covered?.type === 'covered' && covered.closedGap?.start,
   );
   expect(l.coverage.snapshot()[0]?.gaps).toHaveLength(1);
-  const posts = mock.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/eventsub/subscriptions'));
+  const posts = env.mock.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/eventsub/subscriptions'));
   expect(posts.map((r) => r.status)).toEqual([503, 503, 202]);
 });
 
 it('creates a conduit when none exists, then reuses it and grows it for the next process', async () => {
-  const b = mock.users[0]!.id;
-  const api = appApi(mock);
+  const b = env.mock.users[0]!.id;
+  const api = appApi(env.mock);
   const make = () => {
     const s = new EventSubConduitShard({
       api,
-      url: mock.urls.eventsubWs,
+      url: env.mock.urls.eventsubWs,
       subscriptions: [{ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } }],
       reconnectStrategy: fastBackoff,
     });
-    stops.push(() => s.stop());
+    env.onStop(() => s.stop());
     return s;
   };
   const first = make();
@@ -68,35 +59,39 @@ it('creates a conduit when none exists, then reuses it and grows it for the next
   expect((await api.listSubscriptions()).filter((s) => s.transport.conduitId === first.conduitId)).toHaveLength(1);
   const got: string[] = [];
   for (const s of [first, second]) s.on('stream.online@1', (e) => got.push(e.id));
-  for (let i = 0; i < 6; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  for (let i = 0; i < 6; i++)
+    env.mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
   await until('six delivered', () => got.length === 6);
 });
 
 it('a conduit shard follows session_reconnect without losing its shard or any event', async () => {
-  const b = mock.users[0]!.id;
-  const api = appApi(mock);
+  const b = env.mock.users[0]!.id;
+  const api = appApi(env.mock);
   const shard = new EventSubConduitShard({
     api,
-    url: mock.urls.eventsubWs,
+    url: env.mock.urls.eventsubWs,
     shardCount: 1,
     subscriptions: [{ type: 'stream.online', version: '1', condition: { broadcaster_user_id: b } }],
     reconnectStrategy: fastBackoff,
   });
-  stops.push(() => shard.stop());
+  env.onStop(() => shard.stop());
   const ids: string[] = [];
   shard.onNotification((n) => ids.push(n.meta.messageId));
   const coverage: CoverageEvent[] = [];
   shard.onCoverage((e) => coverage.push(e));
   await shard.start();
   const session = shard.sessionId!;
-  for (let i = 0; i < 5; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
-  mock.eventsub.reconnect(session);
-  for (let i = 0; i < 5; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  for (let i = 0; i < 5; i++)
+    env.mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  env.mock.eventsub.reconnect(session);
+  for (let i = 0; i < 5; i++)
+    env.mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
   await until(
     'handover',
-    () => mock.eventsub.sessions().length === 1 && mock.eventsub.sessions()[0]!.status === 'connected',
+    () => env.mock.eventsub.sessions().length === 1 && env.mock.eventsub.sessions()[0]!.status === 'connected',
   );
-  for (let i = 0; i < 5; i++) mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
+  for (let i = 0; i < 5; i++)
+    env.mock.eventsub.emitExample('stream.online@1', { condition: { broadcaster_user_id: b } });
   await until('fifteen delivered', () => ids.length === 15);
   expect(new Set(ids).size).toBe(15);
   expect((await api.listShards(shard.conduitId!))[0]?.status).toBe('enabled');

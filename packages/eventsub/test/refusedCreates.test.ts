@@ -7,36 +7,27 @@ import {
   type EventSubError,
   EventSubWebSocketListener,
 } from '@twitchify/eventsub';
-import type { MockServer } from '@twitchify/mock';
-import { afterEach, beforeEach, expect, it } from 'vitest';
-import { emulator, fastBackoff, until } from './support.js';
+import { expect, it } from 'vitest';
+import { emulatorPerTest, fastBackoff, until } from './support.js';
 
-let mock: MockServer;
-const stops: (() => Promise<void>)[] = [];
-beforeEach(async () => {
-  mock = await emulator();
-});
-afterEach(async () => {
-  for (const stop of stops.splice(0)) await stop();
-  await mock.stop();
-});
+const env = emulatorPerTest();
 
 /** A listener whose token lacks `moderator:read:followers`, counting how often it asks to retry creates. */
 function listener() {
-  const b = mock.users[0]!.id;
-  const token = mock.createUserToken({ userId: b, scopes: ['channel:moderate'] }).accessToken;
-  const api = createEventSubApi({ clientId: mock.clientId, token: () => token, baseUrl: mock.urls.helix });
+  const b = env.mock.users[0]!.id;
+  const token = env.mock.createUserToken({ userId: b, scopes: ['channel:moderate'] }).accessToken;
+  const api = createEventSubApi({ clientId: env.mock.clientId, token: () => token, baseUrl: env.mock.urls.helix });
   const retries: number[] = [];
   const l = new EventSubWebSocketListener({
     api,
-    url: mock.urls.eventsubWs,
+    url: env.mock.urls.eventsubWs,
     reconnectStrategy: fastBackoff,
     retryStrategy: (attempt) => {
       retries.push(attempt);
       return fastBackoff(attempt);
     },
   });
-  stops.push(() => l.stop());
+  env.onStop(() => l.stop());
   const errors: EventSubError[] = [];
   const coverage: CoverageEvent[] = [];
   l.onError((e) => errors.push(e));
@@ -64,7 +55,7 @@ it('reports a 403 refusal as uncovered with its status, surfaces the error, and 
   // A later successful create on the same session (which runs the retry path) does not re-ask for the refused one.
   l.add({ type: 'channel.unban', version: '1', condition: { broadcaster_user_id: b } });
   await until('unban active', () => l.active().length === 2);
-  const posts = mock.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/eventsub/subscriptions'));
+  const posts = env.mock.requests().filter((r) => r.method === 'POST' && r.path.endsWith('/eventsub/subscriptions'));
   expect(posts.filter((r) => r.status === 403)).toHaveLength(1);
   expect(retries).toEqual([]);
 });
@@ -81,7 +72,7 @@ it('reports a 400 refusal (missing condition field) with "answered 400" and does
 
 it('still retries a 503 with backoff', async () => {
   const { l, b, retries, coverage } = listener();
-  mock.faults.inject({ path: '/eventsub/subscriptions', method: 'POST', status: 503, times: 1 });
+  env.mock.faults.inject({ path: '/eventsub/subscriptions', method: 'POST', status: 503, times: 1 });
   l.add({ type: 'channel.ban', version: '1', condition: { broadcaster_user_id: b } });
   await l.start();
   await until('ban active after a retry', () => l.active().length === 1);

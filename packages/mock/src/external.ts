@@ -79,6 +79,12 @@ export function createExternalChanges(world: World): ExternalChanges {
   };
   const latest = (key: string): HistoryEntry => world.store.truth(key) as HistoryEntry;
   const when = (changed: boolean, key: string) => (changed ? latest(key) : undefined);
+  /** A change to one user's or channel's state: the id must exist; answers the version it committed. */
+  const applied = (id: string, change: () => unknown, key: string): HistoryEntry => {
+    need(id);
+    change();
+    return latest(key);
+  };
   /** A change between a broadcaster and a user: both must exist; undefined when it changed nothing. */
   const pair = (b: string, u: string, change: () => boolean, key: string) => {
     need(b, u);
@@ -87,7 +93,6 @@ export function createExternalChanges(world: World): ExternalChanges {
   return {
     ...createExternalExtras(world),
     updateChannel(b, patch) {
-      need(b);
       const wire: ChannelPatch = defined({
         title: patch.title,
         game_id: patch.gameId,
@@ -98,8 +103,7 @@ export function createExternalChanges(world: World): ExternalChanges {
         content_classification_labels: patch.contentClassificationLabels,
         is_branded_content: patch.isBrandedContent,
       });
-      updateChannel(world, b, wire, 'external');
-      return latest(`channel:${b}`);
+      return applied(b, () => updateChannel(world, b, wire, 'external'), `channel:${b}`);
     },
     follow: (b, u) => pair(b, u, () => follow(world, b, u, 'external'), `followers:${b}`),
     unfollow: (b, u) => pair(b, u, () => unfollow(world, b, u, 'external'), `followers:${b}`),
@@ -118,18 +122,9 @@ export function createExternalChanges(world: World): ExternalChanges {
       if (!isBanned(world, b, u)) return undefined;
       return when(unban(world, b, u, options.moderatorId ?? b, 'external'), `bans:${b}`);
     },
-    goLive(b) {
-      need(b);
-      goLive(world, b, 'external');
-      return latest(`stream:${b}`);
-    },
-    goOffline(b) {
-      need(b);
-      goOffline(world, b, 'external');
-      return latest(`stream:${b}`);
-    },
+    goLive: (b) => applied(b, () => goLive(world, b, 'external'), `stream:${b}`),
+    goOffline: (b) => applied(b, () => goOffline(world, b, 'external'), `stream:${b}`),
     updateUser(u, patch) {
-      need(u);
       const wire: UserPatch = defined({
         login: patch.login,
         display_name: patch.displayName,
@@ -139,11 +134,9 @@ export function createExternalChanges(world: World): ExternalChanges {
         profile_image_url: patch.profileImageUrl,
         offline_image_url: patch.offlineImageUrl,
       });
-      updateUser(world, u, wire, 'external');
-      return latest(`user:${u}`);
+      return applied(u, () => updateUser(world, u, wire, 'external'), `user:${u}`);
     },
     updateChatSettings(b, patch) {
-      need(b);
       const wire: Partial<ChatSettingsState> = defined({
         emote_mode: patch.emoteMode,
         follower_mode: patch.followerMode,
@@ -155,8 +148,7 @@ export function createExternalChanges(world: World): ExternalChanges {
         non_moderator_chat_delay: patch.nonModeratorChatDelay,
         non_moderator_chat_delay_duration: patch.nonModeratorChatDelayDuration,
       });
-      updateChatSettings(world, b, wire, 'external');
-      return latest(`chat_settings:${b}`);
+      return applied(b, () => updateChatSettings(world, b, wire, 'external'), `chat_settings:${b}`);
     },
   };
 }

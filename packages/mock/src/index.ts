@@ -4,6 +4,7 @@
  */
 
 export { ALL_SCOPES } from './auth/allScopes.js';
+export { DEFAULT_DEVICE_CODES, type DeviceCodeSettings } from './auth/deviceCodes.js';
 export type { IssuedUserToken } from './auth/tokenStore.js';
 export type { Clock } from './clock.js';
 export { MockError, MockOptionsError, MockServerError, MockStateError } from './errors.js';

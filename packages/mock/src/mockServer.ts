@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { createAdminHandler } from './admin/adminApi.js';
 import { ALL_SCOPES } from './auth/allScopes.js';
-import { DeviceCodes } from './auth/deviceCodes.js';
+import { type DeviceCodeSettings, DeviceCodes } from './auth/deviceCodes.js';
 import { OAuthServer } from './auth/oauthServer.js';
 import { type IssuedUserToken, TokenStore } from './auth/tokenStore.js';
 import { type Clock, systemClock } from './clock.js';
@@ -44,6 +44,8 @@ export interface MockOptions {
   /** OAuth client; defaults are drawn from the seed. */
   clientId?: string;
   clientSecret?: string;
+  /** Device code flow: lifetime and poll interval of the codes; default Twitch's (1800 s, 5 s). */
+  deviceCodes?: Partial<DeviceCodeSettings>;
   /** EventSub hub knobs (subscribe window, reconnect grace, ping interval, webhook retries, limits). */
   eventsub?: {
     /** Seconds a new socket has to get a subscription before it is closed with 4003; default 10 (Twitch's). */
@@ -84,6 +86,10 @@ export interface MockServer {
   revokeUserTokens(userId: string): number;
   /** Approves a device code for a user, as a visit to twitch.tv/activate would. */
   authorizeDevice(userCode: string, userId?: string): boolean;
+  /** Refuses a device code, as the user's "Cancel" on twitch.tv/activate would: the device's next poll is denied. */
+  denyDevice(userCode: string): boolean;
+  /** Lifetime and poll interval of the device codes issued from now on. */
+  setDeviceCodes(settings: Partial<DeviceCodeSettings>): void;
   /** Adds a user (with a channel) at runtime. */
   addUser(login: string, displayName?: string): MockUser;
   readonly external: ExternalChanges;
@@ -139,7 +145,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const store = new VersionedStore(clock, lag);
   const world = new World(store, clock, worldRandom, options.users ?? 10);
   const tokens = new TokenStore(clock, tokenRandom);
-  const devices = new DeviceCodes(clock, tokenRandom);
+  const devices = new DeviceCodes(clock, tokenRandom, options.deviceCodes);
   const clientId = options.clientId ?? tokenRandom.string(30);
   const clientSecret = options.clientSecret ?? tokenRandom.string(30);
   const limiter = new RateLimiter(clock, options.rateLimit);
@@ -211,6 +217,8 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
       return revoked;
     },
     authorizeDevice: (code, userId) => devices.approve(code, userId ?? world.users[0]!.id),
+    denyDevice: (code) => devices.deny(code),
+    setDeviceCodes: (settings) => devices.configure(settings),
     addUser: (login, displayName) => world.addUser(login, displayName),
     external,
     setLag: (kind, range) => lag.set(kind, range),
@@ -236,6 +244,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     lagSnapshot: () => lag.snapshot(),
     rateLimit: () => limiter.settings,
     delivery: () => delivery,
+    deviceCodes: () => devices.settings,
     unimplemented: () => helix.unimplemented(),
   });
   const server = createMockHttpServer({

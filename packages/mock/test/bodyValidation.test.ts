@@ -1,16 +1,14 @@
 /** Request bodies are parsed with zod (the spec's schemas for Helix, wire/adminBodies for /admin) at the wire. */
-import { type MockServer, startMock } from '@twitchify/mock';
+import type { MockServer } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helix, type Json } from './helpers.js';
+import { helix, type Json, startWithBroadcaster } from './helpers.js';
 
 describe('zod validation of request bodies', () => {
   let mock: MockServer;
   let token: string;
   let b: string;
   beforeAll(async () => {
-    mock = await startMock({ port: 0, seed: 33, lag: 0 });
-    b = mock.users[0]!.id;
-    token = mock.createUserToken({ userId: b }).accessToken;
+    ({ mock, b, token } = await startWithBroadcaster(33));
   });
   afterAll(async () => {
     await mock.stop();

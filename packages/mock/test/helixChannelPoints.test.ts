@@ -1,15 +1,13 @@
-import { type MockServer, startMock } from '@twitchify/mock';
+import type { MockServer } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helix } from './helpers.js';
+import { helix, startWithBroadcaster } from './helpers.js';
 
 describe('rewards, polls, predictions, goals, subscriptions, schedule, hype train, emotes', () => {
   let mock: MockServer;
   let b: string;
   let token: string;
   beforeAll(async () => {
-    mock = await startMock({ port: 0, seed: 13, lag: 0 });
-    b = mock.users[0]!.id;
-    token = mock.createUserToken({ userId: b }).accessToken;
+    ({ mock, b, token } = await startWithBroadcaster(13));
   });
   afterAll(() => mock.stop());
 

@@ -1,15 +1,13 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { helix } from './helpers.js';
+import { helix, startWithBroadcaster } from './helpers.js';
 
 describe('followers, bans, VIPs, chat settings, users PUT', () => {
   let mock: MockServer;
   let b: string;
   let token: string;
   beforeAll(async () => {
-    mock = await startMock({ port: 0, seed: 12, lag: 0 });
-    b = mock.users[0]!.id;
-    token = mock.createUserToken({ userId: b }).accessToken;
+    ({ mock, b, token } = await startWithBroadcaster(12));
   });
   afterAll(() => mock.stop());
 

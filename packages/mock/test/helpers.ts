@@ -1,4 +1,4 @@
-import type { MockServer } from '@twitchify/mock';
+import { type MockServer, startMock } from '@twitchify/mock';
 
 // Tests index freely into parsed JSON; a precise type per assertion would only restate the expectations.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -50,4 +50,11 @@ export function manualClock(start = Date.UTC(2026, 0, 1)) {
       now += ms;
     },
   };
+}
+
+/** An emulator without lag, its main broadcaster's id `b`, and a token of theirs with every scope. */
+export async function startWithBroadcaster(seed: number): Promise<{ mock: MockServer; b: string; token: string }> {
+  const mock = await startMock({ port: 0, seed, lag: 0 });
+  const b = mock.users[0]!.id;
+  return { mock, b, token: mock.createUserToken({ userId: b }).accessToken };
 }

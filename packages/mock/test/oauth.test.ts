@@ -30,6 +30,20 @@ describe('OAuth over a real socket', () => {
     expect((await helix(mock, res.body.access_token, 'GET', `/users?id=${mock.users[0]!.id}`)).status).toBe(200);
   });
 
+  it('keeps credentials sent in the query out of the request log', async () => {
+    const query = new URLSearchParams({
+      client_id: mock.clientId,
+      client_secret: mock.clientSecret,
+      grant_type: 'client_credentials',
+    });
+    const res = await fetch(`${mock.urls.oauth}/token?${query}`, { method: 'POST' });
+    await res.body?.cancel();
+    const logged = mock.requests().filter((r) => r.path === '/oauth2/token' && r.query.client_secret !== undefined);
+    expect(logged.length).toBeGreaterThan(0);
+    expect(logged.every((r) => r.query.client_secret === '***' && r.query.client_id === mock.clientId)).toBe(true);
+    expect(JSON.stringify(mock.requests())).not.toContain(mock.clientSecret);
+  });
+
   it('refuses a wrong secret and an unknown grant', async () => {
     const bad = await post(`${mock.urls.oauth}/token`, {
       client_id: mock.clientId,
@@ -190,5 +204,67 @@ describe('device code expiry', () => {
     } finally {
       await mock.stop();
     }
+  });
+});
+
+describe('device code denial and lifetime', () => {
+  let now = Date.UTC(2026, 0, 1);
+  let mock: MockServer;
+  beforeAll(async () => {
+    mock = await startMock({
+      port: 0,
+      seed: 4,
+      lag: 0,
+      clock: { now: () => now },
+      deviceCodes: { lifetimeSeconds: 60 },
+    });
+  });
+  afterAll(() => mock.stop());
+  const issue = () => post(`${mock.urls.oauth}/device`, { client_id: mock.clientId, scopes: '' });
+  const pollOf = (deviceCode: string) => ({
+    client_id: mock.clientId,
+    device_code: deviceCode,
+    grant_type: 'urn:ietf:params:oauth:grant-type:device_code',
+  });
+
+  it('a denied code answers access_denied once, then is gone; a decided code cannot be approved', async () => {
+    const dev = await issue();
+    expect(mock.denyDevice(dev.body.user_code)).toBe(true);
+    expect(mock.authorizeDevice(dev.body.user_code)).toBe(false);
+    const poll = pollOf(dev.body.device_code);
+    expect((await post(`${mock.urls.oauth}/token`, poll)).body).toMatchObject({
+      status: 400,
+      message: 'access_denied',
+    });
+    expect((await post(`${mock.urls.oauth}/token`, poll)).body).toMatchObject({ message: 'invalid device code' });
+    expect(mock.denyDevice('NOSUCHCD')).toBe(false);
+  });
+
+  it('the lifetime comes from the option, the handle and the admin API', async () => {
+    expect((await issue()).body.expires_in).toBe(60);
+    mock.setDeviceCodes({ lifetimeSeconds: 5, intervalSeconds: 1 });
+    const short = await issue();
+    expect(short.body).toMatchObject({ expires_in: 5, interval: 1 });
+    now += 5_001;
+    expect((await post(`${mock.urls.oauth}/token`, pollOf(short.body.device_code))).body).toMatchObject({
+      message: 'expired',
+    });
+    const put = await fetch(`${mock.urls.admin}/devices`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ lifetimeSeconds: 30 }),
+    });
+    expect(await put.json()).toMatchObject({ deviceCodes: { lifetimeSeconds: 30, intervalSeconds: 1 } });
+    const refused = await fetch(`${mock.urls.admin}/devices`, { method: 'PUT', body: '{"lifetimeSeconds":-1}' });
+    expect(refused.status).toBe(400);
+    const viaAdmin = await issue();
+    expect(viaAdmin.body.expires_in).toBe(30);
+    const deny = await fetch(`${mock.urls.admin}/devices/deny`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ userCode: viaAdmin.body.user_code }),
+    });
+    expect(await deny.json()).toEqual({ denied: true });
+    expect(() => mock.setDeviceCodes({ lifetimeSeconds: 0 })).toThrow(/lifetimeSeconds/);
   });
 });

@@ -25,26 +25,13 @@ import {
   mgetReply,
   peekReply,
   readReply,
-  storedMeta,
   writeReply,
 } from '../wire/replies.js';
 import { CircuitBreaker } from './breaker.js';
 import { type BusStatus, InvalidationBus } from './bus.js';
 import { RedisCaller, SCRIPTS } from './caller.js';
 import { openDataClient, openSubscriber } from './connections.js';
-
-/** Script arguments for a value's dependencies: ntags, tags..., nfeeds, feeds... */
-function depArgs(deps: Deps): string[] {
-  return [String(deps.tags.length), ...deps.tags, String(deps.feeds.length), ...deps.feeds];
-}
-
-/** Pairs the versions a script answered with the names they belong to. */
-function depStates(deps: Deps, tv: readonly number[], fv: readonly number[]) {
-  return {
-    tags: deps.tags.map((t, i): Versioned => [t, tv[i] ?? -1]),
-    feeds: deps.feeds.map((f, i): FeedState => [f, fv[2 * i] ?? -1, fv[2 * i + 1] ?? 0]),
-  };
-}
+import { depArgs, depStates, fillTail, snapshotOf, storedEntryOf } from './script-io.js';
 
 /** Hooks through which the Redis authority reports to the cache. */
 export interface RedisAuthorityHooks {
@@ -149,52 +136,21 @@ export class RedisAuthority implements Authority {
     ]);
     const r = this.#call.parse(readReply, reply, key);
     if (r[0] === 1) return { kind: 'same', feeds: [] };
-    if (r[0] === 2) {
-      const [, stamp, kv, meta, json, pttl, cover] = r;
-      try {
-        const m = meta === '' ? { t: [], f: [] } : storedMeta.parse(JSON.parse(meta));
-        const entry: StoredEntry = {
-          value: JSON.parse(json),
-          stamp,
-          kv,
-          tags: m.t,
-          feeds: m.f.map(([f, e], i): FeedState => [f, e, cover[i] ?? 0]),
-          ttlMs: Math.max(pttl, 0),
-          bytes: json.length,
-        };
-        return { kind: 'hit', entry };
-      } catch (cause) {
-        const error = new CacheDecodeError(key, 'stored value does not decode; treated as a miss', { cause });
-        this.#hooks.decodeError(error);
-        // -1 matches no stamp and makes the script skip the stored entry, answering with a snapshot to fill under
-        const again = await this.read(key, -1, tags, feeds, lease);
-        return again.kind === 'miss' ? { ...again, decodeError: error } : again;
-      }
+    if (r[0] === 3) {
+      return { kind: 'miss', snapshot: snapshotOf(key, { tags, feeds }, r, (e) => this.#hooks.decodeError(e)) };
     }
-    const [, kv, tagVersions, feedFlat, pinJson, leaseCode] = r;
-    let pin: Snapshot['pin'];
-    if (pinJson !== null) {
-      try {
-        pin = { value: JSON.parse(pinJson) };
-      } catch (cause) {
-        this.#hooks.decodeError(new CacheDecodeError(key, 'pinned value does not decode; pin ignored', { cause }));
-      }
+    try {
+      return { kind: 'hit', entry: storedEntryOf(r) };
+    } catch (cause) {
+      const error = new CacheDecodeError(key, 'stored value does not decode; treated as a miss', { cause });
+      this.#hooks.decodeError(error);
+      // -1 matches no stamp and makes the script skip the stored entry, answering with a snapshot to fill under
+      const again = await this.read(key, -1, tags, feeds, lease);
+      return again.kind === 'miss' ? { ...again, decodeError: error } : again;
     }
-    const snapshot: Snapshot = {
-      kv,
-      tags: tags.map((t, i): Versioned => [t, tagVersions[i] ?? -1]),
-      feeds: feeds.map((f, i): FeedState => [f, feedFlat[2 * i] ?? -1, feedFlat[2 * i + 1] ?? 0]),
-      pin,
-      lease: leaseCode === 1 ? 'held' : leaseCode === 2 ? 'busy' : 'none',
-    };
-    return { kind: 'miss', snapshot };
   }
 
   async fill(key: string, snap: Snapshot, json: string, ttlMs: number, agrees: boolean): Promise<FillAnswer> {
-    const meta =
-      snap.tags.length === 0 && snap.feeds.length === 0
-        ? ''
-        : JSON.stringify({ t: snap.tags, f: snap.feeds.map(([f, e]) => [f, e]) });
     const args = [
       this.#base,
       key,
@@ -204,11 +160,8 @@ export class RedisAuthority implements Authority {
       json,
       String(ttlMs),
       agrees ? '1' : '0',
+      ...fillTail(snap),
     ];
-    args.push(meta, String(snap.tags.length));
-    for (const [t, v] of snap.tags) args.push(t, String(v));
-    args.push(String(snap.feeds.length));
-    for (const [f, e] of snap.feeds) args.push(f, String(e));
     const r = this.#call.parse(fillReply, await this.#call.run(SCRIPTS.fill, this.#keyKeys(key), args), key);
     return r[0] === 1 ? { stored: true, stamp: r[1] } : { stored: false, reason: r[1] };
   }

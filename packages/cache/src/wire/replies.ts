@@ -18,7 +18,11 @@ const readMiss = z.tuple([
   z.string().nullable(),
   z.union([z.literal(0), z.literal(1), z.literal(2)]),
 ]);
-type ReadReply = z.infer<typeof readSame> | z.infer<typeof readHit> | z.infer<typeof readMiss>;
+/** READ's answer when the stored entry is newer than the caller's: stamp, kv, meta, json, pttl, feed coverage. */
+export type ReadHit = z.infer<typeof readHit>;
+/** READ's answer when there is no entry: kv, tag versions, feed epochs and coverage, pinned json, lease code. */
+export type ReadMiss = z.infer<typeof readMiss>;
+type ReadReply = z.infer<typeof readSame> | ReadHit | ReadMiss;
 
 /** Reply of the READ script; dispatched on its first element so that only one schema runs on the hot path. */
 export const readReply = {

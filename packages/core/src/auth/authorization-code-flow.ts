@@ -38,6 +38,27 @@ export interface AuthorizedUser extends IssuedToken {
   refreshToken: string;
 }
 
+/**
+ * The end of both flows: a user token must come with a refresh token, and validating it names its user. The
+ * result prints its tokens as `***`.
+ */
+export async function toAuthorizedUser(
+  oauth: OAuthClient,
+  issued: IssuedToken,
+  signal: AbortSignal | undefined,
+): Promise<AuthorizedUser> {
+  if (!issued.refreshToken) throw new AuthError('the token answer carried no refresh token');
+  const info = await oauth.validate(issued.accessToken, signal);
+  if (!info?.userId) throw new AuthError('the issued token did not validate as a user token');
+  const result: AuthorizedUser = {
+    ...issued,
+    refreshToken: issued.refreshToken,
+    userId: info.userId,
+    login: info.login,
+  };
+  return hideSecretsFromInspect(result, ['accessToken', 'refreshToken']);
+}
+
 const page = (text: string) =>
   `<!doctype html><html><head><meta charset="utf-8"><title>Twitchify</title></head><body><p>${text}</p></body></html>`;
 
@@ -118,16 +139,7 @@ export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOpt
 
     const { code } = await callback;
     const issued = await oauth.exchangeCode(code, redirectUri, options.signal);
-    if (!issued.refreshToken) throw new AuthError('the token answer carried no refresh token');
-    const info = await oauth.validate(issued.accessToken, options.signal);
-    if (!info?.userId) throw new AuthError('the issued token did not validate as a user token');
-    const result: AuthorizedUser = {
-      ...issued,
-      refreshToken: issued.refreshToken,
-      userId: info.userId,
-      login: info.login,
-    };
-    return hideSecretsFromInspect(result, ['accessToken', 'refreshToken']);
+    return await toAuthorizedUser(oauth, issued, options.signal);
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);

@@ -1,8 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { AbortError, AuthError, ConfigurationError } from '../errors.js';
 import { sleep } from '../http/sleep.js';
-import { hideSecretsFromInspect } from './auth-provider.js';
-import type { AuthorizedUser } from './authorization-code-flow.js';
+import { type AuthorizedUser, toAuthorizedUser } from './authorization-code-flow.js';
 import { OAuthClient } from './oauth-client.js';
 
 /** What the user must see to authorize a device. */
@@ -60,18 +59,7 @@ export async function authorizeWithDeviceCode(options: DeviceCodeFlowOptions): P
       await sleep(intervalMs, options.signal, () => new AbortError('device code flow'));
       if (now() >= expiresAt) throw new AuthError('the device code expired before the user authorized it');
       const answer = await oauth.pollDeviceCode(device.device_code, options.scopes, options.signal);
-      if ('accessToken' in answer) {
-        if (!answer.refreshToken) throw new AuthError('the token answer carried no refresh token');
-        const info = await oauth.validate(answer.accessToken, options.signal);
-        if (!info?.userId) throw new AuthError('the issued token did not validate as a user token');
-        const result: AuthorizedUser = {
-          ...answer,
-          refreshToken: answer.refreshToken,
-          userId: info.userId,
-          login: info.login,
-        };
-        return hideSecretsFromInspect(result, ['accessToken', 'refreshToken']);
-      }
+      if ('accessToken' in answer) return await toAuthorizedUser(oauth, answer, options.signal);
       if (answer.message === 'authorization_pending') continue;
       if (answer.message === 'slow_down') {
         intervalMs += 5000;

@@ -65,33 +65,6 @@ export class KnownStates {
     return value;
   }
 
-  /**
-   * Checks a value served by the cache (not loaded): with Redis, another process that has not received an event
-   * yet may have filled Helix's lagging answer. If the value does not show the newest state known here, the known
-   * states it does not show are laid over it. Nothing is forgotten: only Helix agreeing ends a known state.
-   */
-  check<V>(key: string, value: V): V {
-    const list = this.#map.get(key) as Known<V>[] | undefined;
-    if (!list) return value;
-    const now = this.#o.clock.now();
-    const newest = list[list.length - 1]!;
-    if (newest.until <= now || newest.agrees(value)) return value;
-    let agreedUpTo = -1;
-    for (let i = 0; i < list.length; i++) if (list[i]!.agrees(value)) agreedUpTo = i;
-    let out = value;
-    for (let i = agreedUpTo + 1; i < list.length; i++) if (list[i]!.until > now) out = list[i]!.apply(out);
-    return out;
-  }
-
-  /** Forgets the state remembered for `key` at `at` (the cache found it older than what it holds). */
-  forget(key: string, at: number): void {
-    const list = this.#map.get(key);
-    if (!list) return;
-    const keep = list.filter((k) => k.at !== at);
-    if (keep.length === 0) this.#map.delete(key);
-    else this.#map.set(key, keep);
-  }
-
   /** The order position of the newest state known for `key` (undefined when none is live). */
   latestAt(key: string): number | undefined {
     const list = this.#map.get(key);

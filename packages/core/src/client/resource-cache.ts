@@ -126,19 +126,16 @@ export class ResourceCache {
     if (!this.#loaders.has(key)) this.#loaders.set(key, { entry, id, reader, load });
     const pending = this.#refreshing.get(key) ?? this.#inflight.get(key);
     if (pending) return pending.then(() => this.read(kind, id, reader, load, options));
-    const known = this.known;
-    return this.cache
-      .read<V>(key, {
-        load: async (signal) => {
-          this.#hooks.onLoad?.(base);
-          return this.known.overlay(base, await load(signal));
-        },
-        ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
-        tags: [base, `user:${id}`],
-        feeds,
-        level: options?.level ?? this.#level,
-      })
-      .then((value) => (known.has(base) ? known.check(base, value) : value));
+    return this.cache.read<V>(key, {
+      load: async (signal) => {
+        this.#hooks.onLoad?.(base);
+        return this.known.overlay(base, await load(signal));
+      },
+      ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
+      tags: [base, `user:${id}`],
+      feeds,
+      level: options?.level ?? this.#level,
+    });
   }
 
   /**
@@ -197,11 +194,9 @@ export class ResourceCache {
         // Note: `Cache.write` would pin the event's state against lagging fills in other processes, but it does
         // not honour `at` (an older event arriving late would overwrite a newer state), so events go through
         // `apply`; this process's known states still keep its own loads from regressing.
-        this.#track(key, async () => {
-          const outcome = await this.cache.apply<V>({ id: `${change.id}:${key}`, at: change.at, key, patch: apply });
-          // Older than what the cache holds: laying it over later answers would bring back an older state.
-          if (outcome === 'ignored') this.known.forget(base, change.at);
-        }),
+        // 'ignored' is not acted on: with several processes it mostly means another process applied the same
+        // change first (its copy of the event has another message id and the same timestamp).
+        this.#track(key, () => this.cache.apply<V>({ id: `${change.id}:${key}`, at: change.at, key, patch: apply })),
       ),
     );
   }

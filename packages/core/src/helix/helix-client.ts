@@ -14,7 +14,7 @@ import { createDefaultDispatcher, createTransport } from '../http/transport.js';
 import { composeMiddleware, type Handler, type Middleware } from '../http/types.js';
 import { validationMiddleware } from '../http/validation-middleware.js';
 import { BatchLookups } from './batch-lookups.js';
-import type { CallOptions, HelixOperation, PaginateOptions } from './operation.js';
+import type { CallOptions, HelixOperation, PaginatedOperation, PaginateOptions } from './operation.js';
 import { HelixRequester } from './requester.js';
 
 /** Default Helix base URL (Twitch's). */
@@ -143,15 +143,7 @@ export class HelixClient extends HelixGroups {
   }
 
   /** Iterates every item of a cursor-paginated operation. */
-  paginate<P, T>(
-    operation: HelixOperation<
-      P,
-      undefined,
-      { data: T[]; pagination?: { cursor?: string | undefined } | string | undefined }
-    >,
-    params: P,
-    options?: PaginateOptions,
-  ): AsyncIterable<T> {
+  paginate<P, T>(operation: PaginatedOperation<P, T>, params: P, options?: PaginateOptions): AsyncIterable<T> {
     return this.#requester.paginate(operation, params, options);
   }
 

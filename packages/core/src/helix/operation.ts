@@ -57,18 +57,17 @@ export interface PaginateOptions extends CallOptions {
   pageSize?: number | undefined;
 }
 
+/** An operation whose answer is a page of `T` with Twitch's cursor (an object, or a bare string on a few endpoints). */
+export type PaginatedOperation<P, T> = HelixOperation<
+  P,
+  undefined,
+  { data: T[]; pagination?: { cursor?: string | undefined } | string | undefined }
+>;
+
 /** Runs operations; implemented by the Helix client and handed to the generated groups. */
 export interface OperationRunner {
   run<P, B, R>(operation: HelixOperation<P, B, R>, params: P, body: B, options?: CallOptions): Promise<R>;
-  paginate<P, T>(
-    operation: HelixOperation<
-      P,
-      undefined,
-      { data: T[]; pagination?: { cursor?: string | undefined } | string | undefined }
-    >,
-    params: P,
-    options?: PaginateOptions,
-  ): AsyncIterable<T>;
+  paginate<P, T>(operation: PaginatedOperation<P, T>, params: P, options?: PaginateOptions): AsyncIterable<T>;
 }
 
 /** Base of the generated groups: holds the runner. */

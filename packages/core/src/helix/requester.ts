@@ -1,7 +1,14 @@
 import { ValidationError } from '../errors.js';
 import type { Handler, HelixRequest } from '../http/types.js';
 import { formatPath } from '../http/validation-middleware.js';
-import type { AnyHelixOperation, CallOptions, HelixOperation, OperationRunner, PaginateOptions } from './operation.js';
+import type {
+  AnyHelixOperation,
+  CallOptions,
+  HelixOperation,
+  OperationRunner,
+  PaginatedOperation,
+  PaginateOptions,
+} from './operation.js';
 
 /** Validates arguments with a schema: the wire form, or a `ValidationError` naming the argument. */
 function validateArgument(
@@ -73,11 +80,7 @@ export class HelixRequester implements OperationRunner {
   }
 
   async *paginate<P, T>(
-    operation: HelixOperation<
-      P,
-      undefined,
-      { data: T[]; pagination?: { cursor?: string | undefined } | string | undefined }
-    >,
+    operation: PaginatedOperation<P, T>,
     params: P,
     options: PaginateOptions = {},
   ): AsyncGenerator<T, void, undefined> {

@@ -11,6 +11,7 @@ export interface AdminDeps {
   lagSnapshot(): unknown;
   rateLimit(): unknown;
   delivery(): unknown;
+  deviceCodes(): unknown;
   unimplemented(): string[];
 }
 
@@ -25,7 +26,8 @@ const json = (body: unknown, status = 200): MockResponse => ({ status, body });
  * - `PUT /lag {kind, minMs, maxMs}`; `PUT /stream-flap {windowMs, probability}`; `PUT /rate-limit {limit, windowMs}`
  * - `PUT /events {delayMs, dropRate, duplicateRate, reorderRate}`
  * - `POST /faults {path?, pathPattern?, method?, status?, ...}` -> `{id}`; `DELETE /faults[/<id>]`
- * - `POST /devices/approve {userCode, userId?}`
+ * - `POST /devices/approve {userCode, userId?}`; `POST /devices/deny {userCode}`;
+ *   `PUT /devices {lifetimeSeconds?, intervalSeconds?}` (codes issued from now on)
  * - `GET /eventsub/sessions`, `GET /eventsub/subscriptions`, `POST /eventsub/emit {type, condition?, event?}`,
  *   `POST /eventsub/sessions/<id>/<drop|silence|unsilence|reconnect|close> {code?}`
  */
@@ -53,6 +55,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
             lag: deps.lagSnapshot(),
             rateLimit: deps.rateLimit(),
             eventDelivery: deps.delivery(),
+            deviceCodes: deps.deviceCodes(),
             exampleOnlyOperations: deps.unimplemented(),
           });
         case 'GET /history':
@@ -127,9 +130,20 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
           return { status: 204 };
         }
         case 'POST /devices':
-          return withBody(adminBodies.approveDevice, (b) =>
-            json({ approved: h.authorizeDevice(b.userCode, b.userId) }),
-          );
+          if (parts[1] === 'approve') {
+            return withBody(adminBodies.approveDevice, (b) =>
+              json({ approved: h.authorizeDevice(b.userCode, b.userId) }),
+            );
+          }
+          if (parts[1] === 'deny') {
+            return withBody(adminBodies.denyDevice, (b) => json({ denied: h.denyDevice(b.userCode) }));
+          }
+          break;
+        case 'PUT /devices':
+          return withBody(adminBodies.deviceCodes, (b) => {
+            h.setDeviceCodes(b);
+            return json({ deviceCodes: deps.deviceCodes() });
+          });
         case 'GET /eventsub':
           if (parts[1] === 'sessions') return json({ data: h.eventsub.sessions() });
           if (parts[1] === 'subscriptions') return json({ data: h.eventsub.subscriptions() });

@@ -27,6 +27,21 @@ export function conduitRoutes(ctx: HubContext, lookup: (t: string) => AuthContex
     if (auth.kind !== 'app') return helixError(401, 'conduits require an app access token');
     return auth;
   };
+  /** A route that only an app token may call; `handle` gets the token's context. */
+  const appRoute = (
+    method: HelixRoute['method'],
+    path: string,
+    handle: (req: MockRequest, auth: AuthContext) => MockResponse,
+  ): HelixRoute => ({
+    method,
+    path,
+    token: 'app',
+    handle(req) {
+      const auth = appAuth(req);
+      return 'status' in auth ? auth : handle(req, auth);
+    },
+  });
+  const mine = (auth: AuthContext) => [...ctx.store.conduits.values()].filter((c) => c.clientId === auth.clientId);
   const owned = (auth: AuthContext, id: unknown) => {
     const c = typeof id === 'string' ? ctx.store.conduits.get(id) : undefined;
     return c && c.clientId === auth.clientId ? c : undefined;
@@ -34,103 +49,60 @@ export function conduitRoutes(ctx: HubContext, lookup: (t: string) => AuthContex
   const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= maxShards ? v : null);
 
   const routes: HelixRoute[] = [
-    {
-      method: 'GET',
-      path: '/eventsub/conduits',
-      token: 'app',
-      handle(req) {
-        const auth = appAuth(req);
-        if ('status' in auth) return auth;
-        const data = [...ctx.store.conduits.values()].filter((c) => c.clientId === auth.clientId).map(wireConduit);
-        return { status: 200, body: { data } };
-      },
-    },
-    {
-      method: 'POST',
-      path: '/eventsub/conduits',
-      token: 'app',
-      handle(req) {
-        const auth = appAuth(req);
-        if ('status' in auth) return auth;
-        const n = isRecord(req.body) ? count(req.body.shard_count) : null;
-        if (n === null) return helixError(400, 'shard_count must be an integer from 1 to 20000');
-        const mine = [...ctx.store.conduits.values()].filter((c) => c.clientId === auth.clientId);
-        if (mine.length >= maxConduits) return helixError(429, 'conduit limit reached');
-        const conduit: ConduitState = { id: uuid(ctx.random), clientId: auth.clientId, shards: [], next: 0 };
-        resize(conduit, n);
-        ctx.store.conduits.set(conduit.id, conduit);
-        return { status: 200, body: { data: [wireConduit(conduit)] } };
-      },
-    },
-    {
-      method: 'PATCH',
-      path: '/eventsub/conduits',
-      token: 'app',
-      handle(req) {
-        const auth = appAuth(req);
-        if ('status' in auth) return auth;
-        const body = isRecord(req.body) ? req.body : {};
-        const n = count(body.shard_count);
-        if (n === null) return helixError(400, 'shard_count must be an integer from 1 to 20000');
-        const conduit = owned(auth, body.id);
-        if (!conduit) return helixError(404, 'conduit not found');
-        resize(conduit, n);
-        return { status: 200, body: { data: [wireConduit(conduit)] } };
-      },
-    },
-    {
-      method: 'DELETE',
-      path: '/eventsub/conduits',
-      token: 'app',
-      handle(req) {
-        const auth = appAuth(req);
-        if ('status' in auth) return auth;
-        const conduit = owned(auth, req.query.get('id'));
-        if (!conduit) return helixError(404, 'conduit not found');
-        ctx.store.conduits.delete(conduit.id);
-        for (const [id, s] of ctx.store.subscriptions) {
-          if (s.transport.method === 'conduit' && s.transport.conduit_id === conduit.id)
-            ctx.store.subscriptions.delete(id);
-        }
-        return { status: 204 };
-      },
-    },
-    {
-      method: 'GET',
-      path: '/eventsub/conduits/shards',
-      token: 'app',
-      handle(req) {
-        const auth = appAuth(req);
-        if ('status' in auth) return auth;
-        const conduit = owned(auth, req.query.get('conduit_id'));
-        if (!conduit) return helixError(404, 'conduit not found');
-        const status = req.query.get('status');
-        const shards = conduit.shards.filter((s) => !status || s.status === status);
-        const { data, cursor } = page(shards, req.query.get('after'), 100);
-        return { status: 200, body: { data: data.map(wireShard), pagination: cursor ? { cursor } : {} } };
-      },
-    },
-    {
-      method: 'PATCH',
-      path: '/eventsub/conduits/shards',
-      token: 'app',
-      handle(req) {
-        const auth = appAuth(req);
-        if ('status' in auth) return auth;
-        const body = isRecord(req.body) ? req.body : {};
-        const conduit = owned(auth, body.conduit_id);
-        if (!conduit) return helixError(404, 'conduit not found');
-        if (!Array.isArray(body.shards)) return helixError(400, 'shards is required');
-        const data: unknown[] = [];
-        const errors: unknown[] = [];
-        for (const entry of body.shards) {
-          const result = updateShard(ctx, conduit, entry);
-          if (isShard(result)) data.push(wireShard(result));
-          else errors.push(result);
-        }
-        return { status: 202, body: { data, errors } };
-      },
-    },
+    appRoute('GET', '/eventsub/conduits', (_req, auth) => {
+      const data = mine(auth).map(wireConduit);
+      return { status: 200, body: { data } };
+    }),
+    appRoute('POST', '/eventsub/conduits', (req, auth) => {
+      const n = isRecord(req.body) ? count(req.body.shard_count) : null;
+      if (n === null) return helixError(400, 'shard_count must be an integer from 1 to 20000');
+      if (mine(auth).length >= maxConduits) return helixError(429, 'conduit limit reached');
+      const conduit: ConduitState = { id: uuid(ctx.random), clientId: auth.clientId, shards: [], next: 0 };
+      resize(conduit, n);
+      ctx.store.conduits.set(conduit.id, conduit);
+      return { status: 200, body: { data: [wireConduit(conduit)] } };
+    }),
+    appRoute('PATCH', '/eventsub/conduits', (req, auth) => {
+      const body = isRecord(req.body) ? req.body : {};
+      const n = count(body.shard_count);
+      if (n === null) return helixError(400, 'shard_count must be an integer from 1 to 20000');
+      const conduit = owned(auth, body.id);
+      if (!conduit) return helixError(404, 'conduit not found');
+      resize(conduit, n);
+      return { status: 200, body: { data: [wireConduit(conduit)] } };
+    }),
+    appRoute('DELETE', '/eventsub/conduits', (req, auth) => {
+      const conduit = owned(auth, req.query.get('id'));
+      if (!conduit) return helixError(404, 'conduit not found');
+      ctx.store.conduits.delete(conduit.id);
+      for (const [id, s] of ctx.store.subscriptions) {
+        if (s.transport.method === 'conduit' && s.transport.conduit_id === conduit.id)
+          ctx.store.subscriptions.delete(id);
+      }
+      return { status: 204 };
+    }),
+    appRoute('GET', '/eventsub/conduits/shards', (req, auth) => {
+      const conduit = owned(auth, req.query.get('conduit_id'));
+      if (!conduit) return helixError(404, 'conduit not found');
+      const status = req.query.get('status');
+      const shards = conduit.shards.filter((s) => !status || s.status === status);
+      const { data, cursor } = page(shards, req.query.get('after'), 100);
+      return { status: 200, body: { data: data.map(wireShard), pagination: cursor ? { cursor } : {} } };
+    }),
+    appRoute('PATCH', '/eventsub/conduits/shards', (req, auth) => {
+      const body = isRecord(req.body) ? req.body : {};
+      const conduit = owned(auth, body.conduit_id);
+      if (!conduit) return helixError(404, 'conduit not found');
+      if (!Array.isArray(body.shards)) return helixError(400, 'shards is required');
+      const data: unknown[] = [];
+      const errors: unknown[] = [];
+      for (const entry of body.shards) {
+        const result = updateShard(ctx, conduit, entry);
+        if (isShard(result)) data.push(wireShard(result));
+        else errors.push(result);
+      }
+      return { status: 202, body: { data, errors } };
+    }),
   ];
   return routes;
 }

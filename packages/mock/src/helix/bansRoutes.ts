@@ -2,7 +2,7 @@ import { type HelixRoute, helixError } from '../http/route.js';
 import { ban, isBanned, settleTimeouts, unban } from '../ops/communityOps.js';
 import type { BanState } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, mustBe, mustModerate, noContent, ok, page, q } from './routeHelpers.js';
+import { bodyOf, filterBy, moderatorOf, noContent, ok, ownerOf, page, q } from './routeHelpers.js';
 
 /** GET /moderation/banned, POST and DELETE /moderation/bans. A timeout is a ban with `expires_at`. */
 export function bansRoutes(world: World): HelixRoute[] {
@@ -13,13 +13,10 @@ export function bansRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['moderation:read', 'moderator:manage:banned_users'],
       handle(req) {
-        const b = q(req, 'broadcaster_id');
-        const refused = mustBe(req, b, 'broadcaster_id');
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         settleTimeouts(world, b);
-        const list = world.read<BanState[]>(`bans:${b}`)?.state ?? [];
-        const filter = req.query.getAll('user_id');
-        return page(filter.length > 0 ? list.filter((x) => filter.includes(x.user_id)) : list, req);
+        return page(filterBy(world.read<BanState[]>(`bans:${b}`)?.state ?? [], req, 'user_id', 'user_id'), req);
       },
     },
     {
@@ -28,9 +25,7 @@ export function bansRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['moderator:manage:banned_users'],
       handle(req) {
-        const b = q(req, 'broadcaster_id');
-        const m = q(req, 'moderator_id');
-        const refused = mustModerate(world, req, b, m);
+        const { b, m, refused } = moderatorOf(world, req);
         if (refused) return refused;
         const data = bodyOf(req).data as Record<string, unknown> | undefined;
         if (!data || typeof data !== 'object' || Array.isArray(data))
@@ -71,9 +66,7 @@ export function bansRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['moderator:manage:banned_users'],
       handle(req) {
-        const b = q(req, 'broadcaster_id');
-        const m = q(req, 'moderator_id');
-        const refused = mustModerate(world, req, b, m);
+        const { b, m, refused } = moderatorOf(world, req);
         if (refused) return refused;
         const u = q(req, 'user_id');
         if (!isBanned(world, b, u)) return helixError(400, 'The user is not banned');

@@ -3,7 +3,7 @@ import type { HypeTrainState } from '../ops/hypeTrainOps.js';
 import { points, type SubscriptionRow } from '../ops/subscriptionOps.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { mustBe, ok, page, q } from './routeHelpers.js';
+import { filterBy, mustBe, ok, ownerOf, page, q } from './routeHelpers.js';
 
 /** GET /goals, GET /subscriptions, GET /subscriptions/user and GET /hypetrain/status. */
 export function channelStatsRoutes(world: World): HelixRoute[] {
@@ -14,8 +14,7 @@ export function channelStatsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:read:goals'],
       handle(req) {
-        const b = q(req, 'broadcaster_id');
-        const refused = mustBe(req, b, 'broadcaster_id');
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         return ok(world.read<Row[]>(`goals:${b}`)?.state ?? []);
       },
@@ -26,12 +25,10 @@ export function channelStatsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:read:subscriptions'],
       handle(req) {
-        const b = q(req, 'broadcaster_id');
-        const refused = mustBe(req, b, 'broadcaster_id');
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         const list = world.read<SubscriptionRow[]>(`subscriptions:${b}`)?.state ?? [];
-        const filter = req.query.getAll('user_id');
-        if (filter.length > 0) return ok(list.filter((s) => filter.includes(s.user_id)));
+        if (req.query.has('user_id')) return ok(filterBy(list, req, 'user_id', 'user_id'));
         return page(list, req, { total: list.length, points: points(list) });
       },
     },
@@ -68,8 +65,7 @@ export function channelStatsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:read:hype_train'],
       handle(req) {
-        const b = q(req, 'broadcaster_id');
-        const refused = mustBe(req, b, 'broadcaster_id');
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         const state = world.read<HypeTrainState | null>(`hype_train:${b}`)?.state;
         return ok([

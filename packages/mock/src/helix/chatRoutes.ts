@@ -2,7 +2,7 @@ import { type HelixRoute, helixError } from '../http/route.js';
 import { updateChatSettings } from '../ops/chatOps.js';
 import type { ChatSettingsState, Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, mustModerate, ok, q } from './routeHelpers.js';
+import { bodyOf, moderatorOf, mustModerate, ok, q } from './routeHelpers.js';
 
 const bounds: Record<string, [number, number]> = {
   follower_mode_duration: [0, 129_600],
@@ -35,9 +35,7 @@ export function chatRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['moderator:manage:chat_settings'],
       handle(req) {
-        const b = q(req, 'broadcaster_id');
-        const m = q(req, 'moderator_id');
-        const refused = mustModerate(world, req, b, m);
+        const { b, m, refused } = moderatorOf(world, req);
         if (refused) return refused;
         const body = bodyOf(req);
         for (const [field, [min, max]] of Object.entries(bounds)) {

@@ -2,18 +2,15 @@ import { type HelixRoute, helixError, type MockRequest, type MockResponse } from
 import { addRole, hasRole, isBanned, removeRole } from '../ops/communityOps.js';
 import type { UserRef } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { mustBe, noContent, page, q, unknownUser } from './routeHelpers.js';
+import { filterBy, mustBe, noContent, ownerOf, page, q, unknownUser } from './routeHelpers.js';
 
 type RoleKind = 'moderators' | 'vips';
 
 /** GET of a role list, filtered by repeated `user_id`. */
 function listRole(world: World, kind: RoleKind, req: MockRequest): MockResponse {
-  const b = q(req, 'broadcaster_id');
-  const refused = mustBe(req, b, 'broadcaster_id');
+  const { b, refused } = ownerOf(req);
   if (refused) return refused;
-  const list = world.read<UserRef[]>(`${kind}:${b}`)?.state ?? [];
-  const filter = req.query.getAll('user_id');
-  return page(filter.length > 0 ? list.filter((r) => filter.includes(r.user_id)) : list, req);
+  return page(filterBy(world.read<UserRef[]>(`${kind}:${b}`)?.state ?? [], req, 'user_id', 'user_id'), req);
 }
 
 /** POST/DELETE of a role: Twitch's 400/422 for the states that forbid it. */

@@ -1,19 +1,65 @@
+import { isResponse } from '../http/pagination.js';
 import { type HelixRoute, helixError, type MockRequest } from '../http/route.js';
 import { activePoll, endPoll, startPoll } from '../ops/pollOps.js';
 import { endPrediction, openPrediction, startPrediction } from '../ops/predictionOps.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, mustBe, ok, page, q } from './routeHelpers.js';
+import { bodyOf, filterBy, ok, ownerOf, page } from './routeHelpers.js';
 
 function listOf(world: World, kind: 'polls' | 'predictions', req: MockRequest) {
-  const b = q(req, 'broadcaster_id');
-  const refused = mustBe(req, b, 'broadcaster_id');
+  const { b, refused } = ownerOf(req);
   if (refused) return refused;
-  let list = world.read<Row[]>(`${kind}:${b}`)?.state ?? [];
-  const ids = req.query.getAll('id');
-  if (ids.length > 0) list = list.filter((x) => ids.includes(x.id));
-  return page(list, req);
+  return page(filterBy(world.read<Row[]>(`${kind}:${b}`)?.state ?? [], req), req);
 }
+
+/** Bounds Twitch sets on a new poll or prediction: title length, number of choices, how long it runs. */
+interface StartRules {
+  noun: 'poll' | 'prediction';
+  titleMax: number;
+  /** Body field holding the choices (`choices` of a poll, `outcomes` of a prediction). */
+  choicesField: string;
+  choicesMax: number;
+  /** Body field holding the seconds it runs, and its bounds. */
+  durationField: string;
+  durationMin: number;
+}
+
+/** The checks shared by POST /polls and POST /predictions: the broadcaster's token, then the bounds. */
+function checkStart(req: MockRequest, rules: StartRules) {
+  const { b, refused } = ownerOf(req, 'body');
+  if (refused) return refused;
+  const body = bodyOf(req);
+  const title = String(body.title);
+  if (title.length === 0 || title.length > rules.titleMax)
+    return helixError(400, `The title must be 1 to ${rules.titleMax} characters`);
+  const choices = (body[rules.choicesField] as Array<{ title?: unknown }>).map((c) => c?.title);
+  if (!isStrings(choices, 2, rules.choicesMax, 25)) {
+    const what = `2 to ${rules.choicesMax} ${rules.choicesField}`;
+    return helixError(400, `A ${rules.noun} needs ${what} with titles of 1 to 25 characters`);
+  }
+  const duration = Number(body[rules.durationField]);
+  if (!Number.isInteger(duration) || duration < rules.durationMin || duration > 1800) {
+    return helixError(400, `The ${rules.durationField} must be ${rules.durationMin} to 1800 seconds`);
+  }
+  return { b, body, title, choices: choices as string[], duration };
+}
+
+const POLL: StartRules = {
+  noun: 'poll',
+  titleMax: 60,
+  choicesField: 'choices',
+  choicesMax: 5,
+  durationField: 'duration',
+  durationMin: 15,
+};
+const PREDICTION: StartRules = {
+  noun: 'prediction',
+  titleMax: 45,
+  choicesField: 'outcomes',
+  choicesMax: 10,
+  durationField: 'prediction_window',
+  durationMin: 30,
+};
 
 const isStrings = (v: unknown, min: number, max: number, len: number) =>
   Array.isArray(v) &&
@@ -37,25 +83,16 @@ export function pollsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:polls'],
       handle(req) {
-        const body = bodyOf(req);
-        const b = String(body.broadcaster_id);
-        const refused = mustBe(req, b, 'broadcaster_id');
-        if (refused) return refused;
-        const title = String(body.title);
-        if (title.length === 0 || title.length > 60) return helixError(400, 'The title must be 1 to 60 characters');
-        const choices = (body.choices as Array<{ title?: unknown }>).map((c) => c?.title);
-        if (!isStrings(choices, 2, 5, 25))
-          return helixError(400, 'A poll needs 2 to 5 choices with titles of 1 to 25 characters');
-        const duration = Number(body.duration);
-        if (!Number.isInteger(duration) || duration < 15 || duration > 1800)
-          return helixError(400, 'The duration must be 15 to 1800 seconds');
+        const checked = checkStart(req, POLL);
+        if (isResponse(checked)) return checked;
+        const { b, body, title, choices, duration } = checked;
         if (activePoll(world, b)) return helixError(400, 'The broadcaster already has an active poll');
         const poll = startPoll(
           world,
           b,
           {
             title,
-            choices: choices as string[],
+            choices,
             duration,
             channelPointsVotingEnabled: body.channel_points_voting_enabled as boolean | undefined,
             channelPointsPerVote: body.channel_points_per_vote as number | undefined,
@@ -71,10 +108,9 @@ export function pollsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:polls'],
       handle(req) {
-        const body = bodyOf(req);
-        const b = String(body.broadcaster_id);
-        const refused = mustBe(req, b, 'broadcaster_id');
+        const { b, refused } = ownerOf(req, 'body');
         if (refused) return refused;
+        const body = bodyOf(req);
         if (body.status !== 'TERMINATED' && body.status !== 'ARCHIVED')
           return helixError(400, 'The status must be TERMINATED or ARCHIVED');
         const ended = endPoll(world, b, String(body.id), body.status, 'api');
@@ -94,22 +130,11 @@ export function pollsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:predictions'],
       handle(req) {
-        const body = bodyOf(req);
-        const b = String(body.broadcaster_id);
-        const refused = mustBe(req, b, 'broadcaster_id');
-        if (refused) return refused;
-        const title = String(body.title);
-        if (title.length === 0 || title.length > 45) return helixError(400, 'The title must be 1 to 45 characters');
-        const outcomes = (body.outcomes as Array<{ title?: unknown }>).map((o) => o?.title);
-        if (!isStrings(outcomes, 2, 10, 25))
-          return helixError(400, 'A prediction needs 2 to 10 outcomes with titles of 1 to 25 characters');
-        const window = Number(body.prediction_window);
-        if (!Number.isInteger(window) || window < 30 || window > 1800)
-          return helixError(400, 'The prediction_window must be 30 to 1800 seconds');
+        const checked = checkStart(req, PREDICTION);
+        if (isResponse(checked)) return checked;
+        const { b, title, choices, duration } = checked;
         if (openPrediction(world, b)) return helixError(400, 'The broadcaster already has an active prediction');
-        return ok([
-          startPrediction(world, b, { title, outcomes: outcomes as string[], predictionWindow: window }, 'api'),
-        ]);
+        return ok([startPrediction(world, b, { title, outcomes: choices, predictionWindow: duration }, 'api')]);
       },
     },
     {
@@ -118,10 +143,9 @@ export function pollsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:predictions'],
       handle(req) {
-        const body = bodyOf(req);
-        const b = String(body.broadcaster_id);
-        const refused = mustBe(req, b, 'broadcaster_id');
+        const { b, refused } = ownerOf(req, 'body');
         if (refused) return refused;
+        const body = bodyOf(req);
         const status = body.status;
         if (status !== 'LOCKED' && status !== 'RESOLVED' && status !== 'CANCELED') {
           return helixError(400, 'The status must be RESOLVED, CANCELED or LOCKED');

@@ -2,7 +2,7 @@ import { type HelixRoute, helixError, type MockRequest, type MockResponse } from
 import { createReward, deleteReward, type RewardInput, updateReward } from '../ops/rewardOps.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, mustBe, noContent, ok, q } from './routeHelpers.js';
+import { bodyOf, filterBy, noContent, ok, ownerOf, q } from './routeHelpers.js';
 
 /** Checks a reward body beyond its types (checked by the spec schema): bounds, unique title. */
 function check(world: World, b: string, req: MockRequest, exceptId?: string): RewardInput | MockResponse {
@@ -30,10 +30,6 @@ const isError = (v: unknown): v is MockResponse => typeof v === 'object' && v !=
 /** channel_points/custom_rewards: GET, POST, PATCH, DELETE (the broadcaster's own token). */
 export function rewardsRoutes(world: World): HelixRoute[] {
   const path = '/channel_points/custom_rewards';
-  const owner = (req: MockRequest) => {
-    const b = q(req, 'broadcaster_id');
-    return { b, refused: mustBe(req, b, 'broadcaster_id') };
-  };
   return [
     {
       method: 'GET',
@@ -41,12 +37,9 @@ export function rewardsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:read:redemptions', 'channel:manage:redemptions'],
       handle(req) {
-        const { b, refused } = owner(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
-        let list = world.read<Row[]>(`rewards:${b}`)?.state ?? [];
-        const ids = req.query.getAll('id');
-        if (ids.length > 0) list = list.filter((r) => ids.includes(r.id));
-        return ok(list);
+        return ok(filterBy(world.read<Row[]>(`rewards:${b}`)?.state ?? [], req));
       },
     },
     {
@@ -55,7 +48,7 @@ export function rewardsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:redemptions'],
       handle(req) {
-        const { b, refused } = owner(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         if (world.truth<Row[]>(`rewards:${b}`).length >= 50) {
           return helixError(400, 'CREATE_CUSTOM_REWARD_TOO_MANY_REWARDS');
@@ -71,7 +64,7 @@ export function rewardsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:redemptions'],
       handle(req) {
-        const { b, refused } = owner(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         const id = q(req, 'id');
         if (!world.truth<Row[]>(`rewards:${b}`).some((r) => r.id === id)) return helixError(404, 'Reward not found');
@@ -86,7 +79,7 @@ export function rewardsRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:redemptions'],
       handle(req): MockResponse {
-        const { b, refused } = owner(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         return deleteReward(world, b, q(req, 'id'), 'api') ? noContent : helixError(404, 'Reward not found');
       },

@@ -51,3 +51,26 @@ export function bodyOf(req: MockRequest): Record<string, unknown> {
   const b = req.body;
   return b && typeof b === 'object' && !Array.isArray(b) ? (b as Record<string, unknown>) : {};
 }
+
+/**
+ * The broadcaster a call acts for (`broadcaster_id` from the query, or from the body for the writes that carry it
+ * there), with Twitch's 401 in `refused` when the token is not that broadcaster's.
+ */
+export function ownerOf(req: MockRequest, from: 'query' | 'body' = 'query'): { b: string; refused?: MockResponse } {
+  const b = from === 'query' ? q(req, 'broadcaster_id') : String(bodyOf(req).broadcaster_id ?? '');
+  return { b, refused: mustBe(req, b, 'broadcaster_id') };
+}
+
+/** `broadcaster_id` and `moderator_id` from the query, with the refusal when the token's user may not moderate. */
+export function moderatorOf(world: World, req: MockRequest): { b: string; m: string; refused?: MockResponse } {
+  const b = q(req, 'broadcaster_id');
+  const m = q(req, 'moderator_id');
+  return { b, m, refused: mustModerate(world, req, b, m) };
+}
+
+/** The rows whose `field` is one of the repeated query parameter `param`; all rows when it is absent. */
+export function filterBy<T>(list: readonly T[], req: MockRequest, param = 'id', field = 'id'): readonly T[] {
+  const wanted = req.query.getAll(param);
+  if (wanted.length === 0) return list;
+  return list.filter((row) => wanted.includes(String((row as Record<string, unknown>)[field])));
+}

@@ -1,7 +1,7 @@
-import { type HelixRoute, helixError, type MockRequest } from '../http/route.js';
+import { type HelixRoute, helixError } from '../http/route.js';
 import type { Row, ScheduleState } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
-import { bodyOf, mustBe, noContent, q } from './routeHelpers.js';
+import { bodyOf, filterBy, noContent, ownerOf, q } from './routeHelpers.js';
 
 function segmentFrom(world: World, body: Record<string, unknown>, base?: Row): Row | string {
   const start = body.start_time ?? base?.start_time;
@@ -39,11 +39,12 @@ function segmentFrom(world: World, body: Record<string, unknown>, base?: Row): R
 
 /** GET /schedule (anyone), segments POST/PATCH/DELETE and PATCH /schedule/settings (the broadcaster's own). */
 export function scheduleRoutes(world: World): HelixRoute[] {
-  const own = (req: MockRequest) => {
-    const b = q(req, 'broadcaster_id');
-    return { b, refused: mustBe(req, b, 'broadcaster_id') };
-  };
   const commit = (b: string, next: ScheduleState) => world.commit(`schedule:${b}`, next, 'api');
+  /** Commits the schedule and answers with it, its segments cut down to the one written, as Twitch does. */
+  const commitSegment = (b: string, next: ScheduleState, segment: ScheduleState['segments'][number]) => {
+    commit(b, next);
+    return { status: 200, body: { data: { ...next, segments: [segment] } } };
+  };
   return [
     {
       method: 'GET',
@@ -53,9 +54,7 @@ export function scheduleRoutes(world: World): HelixRoute[] {
         const b = q(req, 'broadcaster_id');
         const served = world.read<ScheduleState>(`schedule:${b}`);
         if (!served) return helixError(400, `Invalid broadcaster_id: ${b}`);
-        const ids = req.query.getAll('id');
-        const segments =
-          ids.length > 0 ? served.state.segments.filter((s) => ids.includes(s.id)) : served.state.segments;
+        const segments = filterBy(served.state.segments, req);
         if (segments.length === 0 && !served.state.vacation) return helixError(404, 'The broadcaster has no schedule');
         return { status: 200, body: { data: { ...served.state, segments }, pagination: {} } };
       },
@@ -66,7 +65,7 @@ export function scheduleRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:schedule'],
       handle(req) {
-        const { b, refused } = own(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         const body = bodyOf(req);
         if (body.start_time === undefined || body.timezone === undefined)
@@ -80,8 +79,7 @@ export function scheduleRoutes(world: World): HelixRoute[] {
             String(x.start_time).localeCompare(String(y.start_time)),
           ),
         };
-        commit(b, next);
-        return { status: 200, body: { data: { ...next, segments: [segment] } } };
+        return commitSegment(b, next, segment);
       },
     },
     {
@@ -90,7 +88,7 @@ export function scheduleRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:schedule'],
       handle(req) {
-        const { b, refused } = own(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         const id = q(req, 'id');
         const current = world.truth<ScheduleState>(`schedule:${b}`);
@@ -99,8 +97,7 @@ export function scheduleRoutes(world: World): HelixRoute[] {
         const segment = segmentFrom(world, bodyOf(req), base);
         if (typeof segment === 'string') return helixError(400, segment);
         const next = { ...current, segments: current.segments.map((s) => (s.id === id ? segment : s)) };
-        commit(b, next);
-        return { status: 200, body: { data: { ...next, segments: [segment] } } };
+        return commitSegment(b, next, segment);
       },
     },
     {
@@ -109,7 +106,7 @@ export function scheduleRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:schedule'],
       handle(req) {
-        const { b, refused } = own(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         const id = q(req, 'id');
         const current = world.truth<ScheduleState>(`schedule:${b}`);
@@ -124,7 +121,7 @@ export function scheduleRoutes(world: World): HelixRoute[] {
       token: 'user',
       scopes: ['channel:manage:schedule'],
       handle(req) {
-        const { b, refused } = own(req);
+        const { b, refused } = ownerOf(req);
         if (refused) return refused;
         const enabled = req.query.get('is_vacation_enabled');
         const current = world.truth<ScheduleState>(`schedule:${b}`);

@@ -37,10 +37,14 @@ export class RequestLog {
   }
 }
 
+/** Query parameters that carry credentials (OAuth clients may send them in the query): logged as `***`. */
+const SECRET_PARAMS = new Set(['client_secret', 'access_token', 'refresh_token', 'token', 'code', 'device_code']);
+
+/** The query as the log keeps it, credentials hidden (the log is served over `/admin/requests`). */
 export function queryRecord(query: URLSearchParams): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
   for (const key of new Set(query.keys())) {
-    const values = query.getAll(key);
+    const values = SECRET_PARAMS.has(key.toLowerCase()) ? query.getAll(key).map(() => '***') : query.getAll(key);
     out[key] = values.length === 1 ? values[0]! : values;
   }
   return out;

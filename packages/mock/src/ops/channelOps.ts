@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { ChannelState, StreamState, UserState } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** The fields of a channel that a PATCH (or a streamer on twitch.tv) may change. */
 export interface ChannelPatch {
@@ -31,11 +32,10 @@ export function updateChannel(world: World, id: string, patch: ChannelPatch, ori
     next.game_name = games[patch.game_id] ?? `Game ${patch.game_id}`;
   }
   world.commit(`channel:${id}`, next, origin, [
-    {
-      type: 'channel.update',
-      version: '2',
-      condition: { broadcaster_user_id: id },
-      event: {
+    channelEvent(
+      'channel.update',
+      id,
+      {
         ...world.broadcasterFields(id),
         title: next.title,
         language: next.broadcaster_language,
@@ -43,7 +43,8 @@ export function updateChannel(world: World, id: string, patch: ChannelPatch, ori
         category_name: next.game_name,
         content_classification_labels: next.content_classification_labels,
       },
-    },
+      '2',
+    ),
   ]);
   return next;
 }
@@ -74,12 +75,12 @@ export function goLive(world: World, id: string, origin: ChangeOrigin): StreamSt
     stream,
     origin,
     [
-      {
-        type: 'stream.online',
-        version: '1',
-        condition: { broadcaster_user_id: id },
-        event: { id: stream.id, ...world.broadcasterFields(id), type: 'live', started_at: startedAt },
-      },
+      channelEvent('stream.online', id, {
+        id: stream.id,
+        ...world.broadcasterFields(id),
+        type: 'live',
+        started_at: startedAt,
+      }),
     ],
     { flaps: true },
   );
@@ -88,14 +89,7 @@ export function goLive(world: World, id: string, origin: ChangeOrigin): StreamSt
 
 /** The stream ends: commits `null` and publishes `stream.offline`. */
 export function goOffline(world: World, id: string, origin: ChangeOrigin): void {
-  world.commit(`stream:${id}`, null, origin, [
-    {
-      type: 'stream.offline',
-      version: '1',
-      condition: { broadcaster_user_id: id },
-      event: world.broadcasterFields(id),
-    },
-  ]);
+  world.commit(`stream:${id}`, null, origin, [channelEvent('stream.offline', id, world.broadcasterFields(id))]);
 }
 
 /** The fields of a user that can change. */

@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { ChatSettingsState } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** Commits chat settings; publishes `channel.chat_settings.update`. */
 export function updateChatSettings(
@@ -19,21 +20,16 @@ export function updateChatSettings(
   if (!next.non_moderator_chat_delay) next.non_moderator_chat_delay_duration = null;
   else next.non_moderator_chat_delay_duration ??= 2;
   world.commit(`chat_settings:${b}`, next, origin, [
-    {
-      type: 'channel.chat_settings.update',
-      version: '1',
-      condition: { broadcaster_user_id: b },
-      event: {
-        ...world.broadcasterFields(b),
-        emote_mode: next.emote_mode,
-        follower_mode: next.follower_mode,
-        follower_mode_duration_minutes: next.follower_mode_duration,
-        slow_mode: next.slow_mode,
-        slow_mode_wait_time_seconds: next.slow_mode_wait_time,
-        subscriber_mode: next.subscriber_mode,
-        unique_chat_mode: next.unique_chat_mode,
-      },
-    },
+    channelEvent('channel.chat_settings.update', b, {
+      ...world.broadcasterFields(b),
+      emote_mode: next.emote_mode,
+      follower_mode: next.follower_mode,
+      follower_mode_duration_minutes: next.follower_mode_duration,
+      slow_mode: next.slow_mode,
+      slow_mode_wait_time_seconds: next.slow_mode_wait_time,
+      subscriber_mode: next.subscriber_mode,
+      unique_chat_mode: next.unique_chat_mode,
+    }),
   ]);
   return next;
 }

@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { BanState, FollowState, UserRef } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** A viewer follows: newest first, as Helix lists followers. Publishes `channel.follow` v2. */
 export function follow(world: World, broadcasterId: string, userId: string, origin: ChangeOrigin): boolean {
@@ -41,12 +42,7 @@ export function addRole(world: World, kind: RoleKind, b: string, u: string, orig
   const list = world.truth<UserRef[]>(key);
   if (list.some((r) => r.user_id === u)) return false;
   world.commit(key, [...list, world.ref(u)], origin, [
-    {
-      type: `${roleEvent[kind]}.add`,
-      version: '1',
-      condition: { broadcaster_user_id: b },
-      event: { ...world.userFields(u), ...world.broadcasterFields(b) },
-    },
+    channelEvent(`${roleEvent[kind]}.add`, b, { ...world.userFields(u), ...world.broadcasterFields(b) }),
   ]);
   return true;
 }
@@ -60,14 +56,7 @@ export function removeRole(world: World, kind: RoleKind, b: string, u: string, o
     key,
     list.filter((r) => r.user_id !== u),
     origin,
-    [
-      {
-        type: `${roleEvent[kind]}.remove`,
-        version: '1',
-        condition: { broadcaster_user_id: b },
-        event: { ...world.userFields(u), ...world.broadcasterFields(b) },
-      },
-    ],
+    [channelEvent(`${roleEvent[kind]}.remove`, b, { ...world.userFields(u), ...world.broadcasterFields(b) })],
   );
   return true;
 }
@@ -100,20 +89,15 @@ export function ban(
   };
   const list = world.truth<BanState[]>(key).filter((x) => x.user_id !== u);
   world.commit(key, [entry, ...list], origin, [
-    {
-      type: 'channel.ban',
-      version: '1',
-      condition: { broadcaster_user_id: b },
-      event: {
-        ...world.userFields(u),
-        ...world.broadcasterFields(b),
-        ...world.userFields(moderatorId, 'moderator'),
-        reason: entry.reason,
-        banned_at: createdAt,
-        ends_at: opts.expiresAt ?? null,
-        is_permanent: !opts.expiresAt,
-      },
-    },
+    channelEvent('channel.ban', b, {
+      ...world.userFields(u),
+      ...world.broadcasterFields(b),
+      ...world.userFields(moderatorId, 'moderator'),
+      reason: entry.reason,
+      banned_at: createdAt,
+      ends_at: opts.expiresAt ?? null,
+      is_permanent: !opts.expiresAt,
+    }),
   ]);
   if (hasRole(world, 'moderators', b, u)) removeRole(world, 'moderators', b, u, origin);
   if (hasRole(world, 'vips', b, u)) removeRole(world, 'vips', b, u, origin);
@@ -157,12 +141,11 @@ export function unban(world: World, b: string, u: string, moderatorId: string, o
     list.filter((x) => x.user_id !== u),
     origin,
     [
-      {
-        type: 'channel.unban',
-        version: '1',
-        condition: { broadcaster_user_id: b },
-        event: { ...world.userFields(u), ...world.broadcasterFields(b), ...world.userFields(moderatorId, 'moderator') },
-      },
+      channelEvent('channel.unban', b, {
+        ...world.userFields(u),
+        ...world.broadcasterFields(b),
+        ...world.userFields(moderatorId, 'moderator'),
+      }),
     ],
   );
   return true;

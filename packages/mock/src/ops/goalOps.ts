@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** The goal types Twitch knows. */
 export type GoalType =
@@ -43,12 +44,7 @@ export function beginGoal(
     created_at: world.now(),
   };
   world.commit(`goals:${b}`, [...world.truth<Row[]>(`goals:${b}`), goal], origin, [
-    {
-      type: 'channel.goal.begin',
-      version: '1',
-      condition: { broadcaster_user_id: b },
-      event: goalEvent(world, b, goal),
-    },
+    channelEvent('channel.goal.begin', b, goalEvent(world, b, goal)),
   ]);
   return goal;
 }
@@ -69,14 +65,7 @@ export function progressGoal(
     `goals:${b}`,
     list.map((g) => (g.id === id ? next : g)),
     origin,
-    [
-      {
-        type: 'channel.goal.progress',
-        version: '1',
-        condition: { broadcaster_user_id: b },
-        event: goalEvent(world, b, next),
-      },
-    ],
+    [channelEvent('channel.goal.progress', b, goalEvent(world, b, next))],
   );
   return next;
 }
@@ -91,14 +80,7 @@ export function endGoal(world: World, b: string, id: string, origin: ChangeOrigi
     `goals:${b}`,
     list.filter((g) => g.id !== id),
     origin,
-    [
-      {
-        type: 'channel.goal.end',
-        version: '1',
-        condition: { broadcaster_user_id: b },
-        event: goalEvent(world, b, goal, extra),
-      },
-    ],
+    [channelEvent('channel.goal.end', b, goalEvent(world, b, goal, extra))],
   );
   return true;
 }

@@ -1,5 +1,6 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** The state stored at `hype_train:<id>`: the current train (or null) and the all-time high. */
 export interface HypeTrainState {
@@ -86,11 +87,10 @@ export function hypeTrainEnd(world: World, b: string, origin: ChangeOrigin): boo
       ? state.all_time_high
       : { level, total, achieved_at: world.now() };
   world.commit(`hype_train:${b}`, { current: null, all_time_high: high }, origin, [
-    {
-      type: 'channel.hype_train.end',
-      version: '2',
-      condition: { broadcaster_user_id: b },
-      event: {
+    channelEvent(
+      'channel.hype_train.end',
+      b,
+      {
         id: t.id,
         ...world.broadcasterFields(b),
         total,
@@ -103,7 +103,8 @@ export function hypeTrainEnd(world: World, b: string, origin: ChangeOrigin): boo
         is_shared_train: false,
         type: 'regular',
       },
-    },
+      '2',
+    ),
   ]);
   return true;
 }

@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** A poll to start. */
 export interface PollInput {
@@ -69,12 +70,7 @@ export function startPoll(world: World, b: string, input: PollInput, origin: Cha
   };
   const list = world.truth<Row[]>(`polls:${b}`);
   world.commit(`polls:${b}`, [poll, ...list], origin, [
-    {
-      type: 'channel.poll.begin',
-      version: '1',
-      condition: { broadcaster_user_id: b },
-      event: pollEvent(world, b, poll, false),
-    },
+    channelEvent('channel.poll.begin', b, pollEvent(world, b, poll, false)),
   ]);
   return poll;
 }
@@ -89,14 +85,7 @@ export function endPoll(world: World, b: string, id: string, status: string, ori
     `polls:${b}`,
     list.map((p) => (p.id === id ? ended : p)),
     origin,
-    [
-      {
-        type: 'channel.poll.end',
-        version: '1',
-        condition: { broadcaster_user_id: b },
-        event: pollEvent(world, b, ended, true),
-      },
-    ],
+    [channelEvent('channel.poll.end', b, pollEvent(world, b, ended, true))],
   );
   return ended;
 }

@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 const colors = ['BLUE', 'PINK'];
 
@@ -26,12 +27,7 @@ function predictionEvent(world: World, b: string, p: Row, phase: 'begin' | 'lock
 }
 
 function notice(world: World, b: string, p: Row, phase: 'begin' | 'lock' | 'end') {
-  return {
-    type: `channel.prediction.${phase}`,
-    version: '1',
-    condition: { broadcaster_user_id: b },
-    event: predictionEvent(world, b, p, phase),
-  };
+  return channelEvent(`channel.prediction.${phase}`, b, predictionEvent(world, b, p, phase));
 }
 
 /** The broadcaster's prediction that is still ACTIVE or LOCKED, if any. */

@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** The fields a reward create or update may carry (Helix body names). */
 export type RewardInput = Partial<{
@@ -79,12 +80,7 @@ function rewardEvent(world: World, b: string, r: Row): Record<string, unknown> {
 }
 
 function rewardNotice(world: World, b: string, r: Row, action: 'add' | 'update' | 'remove') {
-  return {
-    type: `channel.channel_points_custom_reward.${action}`,
-    version: '1',
-    condition: { broadcaster_user_id: b },
-    event: rewardEvent(world, b, r),
-  };
+  return channelEvent(`channel.channel_points_custom_reward.${action}`, b, rewardEvent(world, b, r));
 }
 
 /** Creates a reward; publishes `channel.channel_points_custom_reward.add`. */

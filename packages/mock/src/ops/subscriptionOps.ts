@@ -1,6 +1,7 @@
 import type { ChangeOrigin } from '../state/versionedStore.js';
 import type { Row } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
+import { channelEvent } from './channelEvent.js';
 
 /** A subscriber row as Helix lists it. */
 export type SubscriptionRow = Record<string, unknown> & { user_id: string; tier: string; is_gift: boolean };
@@ -33,12 +34,12 @@ export function subscribe(
   };
   const list = world.truth<SubscriptionRow[]>(`subscriptions:${b}`).filter((s) => s.user_id !== u);
   world.commit(`subscriptions:${b}`, [...list, row], origin, [
-    {
-      type: 'channel.subscribe',
-      version: '1',
-      condition: { broadcaster_user_id: b },
-      event: { ...world.userFields(u), ...world.broadcasterFields(b), tier, is_gift: row.is_gift },
-    },
+    channelEvent('channel.subscribe', b, {
+      ...world.userFields(u),
+      ...world.broadcasterFields(b),
+      tier,
+      is_gift: row.is_gift,
+    }),
   ]);
   return row;
 }
@@ -53,12 +54,12 @@ export function unsubscribe(world: World, b: string, u: string, origin: ChangeOr
     list.filter((s) => s.user_id !== u),
     origin,
     [
-      {
-        type: 'channel.subscription.end',
-        version: '1',
-        condition: { broadcaster_user_id: b },
-        event: { ...world.userFields(u), ...world.broadcasterFields(b), tier: row.tier, is_gift: row.is_gift },
-      },
+      channelEvent('channel.subscription.end', b, {
+        ...world.userFields(u),
+        ...world.broadcasterFields(b),
+        tier: row.tier,
+        is_gift: row.is_gift,
+      }),
     ],
   );
   return true;

@@ -53,6 +53,13 @@ export const adminBodies = {
   }),
   /** `POST /devices/approve` */
   approveDevice: z.looseObject({ userCode: z.string().min(1), userId: z.string().optional() }),
+  /** `POST /devices/deny` */
+  denyDevice: z.looseObject({ userCode: z.string().min(1) }),
+  /** `PUT /devices` */
+  deviceCodes: z.looseObject({
+    lifetimeSeconds: z.number().positive().optional(),
+    intervalSeconds: z.number().positive().optional(),
+  }),
   /** `POST /eventsub/emit` */
   emit: z.looseObject({
     type: z.string().min(1),

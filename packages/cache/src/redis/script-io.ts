@@ -1,0 +1,74 @@
+import type { Deps, FeedState, Snapshot, StoredEntry, Versioned } from '../authority.js';
+import { CacheDecodeError } from '../errors.js';
+import { type ReadHit, type ReadMiss, storedMeta } from '../wire/replies.js';
+
+/**
+ * What goes into the Lua scripts of `scripts.ts` and how their answers become the authority's values: flat string
+ * arguments in, parsed tuples out. Kept apart from `RedisAuthority`, which owns the connections, the bus and the
+ * breaker, so that the argument layouts can be read next to each other and against the scripts.
+ */
+
+/** Script arguments for a value's dependencies: ntags, tags..., nfeeds, feeds... */
+export function depArgs(deps: Deps): string[] {
+  return [String(deps.tags.length), ...deps.tags, String(deps.feeds.length), ...deps.feeds];
+}
+
+/** Pairs the versions a script answered (tags', then feeds' as epoch/coverage pairs) with their names. */
+export function depStates(deps: Deps, tv: readonly number[], fv: readonly number[]) {
+  return {
+    tags: deps.tags.map((t, i): Versioned => [t, tv[i] ?? -1]),
+    feeds: deps.feeds.map((f, i): FeedState => [f, fv[2 * i] ?? -1, fv[2 * i + 1] ?? 0]),
+  };
+}
+
+/** FILL's arguments after the common head: the snapshot's meta, then its tag and feed versions. */
+export function fillTail(snap: Snapshot): string[] {
+  const meta =
+    snap.tags.length === 0 && snap.feeds.length === 0
+      ? ''
+      : JSON.stringify({ t: snap.tags, f: snap.feeds.map(([f, e]) => [f, e]) });
+  const args = [meta, String(snap.tags.length)];
+  for (const [t, v] of snap.tags) args.push(t, String(v));
+  args.push(String(snap.feeds.length));
+  for (const [f, e] of snap.feeds) args.push(f, String(e));
+  return args;
+}
+
+/** The entry READ found; throws (a JSON or schema error) when what Redis holds does not decode. */
+export function storedEntryOf(hit: ReadHit): StoredEntry {
+  const [, stamp, kv, meta, json, pttl, cover] = hit;
+  const m = meta === '' ? { t: [], f: [] } : storedMeta.parse(JSON.parse(meta));
+  return {
+    value: JSON.parse(json),
+    stamp,
+    kv,
+    tags: m.t,
+    feeds: m.f.map(([f, e], i): FeedState => [f, e, cover[i] ?? 0]),
+    ttlMs: Math.max(pttl, 0),
+    bytes: json.length,
+  };
+}
+
+/** The snapshot READ answered on a miss; a pinned value that does not decode is reported and ignored. */
+export function snapshotOf(
+  key: string,
+  deps: Deps,
+  miss: ReadMiss,
+  onDecodeError: (error: CacheDecodeError) => void,
+): Snapshot {
+  const [, kv, tagVersions, feedFlat, pinJson, leaseCode] = miss;
+  let pin: Snapshot['pin'];
+  if (pinJson !== null) {
+    try {
+      pin = { value: JSON.parse(pinJson) };
+    } catch (cause) {
+      onDecodeError(new CacheDecodeError(key, 'pinned value does not decode; pin ignored', { cause }));
+    }
+  }
+  return {
+    kv,
+    ...depStates(deps, tagVersions, feedFlat),
+    pin,
+    lease: leaseCode === 1 ? 'held' : leaseCode === 2 ? 'busy' : 'none',
+  };
+}
