@@ -70,7 +70,11 @@ for (const [path, methods] of Object.entries(spec.paths)) {
     const id = op.operationId;
     const name = methodName(id);
     const typeBase = pascal(name);
-    const params = (op.parameters ?? []).filter((p) => p.in === 'query');
+    // `first` is a page size everywhere; a few operations of the spec type it as a string, which would make the
+    // paginator's numbers fail validation, so it is an integer here whatever the spec says.
+    const params = (op.parameters ?? [])
+      .filter((p) => p.in === 'query')
+      .map((p) => (p.name === 'first' ? { ...p, schema: { type: 'integer' } } : p));
     const bodySchema = op.requestBody?.content['application/json']?.schema;
     const success = Object.entries(op.responses).find(([status]) => status.startsWith('2'));
     const content = success?.[1].content ?? {};

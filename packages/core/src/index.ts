@@ -1,4 +1,7 @@
-// --- Helix client, auth, HTTP, errors (owned by the Helix engineer) ---
+/**
+ * @twitchify/core: the Client (events, cached reads, write-through), every Helix operation, auth and OAuth flows,
+ * the resource catalog, and the errors of the SDK.
+ */
 
 export { AppTokenProvider, type AppTokenProviderOptions } from './auth/app-token-provider.js';
 export {
@@ -32,8 +35,6 @@ export {
 } from './auth/refreshing-auth-provider.js';
 export { StaticAuthProvider, type StaticAuthProviderOptions } from './auth/static-auth-provider.js';
 export { TokenValidator, type TokenValidatorOptions, type ValidationOutcome } from './auth/token-validator.js';
-// --- end Helix engineer ---
-// --- Client engineer: the Client, cached reads and the resource catalog ---
 export { CATALOG, type CoverageLine, catalogEntry, coverageFor, entriesForEvent } from './catalog/catalog.js';
 export type { CatalogEntry, Effect, EventRule, FeedRule, ResourceKind, WriteRule } from './catalog/types.js';
 export type { CachePort } from './client/cache-port.js';
@@ -97,4 +98,3 @@ export {
   type Middleware,
 } from './http/types.js';
 export { decode as decodeHelixResponse, validationMiddleware } from './http/validation-middleware.js';
-// --- end Client engineer ---

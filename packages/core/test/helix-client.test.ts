@@ -1,18 +1,14 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HelixClient, StaticAuthProvider, TwitchifyError, ValidationError } from '../src/index.js';
+import { type HelixClient, TwitchifyError, ValidationError } from '../src/index.js';
+import { broadcasterClient } from './support.js';
 
 let mock: MockServer;
 let helix: HelixClient;
 
 beforeAll(async () => {
   mock = await startMock({ port: 0, seed: 1, lag: false });
-  const user = mock.createUserToken({ userId: mock.users[0]!.id });
-  helix = new HelixClient({
-    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: user.accessToken, userId: mock.users[0]!.id }),
-    helixBaseUrl: mock.urls.helix,
-    oauthBaseUrl: mock.urls.oauth,
-  });
+  ({ helix } = broadcasterClient(mock));
 });
 
 afterAll(async () => {

@@ -4,14 +4,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   AbortError,
   decodeHelixResponse,
-  HelixClient,
+  type HelixClient,
   HelixError,
   helixOperations,
-  StaticAuthProvider,
   TimeoutError,
   TwitchifyError,
   ValidationError,
 } from '../src/index.js';
+import { broadcasterClient } from './support.js';
 
 let mock: MockServer;
 let helix: HelixClient;
@@ -20,15 +20,7 @@ let userId: string;
 
 beforeAll(async () => {
   mock = await startMock({ port: 0, seed: 4, lag: false });
-  userId = mock.users[0]!.id;
-  token = mock.createUserToken({ userId }).accessToken;
-  helix = new HelixClient({
-    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: token, userId }),
-    helixBaseUrl: mock.urls.helix,
-    oauthBaseUrl: mock.urls.oauth,
-    retry: false,
-    timeoutMs: 2000,
-  });
+  ({ helix, token, userId } = broadcasterClient(mock, { retry: false, timeoutMs: 2000 }));
 });
 beforeEach(() => mock.faults.clear());
 afterAll(async () => {

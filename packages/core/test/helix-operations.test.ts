@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppTokenProvider, HelixClient, helixOperations, StaticAuthProvider } from '../src/index.js';
+import { AppTokenProvider, HelixClient, helixOperations } from '../src/index.js';
+import { broadcasterClient } from './support.js';
 
 let mock: MockServer;
 let helix: HelixClient;
@@ -12,13 +13,7 @@ let token: string;
 
 beforeAll(async () => {
   mock = await startMock({ port: 0, seed: 8, lag: false });
-  b = mock.users[0]!.id;
-  token = mock.createUserToken({ userId: b }).accessToken;
-  helix = new HelixClient({
-    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: token, userId: b }),
-    helixBaseUrl: mock.urls.helix,
-    oauthBaseUrl: mock.urls.oauth,
-  });
+  ({ helix, token, userId: b } = broadcasterClient(mock));
   appAuth = new AppTokenProvider({
     clientId: mock.clientId,
     clientSecret: mock.clientSecret,

@@ -1,6 +1,7 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HelixClient, StaticAuthProvider, ValidationError } from '../src/index.js';
+import { type HelixClient, ValidationError } from '../src/index.js';
+import { broadcasterClient } from './support.js';
 
 let mock: MockServer;
 let helix: HelixClient;
@@ -10,12 +11,7 @@ beforeAll(async () => {
   mock = await startMock({ port: 0, seed: 6, lag: false, users: 260 });
   broadcasterId = mock.users[0]!.id;
   for (const user of mock.users.slice(1, 231)) mock.external.follow(broadcasterId, user.id);
-  const token = mock.createUserToken({ userId: broadcasterId });
-  helix = new HelixClient({
-    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: token.accessToken, userId: broadcasterId }),
-    helixBaseUrl: mock.urls.helix,
-    oauthBaseUrl: mock.urls.oauth,
-  });
+  ({ helix } = broadcasterClient(mock));
 });
 beforeEach(() => mock.clearRequests());
 afterAll(async () => {

@@ -1,6 +1,7 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { HelixClient, HelixError, NetworkError, StaticAuthProvider } from '../src/index.js';
+import { type HelixClient, HelixError, NetworkError } from '../src/index.js';
+import { broadcasterClient } from './support.js';
 
 let mock: MockServer;
 let helix: HelixClient;
@@ -8,14 +9,7 @@ let broadcasterId: string;
 
 beforeAll(async () => {
   mock = await startMock({ port: 0, seed: 2, lag: false });
-  broadcasterId = mock.users[0]!.id;
-  const token = mock.createUserToken({ userId: broadcasterId });
-  helix = new HelixClient({
-    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: token.accessToken, userId: broadcasterId }),
-    helixBaseUrl: mock.urls.helix,
-    oauthBaseUrl: mock.urls.oauth,
-    retry: { baseDelayMs: 5, maxDelayMs: 20 },
-  });
+  ({ helix, userId: broadcasterId } = broadcasterClient(mock, { retry: { baseDelayMs: 5, maxDelayMs: 20 } }));
   await helix.users.getUsers({ id: broadcasterId });
 });
 beforeEach(() => {

@@ -2506,7 +2506,7 @@ export interface GetModeratorsParams {
   broadcasterId: string;
   /** Twitch's `user_id`. One value or up to 100. */
   userId?: string | readonly (string)[];
-  first?: string;
+  first?: number;
   after?: string;
 }
 
@@ -2757,7 +2757,7 @@ export interface GetPollsParams {
   broadcasterId: string;
   /** One value or up to 100. */
   id?: string | readonly (string)[];
-  first?: string;
+  first?: number;
   after?: string;
 }
 
@@ -2851,7 +2851,7 @@ export interface GetPredictionsParams {
   broadcasterId: string;
   /** One value or up to 100. */
   id?: string | readonly (string)[];
-  first?: string;
+  first?: number;
   after?: string;
 }
 
@@ -3264,7 +3264,7 @@ export interface GetStreamMarkersParams {
   userId?: string;
   /** Twitch's `video_id`. */
   videoId?: string;
-  first?: string;
+  first?: number;
   before?: string;
   after?: string;
 }
@@ -3312,7 +3312,7 @@ export interface GetBroadcasterSubscriptionsParams {
   broadcasterId: string;
   /** Twitch's `user_id`. One value or up to 100. */
   userId?: string | readonly (string)[];
-  first?: string;
+  first?: number;
   after?: string;
   before?: string;
 }
@@ -3707,7 +3707,7 @@ export interface GetVideosParams {
   period?: "all" | "day" | "month" | "week";
   sort?: "time" | "trending" | "views";
   type?: "all" | "archive" | "highlight" | "upload";
-  first?: string;
+  first?: number;
   after?: string;
   before?: string;
 }

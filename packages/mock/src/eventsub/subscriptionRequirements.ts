@@ -31,6 +31,17 @@ const chatReader = (): SubscriptionRequirement => ({
   scopes: ['user:read:chat'],
 });
 
+/** `channel.moderate` reports every moderation action, so it needs read access to each kind. */
+const CHANNEL_MODERATE_SCOPES = [
+  'moderator:read:blocked_terms|moderator:manage:blocked_terms',
+  'moderator:read:chat_settings|moderator:manage:chat_settings',
+  'moderator:read:unban_requests|moderator:manage:unban_requests',
+  'moderator:read:banned_users|moderator:manage:banned_users',
+  'moderator:read:chat_messages|moderator:manage:chat_messages',
+  'moderator:read:moderators',
+  'moderator:read:vips',
+];
+
 /** Keyed by `type@version`. */
 export const SUBSCRIPTION_REQUIREMENTS: Readonly<Record<string, SubscriptionRequirement>> = {
   'automod.message.hold@1': moderated('moderator:manage:automod'),
@@ -60,24 +71,8 @@ export const SUBSCRIPTION_REQUIREMENTS: Readonly<Record<string, SubscriptionRequ
   'channel.unban@1': broadcaster('channel:moderate'),
   'channel.unban_request.create@1': moderated('moderator:read:unban_requests|moderator:manage:unban_requests'),
   'channel.unban_request.resolve@1': moderated('moderator:read:unban_requests|moderator:manage:unban_requests'),
-  'channel.moderate@1': broadcaster(
-    'moderator:read:blocked_terms|moderator:manage:blocked_terms',
-    'moderator:read:chat_settings|moderator:manage:chat_settings',
-    'moderator:read:unban_requests|moderator:manage:unban_requests',
-    'moderator:read:banned_users|moderator:manage:banned_users',
-    'moderator:read:chat_messages|moderator:manage:chat_messages',
-    'moderator:read:moderators',
-    'moderator:read:vips',
-  ),
-  'channel.moderate@2': moderated(
-    'moderator:read:blocked_terms|moderator:manage:blocked_terms',
-    'moderator:read:chat_settings|moderator:manage:chat_settings',
-    'moderator:read:unban_requests|moderator:manage:unban_requests',
-    'moderator:read:banned_users|moderator:manage:banned_users',
-    'moderator:read:chat_messages|moderator:manage:chat_messages',
-    'moderator:read:moderators',
-    'moderator:read:vips',
-  ),
+  'channel.moderate@1': broadcaster(...CHANNEL_MODERATE_SCOPES),
+  'channel.moderate@2': moderated(...CHANNEL_MODERATE_SCOPES),
   'channel.moderator.add@1': broadcaster('moderation:read'),
   'channel.moderator.remove@1': broadcaster('moderation:read'),
   'channel.guest_star_session.begin@beta': moderated(

@@ -1,4 +1,4 @@
-import { type HelixRoute, helixError } from '../http/route.js';
+import { type HelixRoute, helixError, type MockRequest, type MockResponse } from '../http/route.js';
 import type { Row, ScheduleState } from '../state/wireTypes.js';
 import type { World } from '../state/world.js';
 import { bodyOf, filterBy, noContent, ownerOf, q } from './routeHelpers.js';
@@ -45,6 +45,21 @@ export function scheduleRoutes(world: World): HelixRoute[] {
     commit(b, next);
     return { status: 200, body: { data: { ...next, segments: [segment] } } };
   };
+  /** A write of the broadcaster's own schedule: `handle` gets the broadcaster and the committed schedule. */
+  const manage = (
+    method: HelixRoute['method'],
+    path: string,
+    handle: (req: MockRequest, b: string, current: ScheduleState) => MockResponse,
+  ): HelixRoute => ({
+    method,
+    path,
+    token: 'user',
+    scopes: ['channel:manage:schedule'],
+    handle(req) {
+      const { b, refused } = ownerOf(req);
+      return refused ?? handle(req, b, world.truth<ScheduleState>(`schedule:${b}`));
+    },
+  });
   return [
     {
       method: 'GET',
@@ -59,94 +74,58 @@ export function scheduleRoutes(world: World): HelixRoute[] {
         return { status: 200, body: { data: { ...served.state, segments }, pagination: {} } };
       },
     },
-    {
-      method: 'POST',
-      path: '/schedule/segment',
-      token: 'user',
-      scopes: ['channel:manage:schedule'],
-      handle(req) {
-        const { b, refused } = ownerOf(req);
-        if (refused) return refused;
-        const body = bodyOf(req);
-        if (body.start_time === undefined || body.timezone === undefined)
-          return helixError(400, 'The start_time and timezone fields are required');
-        const segment = segmentFrom(world, body);
-        if (typeof segment === 'string') return helixError(400, segment);
-        const current = world.truth<ScheduleState>(`schedule:${b}`);
-        const next = {
-          ...current,
-          segments: [...current.segments, segment].sort((x, y) =>
-            String(x.start_time).localeCompare(String(y.start_time)),
-          ),
-        };
-        return commitSegment(b, next, segment);
-      },
-    },
-    {
-      method: 'PATCH',
-      path: '/schedule/segment',
-      token: 'user',
-      scopes: ['channel:manage:schedule'],
-      handle(req) {
-        const { b, refused } = ownerOf(req);
-        if (refused) return refused;
-        const id = q(req, 'id');
-        const current = world.truth<ScheduleState>(`schedule:${b}`);
-        const base = current.segments.find((s) => s.id === id);
-        if (!base) return helixError(404, 'The segment was not found');
-        const segment = segmentFrom(world, bodyOf(req), base);
-        if (typeof segment === 'string') return helixError(400, segment);
-        const next = { ...current, segments: current.segments.map((s) => (s.id === id ? segment : s)) };
-        return commitSegment(b, next, segment);
-      },
-    },
-    {
-      method: 'DELETE',
-      path: '/schedule/segment',
-      token: 'user',
-      scopes: ['channel:manage:schedule'],
-      handle(req) {
-        const { b, refused } = ownerOf(req);
-        if (refused) return refused;
-        const id = q(req, 'id');
-        const current = world.truth<ScheduleState>(`schedule:${b}`);
-        if (!current.segments.some((s) => s.id === id)) return noContent;
-        commit(b, { ...current, segments: current.segments.filter((s) => s.id !== id) });
+    manage('POST', '/schedule/segment', (req, b, current) => {
+      const body = bodyOf(req);
+      if (body.start_time === undefined || body.timezone === undefined)
+        return helixError(400, 'The start_time and timezone fields are required');
+      const segment = segmentFrom(world, body);
+      if (typeof segment === 'string') return helixError(400, segment);
+      const next = {
+        ...current,
+        segments: [...current.segments, segment].sort((x, y) =>
+          String(x.start_time).localeCompare(String(y.start_time)),
+        ),
+      };
+      return commitSegment(b, next, segment);
+    }),
+    manage('PATCH', '/schedule/segment', (req, b, current) => {
+      const id = q(req, 'id');
+      const base = current.segments.find((s) => s.id === id);
+      if (!base) return helixError(404, 'The segment was not found');
+      const segment = segmentFrom(world, bodyOf(req), base);
+      if (typeof segment === 'string') return helixError(400, segment);
+      const next = { ...current, segments: current.segments.map((s) => (s.id === id ? segment : s)) };
+      return commitSegment(b, next, segment);
+    }),
+    manage('DELETE', '/schedule/segment', (req, b, current) => {
+      const id = q(req, 'id');
+      if (!current.segments.some((s) => s.id === id)) return noContent;
+      commit(b, { ...current, segments: current.segments.filter((s) => s.id !== id) });
+      return noContent;
+    }),
+    manage('PATCH', '/schedule/settings', (req, b, current) => {
+      const enabled = req.query.get('is_vacation_enabled');
+      if (enabled === null) return noContent;
+      if (enabled === 'false') {
+        commit(b, { ...current, vacation: null });
         return noContent;
-      },
-    },
-    {
-      method: 'PATCH',
-      path: '/schedule/settings',
-      token: 'user',
-      scopes: ['channel:manage:schedule'],
-      handle(req) {
-        const { b, refused } = ownerOf(req);
-        if (refused) return refused;
-        const enabled = req.query.get('is_vacation_enabled');
-        const current = world.truth<ScheduleState>(`schedule:${b}`);
-        if (enabled === null) return noContent;
-        if (enabled === 'false') {
-          commit(b, { ...current, vacation: null });
-          return noContent;
-        }
-        const start = req.query.get('vacation_start_time');
-        const end = req.query.get('vacation_end_time');
-        if (
-          !start ||
-          !end ||
-          Number.isNaN(Date.parse(start)) ||
-          Number.isNaN(Date.parse(end)) ||
-          Date.parse(end) <= Date.parse(start)
-        ) {
-          return helixError(400, 'A vacation needs vacation_start_time before vacation_end_time');
-        }
-        commit(b, {
-          ...current,
-          vacation: { start_time: new Date(start).toISOString(), end_time: new Date(end).toISOString() },
-        });
-        return noContent;
-      },
-    },
+      }
+      const start = req.query.get('vacation_start_time');
+      const end = req.query.get('vacation_end_time');
+      if (
+        !start ||
+        !end ||
+        Number.isNaN(Date.parse(start)) ||
+        Number.isNaN(Date.parse(end)) ||
+        Date.parse(end) <= Date.parse(start)
+      ) {
+        return helixError(400, 'A vacation needs vacation_start_time before vacation_end_time');
+      }
+      commit(b, {
+        ...current,
+        vacation: { start_time: new Date(start).toISOString(), end_time: new Date(end).toISOString() },
+      });
+      return noContent;
+    }),
   ];
 }

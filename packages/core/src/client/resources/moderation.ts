@@ -1,6 +1,6 @@
 /** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
 import type { BannedUser, BanUserBody, UserModerator } from '../../generated/helix-types.js';
-import { allPages, collect } from '../helix-apis.js';
+import { collect } from '../helix-apis.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext } from './context.js';
 import { userRef } from './user-refs.js';
@@ -27,12 +27,7 @@ export class ModerationResource {
       b,
       reader,
       (signal) =>
-        allPages((after) =>
-          this.#c.helix.moderation.getModerators(
-            { broadcasterId: b, first: '100', ...(after ? { after } : {}) },
-            { signal, asUser: reader },
-          ),
-        ),
+        collect(this.#c.helix.moderation.getModeratorsPaginated({ broadcasterId: b }, { signal, asUser: reader })),
       options,
     );
   }

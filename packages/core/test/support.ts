@@ -1,0 +1,21 @@
+import type { MockServer } from '@twitchify/mock';
+import { HelixClient, type HelixClientOptions, StaticAuthProvider } from '../src/index.js';
+
+/**
+ * A Helix client pointed at the emulator with a static user token of the main broadcaster (every scope), as most
+ * tests of the Helix layer need. `options` are added to (or override) the client's options.
+ */
+export function broadcasterClient(
+  mock: MockServer,
+  options: Partial<HelixClientOptions> = {},
+): { helix: HelixClient; token: string; userId: string } {
+  const userId = mock.users[0]!.id;
+  const token = mock.createUserToken({ userId }).accessToken;
+  const helix = new HelixClient({
+    auth: new StaticAuthProvider({ clientId: mock.clientId, accessToken: token, userId }),
+    helixBaseUrl: mock.urls.helix,
+    oauthBaseUrl: mock.urls.oauth,
+    ...options,
+  });
+  return { helix, token, userId };
+}
