@@ -127,14 +127,27 @@ const out: string[] = [
   "import { z } from 'zod';",
   '',
 ];
+const wireName = (name: string) => `${name.charAt(0).toLowerCase() + name.slice(1)}Wire`;
+// Types that share one event shape (add/update/remove of a reward, begin/end of a guest star session, ...) are
+// emitted once; the later ones are aliases of the first, so that the file states each shape a single time.
+const firstWithShape = new Map<string, string>();
 for (const key of keys) {
   const examples = spec[key] ?? [];
   const shape = examples.map((e) => infer(e.event)).reduce((a, b) => merge(a, b));
   const name = typeName(key);
+  const ts = tsOf(shape, 0);
+  const zod = zodOf(shape, 0);
+  const same = firstWithShape.get(ts + zod);
   out.push(`/** The \`${key}\` event, camelCase. */`);
-  out.push(`export interface ${name} ${tsOf(shape, 0)}`);
-  out.push('');
-  out.push(`const ${name.charAt(0).toLowerCase() + name.slice(1)}Wire = ${zodOf(shape, 0)};`);
+  if (same) {
+    out.push(`export type ${name} = ${same};`);
+    out.push(`const ${wireName(name)} = ${wireName(same)};`);
+  } else {
+    firstWithShape.set(ts + zod, name);
+    out.push(`export interface ${name} ${ts}`);
+    out.push('');
+    out.push(`const ${wireName(name)} = ${zod};`);
+  }
   out.push('');
 }
 out.push('/** Every known `type@version` and its public event type. */');
@@ -145,8 +158,7 @@ out.push('');
 out.push('/** Wire schemas (snake_case) by `type@version`. */');
 out.push('export const eventWireSchemas: { readonly [K in keyof EventSubEventMap]: z.ZodType } = {');
 for (const key of keys) {
-  const n = typeName(key);
-  out.push(`  '${key}': ${n.charAt(0).toLowerCase() + n.slice(1)}Wire,`);
+  out.push(`  '${key}': ${wireName(typeName(key))},`);
 }
 out.push('};');
 out.push('');
