@@ -660,85 +660,8 @@ const channelChannelPointsCustomRewardRemoveV1EventWire = z.looseObject({
 });
 
 /** The `channel.channel_points_custom_reward.update@1` event, camelCase. */
-export interface ChannelChannelPointsCustomRewardUpdateV1Event {
-  id: string;
-  broadcasterUserId: string;
-  broadcasterUserLogin: string;
-  broadcasterUserName: string;
-  isEnabled: boolean;
-  isPaused: boolean;
-  isInStock: boolean;
-  title: string;
-  cost: number;
-  prompt: string;
-  isUserInputRequired: boolean;
-  shouldRedemptionsSkipRequestQueue: boolean;
-  cooldownExpiresAt: string;
-  redemptionsRedeemedCurrentStream: number;
-  maxPerStream: {
-    isEnabled: boolean;
-    value: number;
-  };
-  maxPerUserPerStream: {
-    isEnabled: boolean;
-    value: number;
-  };
-  globalCooldown: {
-    isEnabled: boolean;
-    seconds: number;
-  };
-  backgroundColor: string;
-  image: {
-    url1x: string;
-    url2x: string;
-    url4x: string;
-  };
-  defaultImage: {
-    url1x: string;
-    url2x: string;
-    url4x: string;
-  };
-}
-
-const channelChannelPointsCustomRewardUpdateV1EventWire = z.looseObject({
-  id: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_login: z.string(),
-  broadcaster_user_name: z.string(),
-  is_enabled: z.boolean(),
-  is_paused: z.boolean(),
-  is_in_stock: z.boolean(),
-  title: z.string(),
-  cost: z.number(),
-  prompt: z.string(),
-  is_user_input_required: z.boolean(),
-  should_redemptions_skip_request_queue: z.boolean(),
-  cooldown_expires_at: z.string(),
-  redemptions_redeemed_current_stream: z.number(),
-  max_per_stream: z.looseObject({
-    is_enabled: z.boolean(),
-    value: z.number(),
-  }),
-  max_per_user_per_stream: z.looseObject({
-    is_enabled: z.boolean(),
-    value: z.number(),
-  }),
-  global_cooldown: z.looseObject({
-    is_enabled: z.boolean(),
-    seconds: z.number(),
-  }),
-  background_color: z.string(),
-  image: z.looseObject({
-    url_1x: z.string(),
-    url_2x: z.string(),
-    url_4x: z.string(),
-  }),
-  default_image: z.looseObject({
-    url_1x: z.string(),
-    url_2x: z.string(),
-    url_4x: z.string(),
-  }),
-});
+export type ChannelChannelPointsCustomRewardUpdateV1Event = ChannelChannelPointsCustomRewardRemoveV1Event;
+const channelChannelPointsCustomRewardUpdateV1EventWire = channelChannelPointsCustomRewardRemoveV1EventWire;
 
 /** The `channel.channel_points_custom_reward_redemption.add@1` event, camelCase. */
 export interface ChannelChannelPointsCustomRewardRedemptionAddV1Event {
@@ -780,43 +703,8 @@ const channelChannelPointsCustomRewardRedemptionAddV1EventWire = z.looseObject({
 });
 
 /** The `channel.channel_points_custom_reward_redemption.update@1` event, camelCase. */
-export interface ChannelChannelPointsCustomRewardRedemptionUpdateV1Event {
-  id: string;
-  broadcasterUserId: string;
-  broadcasterUserLogin: string;
-  broadcasterUserName: string;
-  userId: string;
-  userLogin: string;
-  userName: string;
-  userInput: string;
-  status: string;
-  reward: {
-    id: string;
-    title: string;
-    cost: number;
-    prompt: string;
-  };
-  redeemedAt: string;
-}
-
-const channelChannelPointsCustomRewardRedemptionUpdateV1EventWire = z.looseObject({
-  id: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_login: z.string(),
-  broadcaster_user_name: z.string(),
-  user_id: z.string(),
-  user_login: z.string(),
-  user_name: z.string(),
-  user_input: z.string(),
-  status: z.string(),
-  reward: z.looseObject({
-    id: z.string(),
-    title: z.string(),
-    cost: z.number(),
-    prompt: z.string(),
-  }),
-  redeemed_at: z.string(),
-});
+export type ChannelChannelPointsCustomRewardRedemptionUpdateV1Event = ChannelChannelPointsCustomRewardRedemptionAddV1Event;
+const channelChannelPointsCustomRewardRedemptionUpdateV1EventWire = channelChannelPointsCustomRewardRedemptionAddV1EventWire;
 
 /** The `channel.charity_campaign.donate@1` event, camelCase. */
 export interface ChannelCharityCampaignDonateV1Event {
@@ -1507,29 +1395,8 @@ const channelGoalEndV1EventWire = z.looseObject({
 });
 
 /** The `channel.goal.progress@1` event, camelCase. */
-export interface ChannelGoalProgressV1Event {
-  id: string;
-  broadcasterUserId: string;
-  broadcasterUserName: string;
-  broadcasterUserLogin: string;
-  type: string;
-  description: string;
-  currentAmount: number;
-  targetAmount: number;
-  startedAt: string;
-}
-
-const channelGoalProgressV1EventWire = z.looseObject({
-  id: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_name: z.string(),
-  broadcaster_user_login: z.string(),
-  type: z.string(),
-  description: z.string(),
-  current_amount: z.number(),
-  target_amount: z.number(),
-  started_at: z.string(),
-});
+export type ChannelGoalProgressV1Event = ChannelGoalBeginV1Event;
+const channelGoalProgressV1EventWire = channelGoalBeginV1EventWire;
 
 /** The `channel.guest_star_guest.update@beta` event, camelCase. */
 export interface ChannelGuestStarGuestUpdateBetaEvent {
@@ -1982,23 +1849,8 @@ const channelModeratorAddV1EventWire = z.looseObject({
 });
 
 /** The `channel.moderator.remove@1` event, camelCase. */
-export interface ChannelModeratorRemoveV1Event {
-  userId: string;
-  userLogin: string;
-  userName: string;
-  broadcasterUserId: string;
-  broadcasterUserLogin: string;
-  broadcasterUserName: string;
-}
-
-const channelModeratorRemoveV1EventWire = z.looseObject({
-  user_id: z.string(),
-  user_login: z.string(),
-  user_name: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_login: z.string(),
-  broadcaster_user_name: z.string(),
-});
+export type ChannelModeratorRemoveV1Event = ChannelModeratorAddV1Event;
+const channelModeratorRemoveV1EventWire = channelModeratorAddV1EventWire;
 
 /** The `channel.poll.begin@1` event, camelCase. */
 export interface ChannelPollBeginV1Event {
@@ -2405,35 +2257,8 @@ const channelSharedChatEndV1EventWire = z.looseObject({
 });
 
 /** The `channel.shared_chat.update@1` event, camelCase. */
-export interface ChannelSharedChatUpdateV1Event {
-  sessionId: string;
-  broadcasterUserId: string;
-  broadcasterUserLogin: string;
-  broadcasterUserName: string;
-  hostBroadcasterUserId: string;
-  hostBroadcasterUserLogin: string;
-  hostBroadcasterUserName: string;
-  participants: {
-    broadcasterUserId: string;
-    broadcasterUserName: string;
-    broadcasterUserLogin: string;
-  }[];
-}
-
-const channelSharedChatUpdateV1EventWire = z.looseObject({
-  session_id: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_login: z.string(),
-  broadcaster_user_name: z.string(),
-  host_broadcaster_user_id: z.string(),
-  host_broadcaster_user_login: z.string(),
-  host_broadcaster_user_name: z.string(),
-  participants: z.array(z.looseObject({
-    broadcaster_user_id: z.string(),
-    broadcaster_user_name: z.string(),
-    broadcaster_user_login: z.string(),
-  })),
-});
+export type ChannelSharedChatUpdateV1Event = ChannelSharedChatBeginV1Event;
+const channelSharedChatUpdateV1EventWire = channelSharedChatBeginV1EventWire;
 
 /** The `channel.shield_mode.begin@1` event, camelCase. */
 export interface ChannelShieldModeBeginV1Event {
@@ -2557,27 +2382,8 @@ const channelSubscribeV1EventWire = z.looseObject({
 });
 
 /** The `channel.subscription.end@1` event, camelCase. */
-export interface ChannelSubscriptionEndV1Event {
-  userId: string;
-  userLogin: string;
-  userName: string;
-  broadcasterUserId: string;
-  broadcasterUserLogin: string;
-  broadcasterUserName: string;
-  tier: string;
-  isGift: boolean;
-}
-
-const channelSubscriptionEndV1EventWire = z.looseObject({
-  user_id: z.string(),
-  user_login: z.string(),
-  user_name: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_login: z.string(),
-  broadcaster_user_name: z.string(),
-  tier: z.string(),
-  is_gift: z.boolean(),
-});
+export type ChannelSubscriptionEndV1Event = ChannelSubscribeV1Event;
+const channelSubscriptionEndV1EventWire = channelSubscribeV1EventWire;
 
 /** The `channel.subscription.gift@1` event, camelCase. */
 export interface ChannelSubscriptionGiftV1Event {
@@ -2842,42 +2648,12 @@ const channelUpdateV2EventWire = z.looseObject({
 });
 
 /** The `channel.vip.add@1` event, camelCase. */
-export interface ChannelVipAddV1Event {
-  userId: string;
-  userLogin: string;
-  userName: string;
-  broadcasterUserId: string;
-  broadcasterUserLogin: string;
-  broadcasterUserName: string;
-}
-
-const channelVipAddV1EventWire = z.looseObject({
-  user_id: z.string(),
-  user_login: z.string(),
-  user_name: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_login: z.string(),
-  broadcaster_user_name: z.string(),
-});
+export type ChannelVipAddV1Event = ChannelModeratorAddV1Event;
+const channelVipAddV1EventWire = channelModeratorAddV1EventWire;
 
 /** The `channel.vip.remove@1` event, camelCase. */
-export interface ChannelVipRemoveV1Event {
-  userId: string;
-  userLogin: string;
-  userName: string;
-  broadcasterUserId: string;
-  broadcasterUserLogin: string;
-  broadcasterUserName: string;
-}
-
-const channelVipRemoveV1EventWire = z.looseObject({
-  user_id: z.string(),
-  user_login: z.string(),
-  user_name: z.string(),
-  broadcaster_user_id: z.string(),
-  broadcaster_user_login: z.string(),
-  broadcaster_user_name: z.string(),
-});
+export type ChannelVipRemoveV1Event = ChannelModeratorAddV1Event;
+const channelVipRemoveV1EventWire = channelModeratorAddV1EventWire;
 
 /** The `channel.warning.acknowledge@1` event, camelCase. */
 export interface ChannelWarningAcknowledgeV1Event {
@@ -3035,19 +2811,8 @@ const userAuthorizationGrantV1EventWire = z.looseObject({
 });
 
 /** The `user.authorization.revoke@1` event, camelCase. */
-export interface UserAuthorizationRevokeV1Event {
-  clientId: string;
-  userId: string;
-  userLogin: string;
-  userName: string;
-}
-
-const userAuthorizationRevokeV1EventWire = z.looseObject({
-  client_id: z.string(),
-  user_id: z.string(),
-  user_login: z.string(),
-  user_name: z.string(),
-});
+export type UserAuthorizationRevokeV1Event = UserAuthorizationGrantV1Event;
+const userAuthorizationRevokeV1EventWire = userAuthorizationGrantV1EventWire;
 
 /** The `user.update@1` event, camelCase. */
 export interface UserUpdateV1Event {
