@@ -63,7 +63,9 @@ describe('cache across processes', () => {
     const key = 'race';
     await setSource(key, 1);
     const [a, b, c] = workers as [Worker, Worker, Worker];
-    const slow = a.read(key, 'fast', { delayMs: 300 });
+    // The load holds its answer long enough for b's write to complete first even on a loaded machine (at 300 ms,
+    // 1 run in ~12 lost the race when two cores were shared by several test runs).
+    const slow = a.read(key, 'fast', { delayMs: 2000 });
     while ((await src.hget(`src:${prefix}`, `loads:${key}`)) !== '1') {
       // wait for the slow load to have read the old state
     }

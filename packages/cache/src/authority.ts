@@ -50,6 +50,8 @@ export type FillAnswer =
 
 /** Answer of {@link Authority.write} and of an applied value. */
 export interface WriteAnswer {
+  /** True when the write's `at` is older than what the key already reflects: nothing changed. */
+  ignored?: boolean;
   kv: number;
   stamp: number;
   /** False when a feed of the value is not covered: the version advanced but nothing was stored. */
@@ -78,8 +80,8 @@ export type CoverageOp = 'started' | 'resumed' | 'lost' | 'stopped' | 'renew';
 /** A change to apply at the authority, after dedupe and ordering. */
 export type AuthorityChange =
   | { mode: 'invalidate' }
-  | { mode: 'value'; json: string; deps: Deps; ttlMs: number }
-  | { mode: 'cas'; json: string; deps: Deps; ttlMs: number; expectKv: number };
+  | { mode: 'value'; json: string; deps: Deps; ttlMs: number; pinMs: number }
+  | { mode: 'cas'; json: string; deps: Deps; ttlMs: number; pinMs: number; expectKv: number };
 
 /** Answer of {@link Authority.apply}. */
 export type ApplyAnswer =
@@ -105,7 +107,7 @@ export interface Authority {
   fill(key: string, snapshot: Snapshot, json: string, ttlMs: number, agrees: boolean): Promise<FillAnswer>;
   /** Drops the fill lease without storing (the load failed). */
   release(key: string): Promise<void>;
-  /** Records a write at a new version, pinned for `pinMs`. */
+  /** Records a write at a new version, pinned for `pinMs`, unless `at` is older than what the key reflects. */
   write(
     key: string,
     json: string,

@@ -1,4 +1,4 @@
-import type { Authority, FeedState, Versioned } from './authority.js';
+import type { Authority, StoredEntry } from './authority.js';
 import type { Counters } from './counters.js';
 import { CacheArgumentError, CacheClosedError, CacheValueTooLargeError } from './errors.js';
 import type { Knowledge } from './knowledge.js';
@@ -10,16 +10,8 @@ import type { Tracker, Trackers } from './trackers.js';
 import type { Clock, Logger } from './types.js';
 import { encodeValue } from './values.js';
 
-/** What a tier answered (or a change stored), ready for the in-process tier. */
-export interface Fresh {
-  value: unknown;
-  stamp: number;
-  kv: number;
-  tags: readonly Versioned[];
-  feeds: readonly FeedState[];
-  ttlMs: number;
-  bytes: number;
-}
+/** What a tier answered (or a change stored), ready for the in-process tier: the authority's entry as it is. */
+export type Fresh = StoredEntry;
 
 /**
  * The state one cache's parts share: options, environment, the authority, the tiers, what the process knows, the

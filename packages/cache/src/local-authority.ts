@@ -90,6 +90,11 @@ export class LocalAuthority implements Authority {
     pinMs: number,
     at: number | undefined,
   ): Promise<WriteAnswer> {
+    // ordered like `applyKey`: a write older than what the key reflects, landing later, changes nothing
+    const prior = this.#keys.get(key);
+    if (at !== undefined && prior !== undefined && at < prior.at) {
+      return { ignored: true, kv: 0, stamp: 0, stored: false, tags: [], feeds: [] };
+    }
     const state = this.#bump(key, at);
     const stored = this.#stored(state.v, deps);
     if (pinMs > 0) state.pin = { value: JSON.parse(json), until: this.#clock.now() + pinMs, tags: stored.tags };
@@ -110,6 +115,9 @@ export class LocalAuthority implements Authority {
     if (mode === 'invalidate' || change.mode === 'invalidate')
       return { outcome: 'applied', kv: state.v, stored: undefined };
     const stored = this.#stored(state.v, change.deps);
+    if (change.pinMs > 0) {
+      state.pin = { value: JSON.parse(change.json), until: this.#clock.now() + change.pinMs, tags: stored.tags };
+    }
     return { outcome: 'applied', kv: state.v, stored: stored.stored ? stored : undefined };
   }
 

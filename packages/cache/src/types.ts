@@ -60,7 +60,11 @@ export interface WriteOptions {
    * is then revalidated from the source). Default: the cache's `defaultPinMs`. 0: no pin.
    */
   pinMs?: number;
-  /** Order position of the write (a timestamp or a version), so that older changes applied later are ignored. */
+  /**
+   * Order position of the write (a timestamp or a version), shared with {@link Change.at}: a write older than what the
+   * key already reflects changes nothing (the newer state and its pin stand), and older changes applied later are
+   * ignored.
+   */
   at?: number;
 }
 
@@ -75,8 +79,13 @@ export type Change<V = unknown> =
       /** Feeds that keep the value fresh; give the feed the change came from, so that a later gap revalidates it. */
       feeds?: readonly string[];
       ttlMs?: number;
+      /**
+       * Holds the change against a source that still serves the state before it, in every process, like a write's
+       * pin ({@link WriteOptions.pinMs}); for changes that carry the new state. Default 0: no pin.
+       */
+      pinMs?: number;
     }
-  | { id: string; at: number; key: string; patch: (old: V) => V; ttlMs?: number }
+  | { id: string; at: number; key: string; patch: (old: V) => V; ttlMs?: number; pinMs?: number }
   | { id: string; at: number; key: string; invalidate: true }
   | { id: string; at: number; tag: string; invalidate: true };
 

@@ -49,6 +49,7 @@ export class Writer {
         if (err instanceof CacheRedisUnavailableError) this.#unrecorded('key', key);
         throw err;
       }
+      if (answer.ignored === true) return; // older than what the key reflects: the newer state stands
       x.c.invalidations++;
       if (pinMs > 0) x.c.pins.held++;
       if (answer.stored) x.mem?.store(tracker, key, { ...answer, value: JSON.parse(json), ttlMs, bytes: json.length });
@@ -127,6 +128,7 @@ export class Writer {
       let deps: Deps;
       let expectKv: number | undefined;
       let ttlMs: number;
+      const pinMs = this.#pinOf(change);
       if ('value' in change) {
         json = x.encode(key, change.value);
         deps = { tags: checkNames('change.tags', change.tags), feeds: checkNames('change.feeds', change.feeds) };
@@ -141,14 +143,19 @@ export class Writer {
       } else {
         throw new CacheArgumentError('change', 'needs one of value, patch or invalidate');
       }
+      // a pinned state is revalidated from the source when its pin ends, as a written one is
+      if (pinMs > 0) ttlMs = Math.min(ttlMs, pinMs);
       const answer = await x.auth.applyKey(
         id,
         key,
         at,
-        expectKv === undefined ? { mode: 'value', json, deps, ttlMs } : { mode: 'cas', json, deps, ttlMs, expectKv },
+        expectKv === undefined
+          ? { mode: 'value', json, deps, ttlMs, pinMs }
+          : { mode: 'cas', json, deps, ttlMs, pinMs, expectKv },
       );
       if (answer.outcome === 'applied') {
         x.c.invalidations++;
+        if (pinMs > 0) x.c.pins.held++;
         if (answer.stored !== undefined) {
           x.mem?.store(tracker, key, { ...answer.stored, value: JSON.parse(json), ttlMs, bytes: json.length });
         }
@@ -157,6 +164,13 @@ export class Writer {
     } finally {
       x.trackers.end(tracker);
     }
+  }
+
+  /** The pin window of a value or patch change (0: none); validated like `WriteOptions.pinMs`. */
+  #pinOf(change: { pinMs?: number }): number {
+    const pinMs = change.pinMs ?? 0;
+    if (!Number.isInteger(pinMs) || pinMs < 0) throw new CacheArgumentError('change.pinMs', 'must be an integer >= 0');
+    return pinMs;
   }
 
   async #invalidateChange(id: string, key: string, at: number): Promise<ApplyOutcome> {

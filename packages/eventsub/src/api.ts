@@ -126,23 +126,33 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
     }
   }
 
+  /** Every item of a cursor-paginated list, following `pagination.cursor` until Twitch gives none. */
+  async function allPages<W, T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    schema: z.ZodType<{ data: W[]; pagination?: { cursor?: string | undefined } | undefined }>,
+    map: (wire: W) => T,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let after: string | undefined;
+    do {
+      const page = await call('GET', path, { ...query, after }, undefined, schema);
+      out.push(...page.data.map(map));
+      after = page.pagination?.cursor || undefined;
+    } while (after);
+    return out;
+  }
+
+  /** POST or PATCH of a conduit, answering the one conduit Twitch returns. */
+  async function oneConduit(method: 'POST' | 'PATCH', body: Record<string, unknown>): Promise<Conduit> {
+    const c = (await call(method, '/eventsub/conduits', {}, body, conduitListSchema)).data[0];
+    if (!c) throw new EventSubApiError(200, `${method} /eventsub/conduits answered no conduit`);
+    return { id: c.id, shardCount: c.shard_count };
+  }
+
   return {
-    async listSubscriptions(filter = {}) {
-      const out: EventSubSubscription[] = [];
-      let after: string | undefined;
-      do {
-        const page = await call(
-          'GET',
-          '/eventsub/subscriptions',
-          { ...filter, after },
-          undefined,
-          subscriptionListSchema,
-        );
-        out.push(...page.data.map(toSubscription));
-        after = page.pagination?.cursor || undefined;
-      } while (after);
-      return out;
-    },
+    listSubscriptions: (filter = {}) =>
+      allPages('/eventsub/subscriptions', filter, subscriptionListSchema, toSubscription),
     async createSubscription(spec, transport) {
       const body = {
         type: spec.type,
@@ -162,37 +172,13 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
       const res = await call('GET', '/eventsub/conduits', {}, undefined, conduitListSchema);
       return res.data.map((c) => ({ id: c.id, shardCount: c.shard_count }));
     },
-    async createConduit(shardCount) {
-      const res = await call('POST', '/eventsub/conduits', {}, { shard_count: shardCount }, conduitListSchema);
-      const c = res.data[0];
-      if (!c) throw new EventSubApiError(200, 'POST /eventsub/conduits answered no conduit');
-      return { id: c.id, shardCount: c.shard_count };
-    },
-    async updateConduit(id, shardCount) {
-      const res = await call('PATCH', '/eventsub/conduits', {}, { id, shard_count: shardCount }, conduitListSchema);
-      const c = res.data[0];
-      if (!c) throw new EventSubApiError(200, 'PATCH /eventsub/conduits answered no conduit');
-      return { id: c.id, shardCount: c.shard_count };
-    },
+    createConduit: (shardCount) => oneConduit('POST', { shard_count: shardCount }),
+    updateConduit: (id, shardCount) => oneConduit('PATCH', { id, shard_count: shardCount }),
     async deleteConduit(id) {
       await call('DELETE', '/eventsub/conduits', { id }, undefined, null);
     },
-    async listShards(conduitId, status) {
-      const out: ConduitShard[] = [];
-      let after: string | undefined;
-      do {
-        const page = await call(
-          'GET',
-          '/eventsub/conduits/shards',
-          { conduit_id: conduitId, status, after },
-          undefined,
-          shardListSchema,
-        );
-        out.push(...page.data.map(toShard));
-        after = page.pagination?.cursor || undefined;
-      } while (after);
-      return out;
-    },
+    listShards: (conduitId, status) =>
+      allPages('/eventsub/conduits/shards', { conduit_id: conduitId, status }, shardListSchema, toShard),
     async updateShards(conduitId, shards) {
       const body = {
         conduit_id: conduitId,

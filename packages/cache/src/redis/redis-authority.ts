@@ -229,6 +229,7 @@ export class RedisAuthority implements Authority {
       ],
     );
     const [kv, stored, tv, fv] = this.#call.parse(writeReply, reply, key);
+    if (kv < 0) return { ignored: true, kv: 0, stamp: 0, stored: false, tags: [], feeds: [] };
     this.#hooks.notify({ kind: 'key', name: key, version: kv }, false);
     return { kv, stamp: kv, stored: stored === 1, ...depStates(deps, tv, fv) };
   }
@@ -251,6 +252,7 @@ export class RedisAuthority implements Authority {
         change.mode === 'cas' ? String(change.expectKv) : '0',
         String(this.#opts.dedupeTtlMs),
         String(this.#opts.versionTtlMs),
+        stores ? String(change.pinMs) : '0',
         ...depArgs(deps),
       ],
     );

@@ -82,8 +82,11 @@ local function depmeta(first)
     fv[#fv + 1] = c
     if c == 0 then covered = false end
   end
-  if ntags == 0 and nfeeds == 0 then return '', tv, fv, covered end
-  return '{"t":[' .. table.concat(tparts, ',') .. '],"f":[' .. table.concat(fparts, ',') .. ']}', tv, fv, covered
+  -- a pin depends on the tags only: it must outlive a coverage gap, which revalidates the value, not the pin
+  local pinmeta = ''
+  if ntags > 0 then pinmeta = '{"t":[' .. table.concat(tparts, ',') .. '],"f":[]}' end
+  if ntags == 0 and nfeeds == 0 then return '', tv, fv, covered, pinmeta end
+  return '{"t":[' .. table.concat(tparts, ',') .. '],"f":[' .. table.concat(fparts, ',') .. ']}', tv, fv, covered, pinmeta
 end
 `;
 
@@ -174,22 +177,20 @@ return 1
 `;
 
 /**
- * KEYS: v, d. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags...
- * Returns {version, tagVersions}.
- */
-/**
  * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags..., nfeeds, feeds...
- * Returns {version, stored (0 when a feed is not covered), tagVersions, feedStates}.
+ * Returns {version, stored (0 when a feed is not covered), tagVersions, feedStates}, or {-1, 0, {}, {}} when `at`
+ * is older than what the key already reflects (ordered like APPLY_KEY: an older write landing later changes nothing).
  */
 export const WRITE = `${PRELUDE}
+if ARGV[7] ~= '' then
+  local cur = redis.call('HGET', KEYS[1], 'at')
+  if cur and tonumber(ARGV[7]) < tonumber(cur) then return {-1, 0, {}, {}} end
+end
 local ver = redis.call('INCR', base .. 'seq')
 redis.call('HSET', KEYS[1], 'v', ver)
 redis.call('SET', KEYS[3], ver, 'PX', ARGV[8])
-if ARGV[7] ~= '' then
-  local cur = redis.call('HGET', KEYS[1], 'at')
-  if not cur or tonumber(cur) < tonumber(ARGV[7]) then redis.call('HSET', KEYS[1], 'at', ARGV[7]) end
-end
-local meta, tv, fv, covered = depmeta(9)
+if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'at', ARGV[7]) end
+local meta, tv, fv, covered, pinmeta = depmeta(9)
 redis.call('DEL', KEYS[2])
 local stored = 0
 if covered then
@@ -198,7 +199,7 @@ if covered then
   stored = 1
 end
 if tonumber(ARGV[6]) > 0 then
-  redis.call('HSET', KEYS[1], 'pu', now() + tonumber(ARGV[6]), 'pv', ARGV[4], 'pt', meta)
+  redis.call('HSET', KEYS[1], 'pu', now() + tonumber(ARGV[6]), 'pv', ARGV[4], 'pt', pinmeta)
 else
   redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
 end
@@ -207,6 +208,12 @@ redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARG
 return {ver, stored, tv, fv}
 `;
 
+/**
+ * KEYS: v, d, a, n. ARGV: base, key, origin, id|'', at|'', mode (invalidate|value|cas), json, ttlMs, expectKv,
+ * dedupeTtlMs, versionTtlMs, pinMs, ntags, tags..., nfeeds, feeds...
+ * Returns {'duplicate'}, {'ignored'} or {'applied', version, stored, tagVersions, feedStates}. A value change with
+ * pinMs > 0 is pinned like a write (even when a feed is uncovered and nothing is stored).
+ */
 export const APPLY_KEY = `${PRELUDE}
 if ARGV[4] ~= '' and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[10]) then return {'duplicate'} end
 if ARGV[5] ~= '' then
@@ -224,12 +231,15 @@ redis.call('PEXPIRE', KEYS[1], ARGV[11])
 redis.call('DEL', KEYS[2])
 local stored, tv, fv = 0, {}, {}
 if mode ~= 'invalidate' then
-  local meta, covered
-  meta, tv, fv, covered = depmeta(12)
+  local meta, covered, pinmeta
+  meta, tv, fv, covered, pinmeta = depmeta(13)
   if covered then
     redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[7], 'x', now() + tonumber(ARGV[8]))
     redis.call('PEXPIRE', KEYS[2], ARGV[8])
     stored = 1
+  end
+  if tonumber(ARGV[12]) > 0 then
+    redis.call('HSET', KEYS[1], 'pu', now() + tonumber(ARGV[12]), 'pv', ARGV[7], 'pt', pinmeta)
   end
 end
 redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])

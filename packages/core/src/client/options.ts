@@ -19,7 +19,10 @@ export interface ClientUrls {
 
 /** Hooks for measuring the Client from outside (the consistency benchmark uses them); all optional. */
 export interface ClientInstrument {
-  /** An event is about to be handed to the cache (after decoding, before the app's handlers). */
+  /**
+   * An event has been handed to the cache: the cache has recorded its change (with Redis: in Redis, so that strict
+   * reads of every process see it and the bus carries it); called before the app's handlers.
+   */
   onEvent?(key: string, event: unknown, meta: NotificationMeta): void;
   /** A cached read is asking Helix for `resourceKey` (`channel:42`). */
   onLoad?(resourceKey: string): void;

@@ -35,6 +35,13 @@ export interface CachedReadOptions {
 /** How long a written entry can live in the cache: its TTL is capped by the pin window (15 s by default). */
 const WRITTEN_HORIZON_MS = 60_000;
 
+/**
+ * How long an event that carries the new state is held against a lagging Helix in every process sharing the cache
+ * (as a write's pin): a fill that disagrees with it inside the window is Twitch lagging, refused. It ends earlier
+ * when Helix agrees or a newer change arrives.
+ */
+const EVENT_PIN_MS = 15_000;
+
 export class ResourceCache {
   readonly cache: CachePort;
   readonly known: KnownStates;
@@ -126,6 +133,19 @@ export class ResourceCache {
     if (!this.#loaders.has(key)) this.#loaders.set(key, { entry, id, reader, load });
     const pending = this.#refreshing.get(key) ?? this.#inflight.get(key);
     if (pending) return pending.then(() => this.read(kind, id, reader, load, options));
+    return this.#cacheRead(key, entry, id, feeds, load, options?.level ?? this.#level);
+  }
+
+  /** The cache read of `key` (loads through Helix with the known states laid over), without waiting for changes. */
+  #cacheRead<V>(
+    key: string,
+    entry: CatalogEntry,
+    id: string,
+    feeds: readonly string[],
+    load: (signal: AbortSignal) => Promise<V>,
+    level: ReadLevel,
+  ): Promise<V> {
+    const base = `${entry.kind}:${id}`;
     return this.cache.read<V>(key, {
       load: async (signal) => {
         this.#hooks.onLoad?.(base);
@@ -134,7 +154,7 @@ export class ResourceCache {
       ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
       tags: [base, `user:${id}`],
       feeds,
-      level: options?.level ?? this.#level,
+      level,
     });
   }
 
@@ -157,9 +177,14 @@ export class ResourceCache {
       keys.map(async (key) => {
         // Read the current state first (outside the tracking: the read itself would wait for the change).
         const next = apply(await current(key));
-        // Written without feeds, so that the pin outlives a coverage gap (a gap is handled by `revalidateWritten`).
+        // Written with the read's feeds: a coverage gap revalidates the value in every process sharing the cache
+        // (nothing from before a gap is served before Helix was asked again), while the pin, which depends on tags
+        // only, outlives the gap and keeps refusing Helix's lagging answer.
         this.#written.set(key, at);
-        await this.#track(key, () => this.cache.write(key, next, { at, tags: [`${kind}:${id}`, `user:${id}`], ttlMs }));
+        const feeds = this.#feedsOf(key);
+        await this.#track(key, () =>
+          this.cache.write(key, next, { at, tags: [`${kind}:${id}`, `user:${id}`], feeds, ttlMs }),
+        );
       }),
     );
   }
@@ -188,17 +213,63 @@ export class ResourceCache {
     const base = `${kind}:${id}`;
     const keys = this.copies(kind, id);
     this.known.remember<V>(base, change.at, apply, agrees);
+    const tags = [base, `user:${id}`];
     await Promise.all(
       keys.map((key) =>
-        // Ordered by `at` and deduplicated by id in the cache (a later-arriving older event changes nothing).
-        // Note: `Cache.write` would pin the event's state against lagging fills in other processes, but it does
-        // not honour `at` (an older event arriving late would overwrite a newer state), so events go through
-        // `apply`; this process's known states still keep its own loads from regressing.
-        // 'ignored' is not acted on: with several processes it mostly means another process applied the same
-        // change first (its copy of the event has another message id and the same timestamp).
-        this.#track(key, () => this.cache.apply<V>({ id: `${change.id}:${key}`, at: change.at, key, patch: apply })),
+        // Tracked from the moment the event is received: reads of the key in this process wait for the change.
+        this.#track(key, async () => {
+          // The event's state is recorded as a pinned change, built on the current state (a cache hit, or Helix
+          // with the known states, this event's included, laid over), so that a process that has not received the
+          // event yet cannot fill Helix's lagging answer: the pin refuses it in every process. Ordered by `at`
+          // and deduplicated by id in the cache (an older event arriving late changes nothing). 'ignored' is not
+          // acted on: with several processes it mostly means another process applied the same change first (its
+          // copy of the event has another message id and the same timestamp).
+          const l = this.#loaders.get(key);
+          const cur = l === undefined ? undefined : await this.#current<V>(key, l);
+          if (cur === undefined) {
+            return this.cache.apply<V>({
+              id: `${change.id}:${key}`,
+              at: change.at,
+              key,
+              patch: apply,
+              pinMs: EVENT_PIN_MS,
+            });
+          }
+          const feeds = this.#feedsOf(key);
+          const value = apply(cur.value);
+          return this.cache.apply<V>({
+            id: `${change.id}:${key}`,
+            at: change.at,
+            key,
+            value,
+            tags,
+            feeds,
+            ttlMs: this.entry(kind).ttlMs,
+            pinMs: EVENT_PIN_MS,
+          });
+        }),
       ),
     );
+  }
+
+  /** The current state of a key this process has read (without waiting for changes); undefined if it fails. */
+  async #current<V>(
+    key: string,
+    l: { entry: CatalogEntry; id: string; reader: string | undefined; load: (signal: AbortSignal) => Promise<unknown> },
+  ): Promise<{ value: V } | undefined> {
+    try {
+      const feeds = this.#hooks.feedsFor(l.entry, l.id, l.reader);
+      const value = (await this.#cacheRead(key, l.entry, l.id, feeds, l.load, 'strict')) as V;
+      return { value };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The feeds a cache key's reads depend on (none when it was never read in this process). */
+  #feedsOf(key: string): readonly string[] {
+    const l = this.#loaders.get(key);
+    return l === undefined ? [] : this.#hooks.feedsFor(l.entry, l.id, l.reader);
   }
 
   /**
@@ -225,7 +296,12 @@ export class ResourceCache {
           this.#hooks.onLoad?.(base);
           const fresh = this.known.overlay(base, await l.load(AbortSignal.timeout(10_000)));
           this.#written.set(key, this.#clock.now());
-          await this.cache.write(key, fresh, { at, tags: [base, `user:${l.id}`], ttlMs: l.entry.ttlMs });
+          await this.cache.write(key, fresh, {
+            at,
+            tags: [base, `user:${l.id}`],
+            feeds: this.#feedsOf(key),
+            ttlMs: l.entry.ttlMs,
+          });
         } finally {
           this.#refreshing.delete(key);
         }

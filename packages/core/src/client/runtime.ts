@@ -204,12 +204,16 @@ export class Runtime {
           this.#host.error(n.error);
           return;
         }
-        instrument?.onEvent?.(n.key, n.event, n.meta);
         const at = Date.parse(n.meta.messageTimestamp) || this.#clock.now();
-        // The cache first (so a read made by a handler sees the change), then the app's handlers.
+        // The cache first (so a read made by a handler sees the change), then the app's handlers. Reads of the
+        // key in this process wait for the change meanwhile; the event counts as received once the cache has it
+        // (recorded in Redis, where other processes' strict reads see it and whence the bus carries it).
         routeEvent(this.rc, n.key, n.event, { id: n.meta.messageId, at })
           .catch((e) => this.#host.error(e))
-          .finally(() => this.#host.dispatch(n.key, n.event, n.meta));
+          .finally(() => {
+            instrument?.onEvent?.(n.key, n.event, n.meta);
+            this.#host.dispatch(n.key, n.event, n.meta);
+          });
       }),
       feed.onCoverage((e: CoverageEvent) => this.#coverage(e)),
       feed.onRefused((name, reason) => {

@@ -1,0 +1,118 @@
+/**
+ * Ordered writes and pinned changes, in memory and on real Redis:
+ * - `write` honours `at` as `apply` does: an older write landing after a newer one changes nothing;
+ * - a change that carries the new state can be pinned (`apply` with `pinMs`), so a process that has not heard of it
+ *   cannot fill the source's lagging answer, even when the change's value itself was not stored;
+ * - a pin depends on tags, not on feeds: a coverage gap revalidates the value (the source is asked again) but the
+ *   pin still refuses a lagging answer.
+ */
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { type Cache, type CacheOptions, createCache } from '../src/index.js';
+import { cleanPrefix, REDIS_URL, Source, testPrefix, until } from './helpers.js';
+
+const prefix = testPrefix('ordering');
+const open: Cache[] = [];
+
+async function make(redis: boolean, options: Partial<CacheOptions> = {}): Promise<Cache> {
+  const cache = createCache({ ...options, ...(redis ? { redis: { url: REDIS_URL, prefix } } : {}) });
+  open.push(cache);
+  if (redis) {
+    await until(() => cache.stats().bus.connected && cache.stats().redis?.connected === true, 'Redis and the bus');
+  }
+  return cache;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+  await cleanPrefix(prefix);
+});
+afterAll(async () => {
+  await cleanPrefix(prefix);
+});
+
+describe.each([
+  ['in memory', false],
+  ['on Redis', true],
+])('ordering and pins (%s)', (_name, redis) => {
+  it('an older write landing after a newer one changes nothing', async () => {
+    const a = await make(redis);
+    const src = new Source();
+    src.set('k', 1); // the source still lags behind both writes
+    await a.write('k', { v: 3 }, { at: 200 });
+    await a.write('k', { v: 2 }, { at: 100 });
+    expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 3 });
+    expect(await a.read('k', { load: src.loader('k'), level: 'strict' })).toEqual({ v: 3 });
+    if (redis) {
+      // another process, which holds nothing, reads what Redis holds and refuses the lagging source by the pin
+      const b = await make(true);
+      expect(await b.read('k', { load: src.loader('k') })).toEqual({ v: 3 });
+    }
+    expect(a.stats().pins.held).toBe(1);
+  });
+
+  it('an older write does not end the newer write’s pin, and a newer write still replaces it', async () => {
+    const a = await make(redis);
+    const src = new Source();
+    src.set('k', 1);
+    await a.write('k', { v: 3 }, { at: 200, ttlMs: 1, pinMs: 60_000 }); // stored value expires at once, pin stays
+    await a.write('k', { v: 2 }, { at: 100 });
+    await new Promise((r) => setTimeout(r, 5));
+    expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 3 });
+    expect(a.stats().pins.refusals).toBe(1);
+    await a.write('k', { v: 4 }, { at: 300 });
+    expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 4 });
+  });
+
+  it('a pinned change holds against a lagging source even when its value was not stored', async () => {
+    const a = await make(redis);
+    const src = new Source();
+    src.set('k', 1); // the source has not caught up with the change yet
+    // the feed is not covered: the value cannot be stored, only the pin can hold the change
+    await a.apply({ id: 'e1', at: 100, key: 'k', value: { v: 2 }, feeds: ['f'], pinMs: 60_000 });
+    const reader = redis ? await make(true) : a;
+    expect(await reader.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
+    expect(reader.stats().pins.refusals).toBe(1);
+    // once the source agrees, the pin ends and its answer is served
+    src.set('k', 2);
+    expect(await reader.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
+    src.set('k', 5);
+    await reader.invalidate({ key: 'k' });
+    expect(await reader.read('k', { load: src.loader('k') })).toEqual({ v: 5 });
+  });
+
+  it('a pinned patch holds against a lagging source after its value expired', async () => {
+    const a = await make(redis);
+    const src = new Source();
+    src.set('k', 1);
+    expect(await a.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
+    const outcome = await a.apply<{ v: number }>({
+      id: 'e1',
+      at: 100,
+      key: 'k',
+      patch: (old) => ({ v: old.v + 1 }),
+      ttlMs: 1,
+      pinMs: 60_000,
+    });
+    expect(outcome).toBe('applied');
+    await new Promise((r) => setTimeout(r, 5));
+    const reader = redis ? await make(true) : a;
+    expect(await reader.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
+    expect(reader.stats().pins.refusals).toBe(1);
+  });
+
+  it('a write’s pin outlives a coverage gap of its feed, while the value is revalidated', async () => {
+    const a = await make(redis);
+    const src = new Source();
+    src.set('k', 1);
+    await a.coverage.started('f');
+    await a.write('k', { v: 2 }, { at: 100, feeds: ['f'], tags: ['t'] });
+    expect(await a.read('k', { load: src.loader('k'), feeds: ['f'], tags: ['t'] })).toEqual({ v: 2 });
+    expect(src.loads).toBe(0);
+    await a.coverage.gap('f', { from: Date.now() - 100, to: Date.now() });
+    // after the gap the source is asked again (nothing filled before the gap is served), and the pin refuses its
+    // lagging answer
+    expect(await a.read('k', { load: src.loader('k'), feeds: ['f'], tags: ['t'] })).toEqual({ v: 2 });
+    expect(src.loads).toBe(1);
+    expect(a.stats().pins.refusals).toBe(1);
+  });
+});
