@@ -165,6 +165,28 @@ describe('checker: violating histories', () => {
     expect(check(h).violations.restartSafety).toBe(0);
   });
 
+  it('accepts a cached read that waited for another process’s fill made after the gap (served at its end)', () => {
+    // Process 1 began its read before process 0 asked Helix (its lease), waited, and was served that fill: the
+    // source was asked after the gap and before the value was served. The Helix read is within the read.
+    const gaps = [
+      { proc: 0, key: 0, start: 5, end: 12 },
+      { proc: 1, key: 0, start: 5, end: 12 },
+    ];
+    const h = history([0, 10], { sharedTier: true, gaps, sourceReads: [{ key: 0, at: 13.5 }] });
+    reads(h, [
+      [0, 13, 14, 1, 'fast', false],
+      [1, 13.2, 14.1, 1, 'fast', true],
+    ]);
+    expect(check(h).violations.restartSafety).toBe(0);
+    // A cached read that ended before any Helix read after the gap still counts, even if one follows it.
+    const h2 = history([0, 10], { sharedTier: true, gaps, sourceReads: [{ key: 0, at: 13.5 }] });
+    reads(h2, [
+      [0, 13, 14, 1, 'fast', false],
+      [1, 13.2, 13.3, 0, 'fast', true],
+    ]);
+    expect(check(h2).violations.restartSafety).toBe(1);
+  });
+
   it('with a shared tier, counts a gap only while nobody listened, and from when somebody listened again', () => {
     const gaps = [
       { proc: 0, key: 0, start: 5, end: 12 },

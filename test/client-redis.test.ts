@@ -54,6 +54,37 @@ const helixReadsOf = (m: MockServer, id: string, after: number) =>
     );
 
 describe('Client on Redis', () => {
+  it('an event one process received is held against Helix’s lag in a process that did not receive it', async () => {
+    mock = await startMock({ port: 0, seed: 13, lag: { '*': { minMs: 4000, maxMs: 5000 } } });
+    const b = mock.users[0]!;
+    const listener = clientOn(mock);
+    await listener.run({ accessToken: mock.createUserToken({ userId: b.id }).accessToken });
+    const before = await listener.channels.get(b.id);
+    await until(() => listener.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@')));
+    // A process that listens to nothing: it can only learn of the event through the cache.
+    const other = new Client({
+      clientId: mock.clientId,
+      urls: { helix: mock.urls.helix, oauth: mock.urls.oauth, eventsubWs: mock.urls.eventsubWs },
+      cache: { redis: { url: REDIS_URL, prefix } },
+      eventsub: false,
+    });
+    clients.push(other);
+    await other.run({ accessToken: mock.createUserToken({ userId: mock.users[1]!.id }).accessToken });
+
+    mock.external.updateChannel(b.id, { title: 'changed on twitch.tv' });
+    await until(async () => (await listener.channels.get(b.id))?.title === 'changed on twitch.tv');
+    // Redis loses the stored value (evicted under memory pressure): the next read asks Helix, which still lags.
+    const r = new Redis(REDIS_URL);
+    await r.del(`{${prefix}}d:channel:${b.id}`);
+    r.disconnect();
+    const raw = await other.helix.channels.getChannelInformation({ broadcasterId: b.id });
+    expect(raw.data[0]?.title).toBe(before?.title);
+    // The event's state was recorded as a pinned change: Helix's lagging answer is refused, not filled.
+    expect((await other.channels.get(b.id))?.title).toBe('changed on twitch.tv');
+    expect((await listener.channels.get(b.id, { level: 'strict' }))?.title).toBe('changed on twitch.tv');
+    expect(other.cacheReport().stats.pins.refusals).toBeGreaterThan(0);
+  });
+
   it('a restart revalidates what changed while nobody listened', async () => {
     mock = await startMock({ port: 0, seed: 11, lag: false });
     const b = mock.users[0]!;

@@ -5,7 +5,9 @@ const procKey = (proc: number, key: number) => key * 256 + proc;
 
 /**
  * Promise 5, second half: after a coverage gap on `key` for process `proc`, the first read of `key` by `proc`
- * served from the cache must come after a Helix read of `key` made after the gap ended.
+ * served from the cache must come after a Helix read of `key` made after the gap ended. A read serves its value when
+ * it ends: a read that waited for another process's fill (under its lease) is served from the cache, with a Helix
+ * read made while it waited, so the Helix read must precede the read's end, not its start.
  */
 export function checkGaps(h: History, flag: (readIndex: number, why: string) => void): void {
   if (h.gaps.length === 0) return;
@@ -32,9 +34,9 @@ export function checkGaps(h: History, flag: (readIndex: number, why: string) => 
     const first = cached?.find((i) => r.start[i]! > gap.end);
     if (first === undefined) continue;
     const sources = sourceByKey.get(gap.key) ?? [];
-    const asked = sources.some((at) => at > gap.end && at <= r.start[first]!);
+    const asked = sources.some((at) => at > gap.end && at <= r.end[first]!);
     if (!asked) {
-      const last = sources.filter((at) => at <= r.start[first]!).pop();
+      const last = sources.filter((at) => at <= r.end[first]!).pop();
       flag(
         first,
         `after the gap [${gap.start.toFixed(3)}, ${gap.end.toFixed(3)}] with no Helix read since (last ${last?.toFixed(3) ?? 'none'})`,

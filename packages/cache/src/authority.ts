@@ -20,6 +20,8 @@ export interface Snapshot {
   pin: { value: unknown } | undefined;
   /** Whether this process holds the cross-process lease to fill the key, another does, or there is none. */
   lease: 'held' | 'busy' | 'none';
+  /** Order position (`at`) of the newest change recorded for the key, if any gave one. */
+  at: number | undefined;
 }
 
 /** A value as the authority holds it. */
@@ -103,8 +105,12 @@ export interface Authority {
     feeds: readonly string[],
     lease: boolean,
   ): Promise<ReadAnswer>;
-  /** Stores a fill if nothing in its snapshot changed; `agrees` tells whether it agrees with the snapshot's pin. */
-  fill(key: string, snapshot: Snapshot, json: string, ttlMs: number, agrees: boolean): Promise<FillAnswer>;
+  /**
+   * Stores a fill if nothing in its snapshot changed. `agrees` tells how it relates to the snapshot's pin: `true`
+   * agrees (the pin ends), `false` disagrees (refused while the pin holds), `'same'` equals the pinned state without
+   * the source agreeing yet (stored, the pin stays).
+   */
+  fill(key: string, snapshot: Snapshot, json: string, ttlMs: number, agrees: boolean | 'same'): Promise<FillAnswer>;
   /** Drops the fill lease without storing (the load failed). */
   release(key: string): Promise<void>;
   /** Records a write at a new version, pinned for `pinMs`, unless `at` is older than what the key reflects. */

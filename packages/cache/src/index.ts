@@ -23,9 +23,11 @@ export type {
   CacheStats,
   Change,
   Clock,
+  LoadInfo,
   Logger,
   ReadLevel,
   ReadOptions,
   TierStats,
   WriteOptions,
 } from './types.js';
+export { sameState } from './values.js';

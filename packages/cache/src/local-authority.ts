@@ -62,10 +62,17 @@ export class LocalAuthority implements Authority {
       feeds: feeds.map((f) => this.#feedState(f)),
       pin: this.#activePin(state),
       lease: 'none',
+      at: state !== undefined && Number.isFinite(state.at) ? state.at : undefined,
     };
   }
 
-  async fill(key: string, snap: Snapshot, _json: string, _ttlMs: number, agrees: boolean): Promise<FillAnswer> {
+  async fill(
+    key: string,
+    snap: Snapshot,
+    _json: string,
+    _ttlMs: number,
+    agrees: boolean | 'same',
+  ): Promise<FillAnswer> {
     const state = this.#keys.get(key);
     if ((state?.v ?? 0) !== snap.kv) return { stored: false, reason: 'version' };
     for (const [tag, v] of snap.tags) if ((this.#tags.get(tag)?.v ?? 0) !== v) return { stored: false, reason: 'tag' };
@@ -74,8 +81,8 @@ export class LocalAuthority implements Authority {
       if (f === undefined || f.e !== e || !f.covered) return { stored: false, reason: 'feed' };
     }
     if (state?.pin !== undefined && this.#activePin(state) !== undefined) {
-      if (!agrees) return { stored: false, reason: 'pin' };
-      state.pin = undefined;
+      if (agrees === false) return { stored: false, reason: 'pin' };
+      if (agrees === true) state.pin = undefined;
     }
     return { stored: true, stamp: ++this.#seq };
   }

@@ -4,13 +4,13 @@ import { CacheArgumentError, CacheRedisUnavailableError } from './errors.js';
 import type { MemEntry } from './knowledge.js';
 import { checkName, checkNames } from './names.js';
 import { type Tracker, Trackers } from './trackers.js';
-import type { ReadOptions } from './types.js';
+import type { LoadInfo, ReadOptions } from './types.js';
 import { deepFreeze, sameState } from './values.js';
 
 /** A read's arguments, validated. */
 interface Request<V> {
   key: string;
-  load: (signal: AbortSignal) => Promise<V>;
+  load: (signal: AbortSignal, info: LoadInfo) => Promise<V>;
   tags: readonly string[];
   feeds: readonly string[];
   ttlMs: number;
@@ -177,18 +177,24 @@ export class Reader {
     try {
       x.open(); // closed while waiting: no source call
       x.c.source.loads++;
-      value = await req.load(x.abort.signal);
+      value = await req.load(x.abort.signal, { at: snap.at });
     } catch (err) {
       x.c.source.errors++;
       if (lease) this.#release(req.key);
       throw err;
     }
+    let agreement: true | 'same' = true;
     if (snap.pin !== undefined && !(req.agrees ?? sameState)(value, snap.pin.value as V)) {
-      // the source still serves the state from before a write this cache recorded: it lags, the write stands
-      x.c.pins.refusals++;
-      x.refused();
-      if (lease) this.#release(req.key);
-      return deepFreeze(snap.pin.value) as V;
+      if (req.agrees === undefined || !sameState(value, snap.pin.value)) {
+        // the source still serves the state from before a write this cache recorded: it lags, the write stands
+        x.c.pins.refusals++;
+        x.refused();
+        if (lease) this.#release(req.key);
+        return deepFreeze(snap.pin.value) as V;
+      }
+      // The load equals the pinned state, but the caller says the source has not caught up with it (it laid a
+      // state it knows over a lagging answer): stored, and the pin stays until the source itself agrees.
+      agreement = 'same';
     }
     const json = this.#encodeOrReport(req.key, value);
     const uncovered = snap.feeds.some((f) => f[2] <= 0);
@@ -199,7 +205,7 @@ export class Reader {
     }
     let filled: Awaited<ReturnType<Context['auth']['fill']>>;
     try {
-      filled = await x.auth.fill(req.key, snap, json, req.ttlMs, true);
+      filled = await x.auth.fill(req.key, snap, json, req.ttlMs, agreement);
     } catch {
       return deepFreeze(value);
     }
@@ -290,7 +296,7 @@ export class Reader {
     x.open();
     x.c.source.loads++;
     try {
-      return deepFreeze(await req.load(x.abort.signal));
+      return deepFreeze(await req.load(x.abort.signal, { at: undefined }));
     } catch (err) {
       x.c.source.errors++;
       throw err;

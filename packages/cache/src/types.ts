@@ -20,13 +20,23 @@ export interface Clock {
 export type Logger = Record<'debug' | 'info' | 'warn' | 'error', LogMethod>;
 type LogMethod = (message: string, fields?: Record<string, unknown>) => void;
 
+/** What the cache tells a load about the key it loads. */
+export interface LoadInfo {
+  /**
+   * The order position (`at`) of the newest write or change recorded for the key (by any process sharing the cache),
+   * undefined when none gave one or the authority could not be asked. A state the caller knows from a change older
+   * than this has been superseded, even if the caller did not hear of the newer change.
+   */
+  at: number | undefined;
+}
+
 /** Options of one {@link Cache.read}. */
 export interface ReadOptions<V> {
   /**
    * Fetches the value from the source on a miss. Called at most once per key per process at a time (single flight),
    * and across processes sharing Redis at most once per lease. The signal aborts when the cache closes.
    */
-  load: (signal: AbortSignal) => Promise<V>;
+  load: (signal: AbortSignal, info: LoadInfo) => Promise<V>;
   /** How long a filled value stays valid. Default: the cache's `defaultTtlMs`. */
   ttlMs?: number;
   /** Tags the value depends on: invalidating one of them invalidates the value. */

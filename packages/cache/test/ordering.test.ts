@@ -4,7 +4,11 @@
  * - a change that carries the new state can be pinned (`apply` with `pinMs`), so a process that has not heard of it
  *   cannot fill the source's lagging answer, even when the change's value itself was not stored;
  * - a pin depends on tags, not on feeds: a coverage gap revalidates the value (the source is asked again) but the
- *   pin still refuses a lagging answer.
+ *   pin still refuses a lagging answer;
+ * - a load equal to the pinned state that the caller does not count as the source agreeing is stored without
+ *   ending the pin;
+ * - a load is told the order position of the newest change recorded for its key, so that a caller can tell that a
+ *   state it knows has been superseded by a change another process recorded.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Cache, type CacheOptions, createCache } from '../src/index.js';
@@ -98,6 +102,46 @@ describe.each([
     const reader = redis ? await make(true) : a;
     expect(await reader.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
     expect(reader.stats().pins.refusals).toBe(1);
+  });
+
+  it('a load equal to the pin that the caller says is not the source agreeing is stored, and the pin stays', async () => {
+    const a = await make(redis);
+    await a.write('k', { v: 2 }, { at: 100, ttlMs: 1, pinMs: 60_000 });
+    await new Promise((r) => setTimeout(r, 5));
+    const fills = () => (redis ? (a.stats().redis?.fills ?? 0) : a.stats().memory.fills);
+    const before = fills();
+    // the caller laid the state it knows over a lagging answer: equal to the pin, but not the source agreeing
+    const overlaid = await a.read('k', { load: async () => ({ v: 2 }), agrees: () => false, ttlMs: 1 });
+    expect(overlaid).toEqual({ v: 2 });
+    expect(a.stats().pins.refusals).toBe(0);
+    expect(fills()).toBe(before + 1);
+    await new Promise((r) => setTimeout(r, 5));
+    // the source still lags: the pin still refuses its answer
+    const reader = redis ? await make(true) : a;
+    expect(await reader.read('k', { load: async () => ({ v: 1 }) })).toEqual({ v: 2 });
+    expect(reader.stats().pins.refusals).toBe(1);
+  });
+
+  it('a load is told the order position of the newest change recorded for the key, by any process', async () => {
+    const a = await make(redis);
+    await a.apply({ id: 'e1', at: 300, key: 'k', value: { v: 2 }, ttlMs: 1 });
+    await a.write('k', { v: 1 }, { at: 200, ttlMs: 1 }); // older: ignored, the position stays 300
+    await new Promise((r) => setTimeout(r, 5));
+    const reader = redis ? await make(true) : a;
+    const seen: (number | undefined)[] = [];
+    await reader.read('k', {
+      load: async (_signal, info) => {
+        seen.push(info.at);
+        return { v: 2 };
+      },
+    });
+    await reader.read('fresh', {
+      load: async (_signal, info) => {
+        seen.push(info.at);
+        return { v: 0 };
+      },
+    });
+    expect(seen).toEqual([300, undefined]);
   });
 
   it('a write’s pin outlives a coverage gap of its feed, while the value is revalidated', async () => {

@@ -28,6 +28,30 @@ describe('KnownStates', () => {
     expect(known.has('k')).toBe(false);
   });
 
+  it('lays nothing over Helix that a newer change recorded in the cache superseded', () => {
+    // This process knew title 'a' (at 1) and missed the event of 'b' (at 2), which another process recorded in
+    // the cache: Helix may already show 'b', and laying 'a' over it would bring back an older state.
+    const known = new KnownStates({ clock, windowMs: 1000 });
+    clock.t = 0;
+    known.remember('k', 1, setTitle('a'), hasTitle('a'));
+    expect(known.overlay('k', { title: 'b', game: '' }, 2).title).toBe('b');
+    expect(known.has('k')).toBe(false);
+    // A known state at least as new as the newest recorded change is still laid over a lagging answer.
+    known.remember('k', 3, setTitle('c'), hasTitle('c'));
+    expect(known.overlay('k', { title: 'b', game: '' }, 3).title).toBe('c');
+  });
+
+  it('stops overriding Helix once Helix must show the change (its lag bound after the change’s time)', () => {
+    // Known at 0 (the change's time), Helix shows changes within 1000 ms: at 1001 an answer that differs is a
+    // newer state whose event this process missed (lost, or sent while nobody listened), not Helix lagging.
+    const known = new KnownStates({ clock, windowMs: 30_000, lagMs: 1000 });
+    clock.t = 500;
+    known.remember('k', 0, setTitle('mine'), hasTitle('mine'));
+    expect(known.overlay('k', { title: 'older', game: '' }).title).toBe('mine');
+    clock.t = 1001;
+    expect(known.overlay('k', { title: 'newer', game: '' }).title).toBe('newer');
+  });
+
   it('stops overriding Helix when its window ends', () => {
     const known = new KnownStates({ clock, windowMs: 1000 });
     clock.t = 0;

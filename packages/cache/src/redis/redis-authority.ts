@@ -150,7 +150,7 @@ export class RedisAuthority implements Authority {
     }
   }
 
-  async fill(key: string, snap: Snapshot, json: string, ttlMs: number, agrees: boolean): Promise<FillAnswer> {
+  async fill(key: string, snap: Snapshot, json: string, ttlMs: number, agrees: boolean | 'same'): Promise<FillAnswer> {
     const args = [
       this.#base,
       key,
@@ -159,7 +159,7 @@ export class RedisAuthority implements Authority {
       String(snap.kv),
       json,
       String(ttlMs),
-      agrees ? '1' : '0',
+      agrees === 'same' ? '2' : agrees ? '1' : '0',
       ...fillTail(snap),
     ];
     const r = this.#call.parse(fillReply, await this.#call.run(SCRIPTS.fill, this.#keyKeys(key), args), key);

@@ -56,7 +56,8 @@ export function snapshotOf(
   miss: ReadMiss,
   onDecodeError: (error: CacheDecodeError) => void,
 ): Snapshot {
-  const [, kv, tagVersions, feedFlat, pinJson, leaseCode] = miss;
+  const [, kv, tagVersions, feedFlat, pinJson, leaseCode, atText] = miss;
+  const at = atText === null ? undefined : Number(atText);
   let pin: Snapshot['pin'];
   if (pinJson !== null) {
     try {
@@ -70,5 +71,6 @@ export function snapshotOf(
     ...depStates(deps, tagVersions, feedFlat),
     pin,
     lease: leaseCode === 1 ? 'held' : leaseCode === 2 ? 'busy' : 'none',
+    at: at !== undefined && Number.isFinite(at) ? at : undefined,
   };
 }

@@ -93,7 +93,8 @@ end
 /**
  * KEYS: v, d, l, w. ARGV: base, localStamp (-1: skip the stored value), wantLease, leaseMs, holder, ntags, tags..., nfeeds, feeds...
  * Returns {1, cover} (the stored value still has localStamp), {2, s, k, m, v, pttl, cover} (a valid value), or
- * {3, kv, tagVersions, feedStates, pinJson|nil, lease (0 none, 1 held, 2 busy)}.
+ * {3, kv, tagVersions, feedStates, pinJson|nil, lease (0 none, 1 held, 2 busy), at|nil (order position of the
+ * newest change recorded, as stored)}.
  */
 export const READ = `${PRELUDE}
 -- Every script that advances a key's version deletes its value, and FILL stores one only under the current
@@ -131,7 +132,7 @@ if ARGV[3] == '1' then
     redis.call('SET', KEYS[4], '1', 'PX', ARGV[4])
   end
 end
-return {3, kv, tv, fs, pin, lease}
+return {3, kv, tv, fs, pin, lease, redis.call('HGET', KEYS[1], 'at')}
 `;
 
 /**
@@ -154,10 +155,13 @@ for i = 0, nfeeds - 1 do
   local e, c = feedstate(ARGV[fi + 1 + 2 * i])
   if e ~= tonumber(ARGV[fi + 2 + 2 * i]) or c == 0 then release() return {0, 'feed'} end
 end
+-- agrees: '1' the fill agrees with the pin (it ends), '0' it disagrees (refused while the pin holds), '2' it equals
+-- the pinned state without the source agreeing yet (stored, the pin stays)
 local p = redis.call('HMGET', KEYS[1], 'pu', 'pt')
 if p[1] then
-  if tonumber(p[1]) > now() and meta_valid(p[2]) and ARGV[8] ~= '1' then release() return {0, 'pin'} end
-  redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
+  local holds = tonumber(p[1]) > now() and meta_valid(p[2])
+  if holds and ARGV[8] == '0' then release() return {0, 'pin'} end
+  if not holds or ARGV[8] == '1' then redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt') end
 end
 local s = redis.call('INCR', base .. 'seq')
 redis.call('DEL', KEYS[2])

@@ -17,6 +17,7 @@ const readMiss = z.tuple([
   ints,
   z.string().nullable(),
   z.union([z.literal(0), z.literal(1), z.literal(2)]),
+  z.string().nullable(),
 ]);
 /** READ's answer when the stored entry is newer than the caller's: stamp, kv, meta, json, pttl, feed coverage. */
 export type ReadHit = z.infer<typeof readHit>;

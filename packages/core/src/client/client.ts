@@ -81,7 +81,11 @@ export class Client {
     checkOptions(options);
     this.#options = options;
     const clock = options.clock ?? systemClock;
-    this.#known = new KnownStates({ clock, windowMs: options.knownStateWindowMs ?? 30_000 });
+    this.#known = new KnownStates({
+      clock,
+      windowMs: options.knownStateWindowMs ?? 30_000,
+      lagMs: options.sourceLagMs ?? 5000,
+    });
     this.#emitter = new SafeEmitter<ClientEvents>({
       onHandlerError: (event, error) => this.#reportError(event, error),
       onFirstListener: (event) => {

@@ -20,6 +20,12 @@ export interface KnownStatesOptions {
   clock: { now(): number };
   /** How long a known state overrides Helix at most (ms). */
   windowMs: number;
+  /**
+   * The longest Helix takes to show a change (ms), counted from the change's `at`: by then Helix shows that state or
+   * a newer one, so the known state stops overriding it. (A newer one whose event this process missed, a lost event
+   * or one sent while nobody listened, must not have an older known state laid over it.) Default: no bound.
+   */
+  lagMs?: number;
 }
 
 export class KnownStates {
@@ -37,15 +43,20 @@ export class KnownStates {
    */
   remember<V>(key: string, at: number, apply: (loaded: V) => V, agrees: (loaded: V) => boolean): void {
     const list = (this.#map.get(key) ?? []) as Known<V>[];
-    list.push({ at, until: this.#o.clock.now() + this.#o.windowMs, apply, agrees });
+    const lagBound = this.#o.lagMs === undefined ? Number.POSITIVE_INFINITY : at + this.#o.lagMs;
+    list.push({ at, until: Math.min(this.#o.clock.now() + this.#o.windowMs, lagBound), apply, agrees });
     list.sort((a, b) => a.at - b.at);
     // Bounded: a handful per key is all a lagging source can need.
     if (list.length > 16) list.splice(0, list.length - 16);
     this.#map.set(key, list as Known<unknown>[]);
   }
 
-  /** Applies what is still known about `key` to a state just loaded from Helix; forgets what Helix now agrees with. */
-  overlay<V>(key: string, loaded: V): V {
+  /**
+   * Applies what is still known about `key` to a state just loaded from Helix; forgets what Helix now agrees with,
+   * and what a newer change recorded in the cache (`newestAt`, by any process: this one may have missed its event)
+   * has superseded: Helix may already show that newer state, which an older known state must not be laid over.
+   */
+  overlay<V>(key: string, loaded: V, newestAt?: number): V {
     const list = this.#map.get(key) as Known<V>[] | undefined;
     if (!list) return loaded;
     const now = this.#o.clock.now();
@@ -56,7 +67,7 @@ export class KnownStates {
     for (let i = 0; i < list.length; i++) {
       const k = list[i]!;
       // Helix agreeing with a later state means it has caught up with every earlier one too.
-      if (k.until <= now || i <= agreedUpTo) continue;
+      if (k.until <= now || i <= agreedUpTo || (newestAt !== undefined && k.at < newestAt)) continue;
       value = k.apply(value);
       keep.push(k);
     }

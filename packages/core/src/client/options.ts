@@ -50,7 +50,9 @@ export interface ClientOptions {
   authPort?: number;
   /**
    * The longest Twitch takes to show a change in Helix reads, in ms. Fills made this soon after a feed started or
-   * resumed covering are refetched once the window ends. Default 5 000.
+   * resumed covering are refetched once the window ends, and a write's or an event's state is laid over Helix
+   * answers at most this long after the change (pins in the cache keep holding it against lagging fills). Default
+   * 5 000.
    */
   sourceLagMs?: number;
   /** How long a write's or an event's state overrides a lagging Helix at most, in ms. Default 30 000. */

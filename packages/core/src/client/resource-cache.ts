@@ -4,7 +4,7 @@
  * through after a write, and applies events. Resource classes (`client.channels`, ...) are thin over this.
  */
 
-import type { ReadLevel } from '@twitchify/cache';
+import { type ReadLevel, sameState } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
 import type { CachePort } from './cache-port.js';
@@ -71,6 +71,8 @@ export class ResourceCache {
   readonly #readers = new Map<string, Set<string>>();
 
   readonly #clock: { now(): number };
+  /** Loaded states with a known state laid over (see the `agrees` of `#cacheRead`). */
+  readonly #overlaid = new WeakSet<object>();
 
   constructor(
     cache: CachePort,
@@ -147,10 +149,17 @@ export class ResourceCache {
   ): Promise<V> {
     const base = `${entry.kind}:${id}`;
     return this.cache.read<V>(key, {
-      load: async (signal) => {
+      load: async (signal, info) => {
         this.#hooks.onLoad?.(base);
-        return this.known.overlay(base, await load(signal));
+        const loaded = await load(signal);
+        const value = this.known.overlay(base, loaded, info?.at);
+        if (value !== loaded && typeof value === 'object' && value !== null) this.#overlaid.add(value);
+        return value;
       },
+      // A pin ends when *Helix* agrees with it: an answer with a known state laid over is Helix still lagging
+      // behind that state, even when the result equals the pinned one (ending the pin then would let another
+      // process, which does not know that state, fill Helix's lagging answer).
+      agrees: (loaded, pinned) => !this.#overlaid.has(loaded as object) && sameState(loaded, pinned),
       ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
       tags: [base, `user:${id}`],
       feeds,

@@ -76,10 +76,13 @@ export class ChannelsResource {
     options?: { asUser?: string },
   ): Promise<void> {
     const id = checkId('broadcasterId', broadcasterId);
+    // Ordered by when the write was sent, which is before Twitch committed it: an event for a change committed
+    // after this write (timestamped at or after its commit) orders after it, even when it arrives before this call
+    // resolves. (The time of the answer would order such an event before the write and have it ignored.)
+    const at = this.#c.clock.now();
     await this.#c.helix.channels.modifyChannelInformation({ broadcasterId: id }, body, {
       asUser: options?.asUser ?? id,
     });
-    const at = this.#c.clock.now();
     await this.#c.rc.writeThrough<ChannelInformation | null>(
       'channel',
       id,
