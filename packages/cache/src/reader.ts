@@ -184,15 +184,18 @@ export class Reader {
       throw err;
     }
     let agreement: true | 'same' = true;
+    let ttlMs = req.ttlMs;
     if (snap.pin !== undefined && !(req.agrees ?? sameState)(value, snap.pin.value as V)) {
       if (req.agrees === undefined || !sameState(value, snap.pin.value)) {
-        // the source still serves the state from before a write this cache recorded: it lags, the write stands
+        // The source still serves the state from before a write this cache recorded: it lags, the write stands.
+        // The pinned state is what is served, and it is stored as the fill (the pin stays, and the value lives no
+        // longer than a pin window), so that reads do not all go to the lagging source until it agrees.
         x.c.pins.refusals++;
         x.refused();
-        if (lease) this.#release(req.key);
-        return deepFreeze(snap.pin.value) as V;
+        value = snap.pin.value as V;
+        ttlMs = Math.min(ttlMs, x.o.defaultPinMs);
       }
-      // The load equals the pinned state, but the caller says the source has not caught up with it (it laid a
+      // Or the load equals the pinned state, but the caller says the source has not caught up with it (it laid a
       // state it knows over a lagging answer): stored, and the pin stays until the source itself agrees.
       agreement = 'same';
     }
@@ -205,7 +208,7 @@ export class Reader {
     }
     let filled: Awaited<ReturnType<Context['auth']['fill']>>;
     try {
-      filled = await x.auth.fill(req.key, snap, json, req.ttlMs, agreement);
+      filled = await x.auth.fill(req.key, snap, json, ttlMs, agreement);
     } catch {
       return deepFreeze(value);
     }
@@ -221,7 +224,7 @@ export class Reader {
       kv: snap.kv,
       tags: snap.tags,
       feeds: snap.feeds,
-      ttlMs: req.ttlMs,
+      ttlMs,
       bytes: json.length,
     });
     return deepFreeze(value);

@@ -7,9 +7,11 @@
  *   pin still refuses a lagging answer;
  * - a load equal to the pinned state that the caller does not count as the source agreeing is stored without
  *   ending the pin;
+ * - a renewal does not re-cover a feed that another process reported lost before the coverage lease has passed;
  * - a load is told the order position of the newest change recorded for its key, so that a caller can tell that a
  *   state it knows has been superseded by a change another process recorded.
  */
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Cache, type CacheOptions, createCache } from '../src/index.js';
 import { cleanPrefix, REDIS_URL, Source, testPrefix, until } from './helpers.js';
@@ -158,5 +160,39 @@ describe.each([
     expect(await a.read('k', { load: src.loader('k'), feeds: ['f'], tags: ['t'] })).toEqual({ v: 2 });
     expect(src.loads).toBe(1);
     expect(a.stats().pins.refusals).toBe(1);
+  });
+});
+
+describe('coverage renewals on Redis', () => {
+  it('a renewal does not re-cover a feed another process reported lost until the lease has passed', async () => {
+    const lease = { redis: { url: REDIS_URL, prefix, coverageLeaseMs: 900 } };
+    const a = createCache(lease);
+    const b = createCache(lease);
+    open.push(a, b);
+    await until(() => a.stats().bus.connected && b.stats().bus.connected, 'Redis and the bus');
+    const admin = new Redis(REDIS_URL);
+    try {
+      await a.coverage.started('f');
+      await b.coverage.started('f');
+      // a's socket dropped (sockets often drop together): b, whose own drop may not be detected yet, keeps renewing
+      await a.coverage.gap('f', { from: Date.now() });
+      await new Promise((r) => setTimeout(r, 700)); // b's renewals (every 300 ms) ran meanwhile
+      expect(await admin.hget(`{${prefix}}f:f`, 'u')).toBe('0');
+      const src = new Source();
+      src.set('k', 1);
+      await b.read('k', { load: src.loader('k'), feeds: ['f'] });
+      await b.read('k', { load: src.loader('k'), feeds: ['f'] });
+      expect(src.loads).toBe(2); // nothing filled during the gap is trusted
+      // once the lease has passed, a process still renewing is listening: the feed is covered again
+      await until(async () => Number(await admin.hget(`{${prefix}}f:f`, 'u')) > 0, 'the renewal to re-cover');
+      await until(async () => {
+        await b.read('k', { load: src.loader('k'), feeds: ['f'] });
+        const loads = src.loads;
+        await b.read('k', { load: src.loader('k'), feeds: ['f'] });
+        return src.loads === loads;
+      }, 'reads to be cached again');
+    } finally {
+      admin.disconnect();
+    }
   });
 });

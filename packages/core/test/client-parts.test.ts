@@ -28,17 +28,22 @@ describe('KnownStates', () => {
     expect(known.has('k')).toBe(false);
   });
 
-  it('lays nothing over Helix that a newer change recorded in the cache superseded', () => {
+  it('lays over Helix only what the cache has not recorded yet', () => {
     // This process knew title 'a' (at 1) and missed the event of 'b' (at 2), which another process recorded in
     // the cache: Helix may already show 'b', and laying 'a' over it would bring back an older state.
     const known = new KnownStates({ clock, windowMs: 1000 });
     clock.t = 0;
     known.remember('k', 1, setTitle('a'), hasTitle('a'));
     expect(known.overlay('k', { title: 'b', game: '' }, 2).title).toBe('b');
-    expect(known.has('k')).toBe(false);
-    // A known state at least as new as the newest recorded change is still laid over a lagging answer.
+    // Recorded in the cache (at 3, the newest change): its pin holds it, and once the pin ended (Helix agreed with
+    // it) Helix may show a newer state whose event was lost, which must not be overridden.
     known.remember('k', 3, setTitle('c'), hasTitle('c'));
-    expect(known.overlay('k', { title: 'b', game: '' }, 3).title).toBe('c');
+    expect(known.overlay('k', { title: 'd', game: '' }, 3).title).toBe('d');
+    // Not recorded yet (its change is on its way to the cache): laid over a lagging answer.
+    known.remember('k', 4, setTitle('e'), hasTitle('e'));
+    expect(known.overlay('k', { title: 'd', game: '' }, 3).title).toBe('e');
+    // Without a newest position (the cache could not be asked), everything live is laid over.
+    expect(known.overlay('k', { title: 'd', game: '' }).title).toBe('e');
   });
 
   it('stops overriding Helix once Helix must show the change (its lag bound after the change’s time)', () => {

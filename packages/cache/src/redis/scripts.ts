@@ -13,7 +13,8 @@
  *                without meta can be served from a plain HMGET.
  *   l:<key>      fill lease (holder id), w:<key> someone waits for the fill
  *   t:<tag>      version (string), ta:<tag> order position
- *   f:<feed>     hash: e (epoch), u (covered until, Redis ms; 0: not covered)
+ *   f:<feed>     hash: e (epoch), u (covered until, Redis ms; 0: not covered), l (when a process last reported a
+ *                gap, Redis ms; cleared when one resumes or starts it)
  *   a:<id>       applied change ids (dedupe)
  *   bus          pub/sub channel; messages `kind|version|origin|name`
  */
@@ -266,7 +267,11 @@ return {'applied', ver}
 
 /**
  * KEYS: f. ARGV: base, feed, origin, op (started|resumed|lost|stopped|renew), leaseMs, versionTtlMs.
- * Returns {epoch, coveredForMs}. A renewal after the lease lapsed is a gap: the epoch advances.
+ * Returns {epoch, coveredForMs}. A renewal after the lease lapsed is a gap: the epoch advances. A renewal within
+ * leaseMs after another process reported a gap ('lost', remembered as l) does not re-cover the feed: sockets often
+ * drop together, and a process whose drop is not detected yet would otherwise claim coverage that nobody has (its
+ * fills during the gap would be trusted). The feed is covered again when a process resumes or starts it, or by a
+ * renewal once that grace has passed (a process still renewing then is listening).
  */
 export const COVERAGE = `${PRELUDE}
 local r = redis.call('HMGET', KEYS[1], 'e', 'u')
@@ -281,13 +286,17 @@ if op == 'renew' then
     redis.call('PEXPIRE', KEYS[1], ARGV[6])
     return {e, u - now()}
   end
+  local l = tonumber(redis.call('HGET', KEYS[1], 'l') or '0')
+  if l > 0 and now() - l < lease then return {e, 0} end
   op = 'started'
 end
 e = redis.call('INCR', base .. 'seq')
 if op == 'started' or op == 'resumed' then
   if now() + lease > u then u = now() + lease end
+  redis.call('HDEL', KEYS[1], 'l')
 else
   u = 0
+  if op == 'lost' then redis.call('HSET', KEYS[1], 'l', now()) end
 end
 redis.call('HSET', KEYS[1], 'e', e, 'u', u)
 redis.call('PEXPIRE', KEYS[1], ARGV[6])

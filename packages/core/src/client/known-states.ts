@@ -52,9 +52,12 @@ export class KnownStates {
   }
 
   /**
-   * Applies what is still known about `key` to a state just loaded from Helix; forgets what Helix now agrees with,
-   * and what a newer change recorded in the cache (`newestAt`, by any process: this one may have missed its event)
-   * has superseded: Helix may already show that newer state, which an older known state must not be laid over.
+   * Applies what is still known about `key` to a state just loaded from Helix; forgets what Helix now agrees with.
+   * `newestAt` is the order position of the newest change the cache has recorded for the key (by any process): a
+   * known state at or before it is in the cache already, whose pin (shared by every process) holds it against a
+   * lagging Helix until Helix agrees, so it is not laid over here. Laying it over would be wrong once its pin ended:
+   * Helix may then show a newer state whose event this process missed (lost, or sent while nobody listened), and
+   * only this process would bring back the older one. What is laid over is what the cache has not recorded yet.
    */
   overlay<V>(key: string, loaded: V, newestAt?: number): V {
     const list = this.#map.get(key) as Known<V>[] | undefined;
@@ -67,7 +70,12 @@ export class KnownStates {
     for (let i = 0; i < list.length; i++) {
       const k = list[i]!;
       // Helix agreeing with a later state means it has caught up with every earlier one too.
-      if (k.until <= now || i <= agreedUpTo || (newestAt !== undefined && k.at < newestAt)) continue;
+      if (k.until <= now || i <= agreedUpTo) continue;
+      if (newestAt !== undefined && k.at <= newestAt) {
+        // recorded in the cache: not laid over, but kept for loads made while the cache cannot be asked
+        keep.push(k);
+        continue;
+      }
       value = k.apply(value);
       keep.push(k);
     }

@@ -32,9 +32,6 @@ export interface CachedReadOptions {
   signal?: AbortSignal;
 }
 
-/** How long a written entry can live in the cache: its TTL is capped by the pin window (15 s by default). */
-const WRITTEN_HORIZON_MS = 60_000;
-
 /**
  * How long an event that carries the new state is held against a lagging Helix in every process sharing the cache
  * (as a write's pin): a fill that disagrees with it inside the window is Twitch lagging, refused. It ends earlier
@@ -48,19 +45,11 @@ export class ResourceCache {
   readonly #hooks: ResourceHooks;
   readonly #level: ReadLevel;
   readonly #entries = new Map<ResourceKind, CatalogEntry>();
-  /** Per cache key: how to load it again (for the revalidation of written entries after a coverage gap). */
+  /** Per cache key: how to load it (to build an event's state on the current one, see `patch`). */
   readonly #loaders = new Map<
     string,
     { entry: CatalogEntry; id: string; reader: string | undefined; load: (signal: AbortSignal) => Promise<unknown> }
   >();
-  /**
-   * Cache keys this process wrote (write-through or revalidation), with when: such entries do not depend on feeds
-   * in the cache (so that their pin outlives a gap), so a gap must have them fetched again (`revalidateWritten`).
-   * Kept for as long as a written entry can live (its TTL is capped by the pin window).
-   */
-  readonly #written = new Map<string, number>();
-  /** Revalidations in flight, per cache key: reads of the key wait for them. */
-  readonly #refreshing = new Map<string, Promise<void>>();
   /**
    * Changes in flight (an event's patch, a write-through), per cache key. With Redis a change takes a round trip
    * or two; until it lands, this process's memory tier still holds the state before it, so reads of the key made
@@ -70,7 +59,6 @@ export class ResourceCache {
   /** Per resource key of a user-scoped read: the readers holding a copy, so events reach every copy. */
   readonly #readers = new Map<string, Set<string>>();
 
-  readonly #clock: { now(): number };
   /** Loaded states with a known state laid over (see the `agrees` of `#cacheRead`). */
   readonly #overlaid = new WeakSet<object>();
 
@@ -79,9 +67,9 @@ export class ResourceCache {
     known: KnownStates,
     hooks: ResourceHooks,
     level: ReadLevel,
-    clock: { now(): number } = { now: () => Date.now() },
+    // Kept for callers; nothing here depends on time since written entries revalidate through their feeds.
+    _clock: { now(): number } = { now: () => Date.now() },
   ) {
-    this.#clock = clock;
     this.cache = cache;
     this.known = known;
     this.#hooks = hooks;
@@ -133,7 +121,7 @@ export class ResourceCache {
     }
     const feeds = this.#hooks.feedsFor(entry, id, reader);
     if (!this.#loaders.has(key)) this.#loaders.set(key, { entry, id, reader, load });
-    const pending = this.#refreshing.get(key) ?? this.#inflight.get(key);
+    const pending = this.#inflight.get(key);
     if (pending) return pending.then(() => this.read(kind, id, reader, load, options));
     return this.#cacheRead(key, entry, id, feeds, load, options?.level ?? this.#level);
   }
@@ -189,7 +177,6 @@ export class ResourceCache {
         // Written with the read's feeds: a coverage gap revalidates the value in every process sharing the cache
         // (nothing from before a gap is served before Helix was asked again), while the pin, which depends on tags
         // only, outlives the gap and keeps refusing Helix's lagging answer.
-        this.#written.set(key, at);
         const feeds = this.#feedsOf(key);
         await this.#track(key, () =>
           this.cache.write(key, next, { at, tags: [`${kind}:${id}`, `user:${id}`], feeds, ttlMs }),
@@ -279,46 +266,6 @@ export class ResourceCache {
   #feedsOf(key: string): readonly string[] {
     const l = this.#loaders.get(key);
     return l === undefined ? [] : this.#hooks.feedsFor(l.entry, l.id, l.reader);
-  }
-
-  /**
-   * After a coverage gap of `feed`: every entry of this process that holds a write of its own (a live known
-   * state) is asked of Helix again and written back with the known states laid over the answer, so nothing
-   * filled before the gap is served after it, and the write still wins over a lagging Helix. Reads of those keys
-   * wait for it. (Entries filled by reads depend on the feed in the cache, which revalidates them itself.)
-   */
-  async revalidateWritten(feed: string): Promise<void> {
-    const jobs: Promise<void>[] = [];
-    const horizon = this.#clock.now() - WRITTEN_HORIZON_MS;
-    for (const [key, writtenAt] of this.#written) {
-      if (writtenAt < horizon) {
-        this.#written.delete(key);
-        continue;
-      }
-      const l = this.#loaders.get(key);
-      if (!l || this.#refreshing.has(key)) continue;
-      const base = `${l.entry.kind}:${l.id}`;
-      const at = Math.max(writtenAt, this.known.latestAt(base) ?? 0);
-      if (!this.#hooks.feedsFor(l.entry, l.id, l.reader).includes(feed)) continue;
-      const job = (async () => {
-        try {
-          this.#hooks.onLoad?.(base);
-          const fresh = this.known.overlay(base, await l.load(AbortSignal.timeout(10_000)));
-          this.#written.set(key, this.#clock.now());
-          await this.cache.write(key, fresh, {
-            at,
-            tags: [base, `user:${l.id}`],
-            feeds: this.#feedsOf(key),
-            ttlMs: l.entry.ttlMs,
-          });
-        } finally {
-          this.#refreshing.delete(key);
-        }
-      })();
-      this.#refreshing.set(key, job);
-      jobs.push(job);
-    }
-    await Promise.all(jobs);
   }
 
   /** An event that says the state changed without carrying it: drops every copy (by tag). */

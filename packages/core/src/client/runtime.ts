@@ -229,7 +229,6 @@ export class Runtime {
     const coverage = this.#cache!.coverage;
     this.#o.instrument?.onCoverage?.(e);
     const report = (p: Promise<void>) => p.catch((err) => this.#host.error(err));
-    if ((e.type === 'covered' && e.closedGap) || e.type === 'gap') report(this.rc.revalidateWritten(e.key));
     if (e.type === 'covered') {
       this.#active.add(e.key);
       this.#coveredSince.set(e.key, this.#clock.now());
