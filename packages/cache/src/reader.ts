@@ -184,18 +184,16 @@ export class Reader {
       throw err;
     }
     let agreement: true | 'same' = true;
-    let ttlMs = req.ttlMs;
+    const ttlMs = req.ttlMs;
     if (snap.pin !== undefined && !(req.agrees ?? sameState)(value, snap.pin.value as V)) {
       if (req.agrees === undefined || !sameState(value, snap.pin.value)) {
-        // The source still serves the state from before a write this cache recorded: it lags, the write stands.
-        // The pinned state is what is served, and it is stored as the fill (the pin stays, and the value lives no
-        // longer than a pin window), so that reads do not all go to the lagging source until it agrees.
+        // the source still serves the state from before a write this cache recorded: it lags, the write stands
         x.c.pins.refusals++;
         x.refused();
-        value = snap.pin.value as V;
-        ttlMs = Math.min(ttlMs, x.o.defaultPinMs);
+        if (lease) this.#release(req.key);
+        return deepFreeze(snap.pin.value) as V;
       }
-      // Or the load equals the pinned state, but the caller says the source has not caught up with it (it laid a
+      // The load equals the pinned state, but the caller says the source has not caught up with it (it laid a
       // state it knows over a lagging answer): stored, and the pin stays until the source itself agrees.
       agreement = 'same';
     }
