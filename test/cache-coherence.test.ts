@@ -63,13 +63,14 @@ describe('cache across processes', () => {
     const key = 'race';
     await setSource(key, 1);
     const [a, b, c] = workers as [Worker, Worker, Worker];
-    // The load holds its answer long enough for b's write to complete first even on a loaded machine (at 300 ms,
-    // 1 run in ~12 lost the race when two cores were shared by several test runs).
-    const slow = a.read(key, 'fast', { delayMs: 2000 });
+    // The load holds its answer behind a gate that opens only once b's write has completed: the fill began before
+    // the write and ends after it, whatever the machine's load.
+    const slow = a.read(key, 'fast', { gate: 'race' });
     while ((await src.hget(`src:${prefix}`, `loads:${key}`)) !== '1') {
       // wait for the slow load to have read the old state
     }
     await b.call({ op: 'write', key, v: 2 });
+    await src.hset(`src:${prefix}`, 'gate:race', '1');
     expect(await slow).toBe(1); // it began before the write completed
     for (const w of [a, b, c]) expect(await w.read(key, 'strict')).toBe(2);
     const stats = (await a.call<{ stats: { redis: { staleFillsRefused: number } } }>({ op: 'stats' })).stats;
