@@ -22,6 +22,20 @@ const feed = (
   condition,
 });
 
+/**
+ * A family of events that each only say "changed" (`<prefix>.begin`, `<prefix>.progress`, ...): every one of them
+ * invalidates the entry and is one of its feeds.
+ */
+const invalidatedByFamily = (
+  prefix: string,
+  actions: readonly string[],
+  version: string,
+  scopes: string[],
+): Pick<CatalogEntry, 'events' | 'feeds'> => ({
+  events: actions.map((a) => ({ type: `${prefix}.${a}`, version, effect: 'invalidate' as const })),
+  feeds: actions.map((a) => feed(`${prefix}.${a}`, version, scopes)),
+});
+
 export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'users.get',
@@ -217,14 +231,10 @@ export const CATALOG: readonly CatalogEntry[] = [
       { operation: 'POST /polls', method: 'polls.create', effect: 'patch', source: 'response' },
       { operation: 'PATCH /polls', method: 'polls.end', effect: 'patch', source: 'response' },
     ],
-    events: ['begin', 'progress', 'end'].map((a) => ({
-      type: `channel.poll.${a}`,
-      version: '1',
-      effect: 'invalidate' as const,
-    })),
-    feeds: ['begin', 'progress', 'end'].map((a) =>
-      feed(`channel.poll.${a}`, '1', ['channel:read:polls', 'channel:manage:polls']),
-    ),
+    ...invalidatedByFamily('channel.poll', ['begin', 'progress', 'end'], '1', [
+      'channel:read:polls',
+      'channel:manage:polls',
+    ]),
     ttlBoundBecause: 'poll events carry partial state (no per-user votes): they invalidate, and the refetch can lag',
   },
   {
@@ -240,14 +250,10 @@ export const CATALOG: readonly CatalogEntry[] = [
       { operation: 'POST /predictions', method: 'predictions.create', effect: 'patch', source: 'response' },
       { operation: 'PATCH /predictions', method: 'predictions.end', effect: 'patch', source: 'response' },
     ],
-    events: ['begin', 'progress', 'lock', 'end'].map((a) => ({
-      type: `channel.prediction.${a}`,
-      version: '1',
-      effect: 'invalidate' as const,
-    })),
-    feeds: ['begin', 'progress', 'lock', 'end'].map((a) =>
-      feed(`channel.prediction.${a}`, '1', ['channel:read:predictions', 'channel:manage:predictions']),
-    ),
+    ...invalidatedByFamily('channel.prediction', ['begin', 'progress', 'lock', 'end'], '1', [
+      'channel:read:predictions',
+      'channel:manage:predictions',
+    ]),
     ttlBoundBecause: 'prediction events carry partial state: they invalidate, and the refetch can lag',
   },
   {
@@ -278,12 +284,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     readScopes: ['channel:read:goals'],
     userScoped: true,
     writes: [],
-    events: ['begin', 'progress', 'end'].map((a) => ({
-      type: `channel.goal.${a}`,
-      version: '1',
-      effect: 'invalidate' as const,
-    })),
-    feeds: ['begin', 'progress', 'end'].map((a) => feed(`channel.goal.${a}`, '1', ['channel:read:goals'])),
+    ...invalidatedByFamily('channel.goal', ['begin', 'progress', 'end'], '1', ['channel:read:goals']),
   },
   {
     name: 'hypeTrain.getStatus',
@@ -295,12 +296,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     readScopes: ['channel:read:hype_train'],
     userScoped: true,
     writes: [],
-    events: ['begin', 'progress', 'end'].map((a) => ({
-      type: `channel.hype_train.${a}`,
-      version: '2',
-      effect: 'invalidate' as const,
-    })),
-    feeds: ['begin', 'progress', 'end'].map((a) => feed(`channel.hype_train.${a}`, '2', ['channel:read:hype_train'])),
+    ...invalidatedByFamily('channel.hype_train', ['begin', 'progress', 'end'], '2', ['channel:read:hype_train']),
     ttlBoundBecause: 'progress can arrive before begin: events invalidate rather than patch',
   },
   {
