@@ -31,8 +31,37 @@ const { values } = parseArgs({
     rows: { type: 'string', default: 'raw,ttl,twurple,memory,redis' },
     keys: { type: 'string', default: '50' },
     'strict-share': { type: 'string', default: '0.01' },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
+
+if (values.help) {
+  console.log(`npm run bench -- [options]
+
+  --duration <s>        seconds per row (default 20)
+  --seed <n>            workload and emulator seed (default 1)
+  --redis <url>         Redis for the multi-process row (default REDIS_URL or redis://127.0.0.1:6379; "none" skips it)
+  --processes <n>       processes of the Redis row (default 3)
+  --rows <list>         rows to run, of raw,ttl,twurple,memory,redis (default all)
+  --keys <n>            channels in the workload (default 50)
+  --strict-share <0..1> share of strict reads in the Redis row (default 0.01)
+
+Results: benchmarks/results/consistency-latest.json and consistency-latest.html`);
+  process.exit(0);
+}
+
+const positive = (name: string, value: string | undefined, max = Number.MAX_SAFE_INTEGER): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > max) {
+    const bound = max < Number.MAX_SAFE_INTEGER ? ` and at most ${max}` : '';
+    console.error(`--${name} must be a number above 0${bound}, not ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+  return n;
+};
+positive('duration', values.duration);
+positive('processes', values.processes, 16);
+positive('keys', values.keys, 10_000);
 
 const clock = sharedClock(epochOffset());
 const settings: RunSettings = {
