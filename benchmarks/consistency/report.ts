@@ -76,6 +76,13 @@ function svg(W: number, H: number, body: string, title: string): string {
 }
 
 /** The whole report as one self-contained HTML page (no external assets). */
+/** The run's settings as a line a person reads: `seed: 1 · durationS: 20 · ...`. */
+function describeRun(meta: Record<string, unknown>): string {
+  return Object.entries(meta)
+    .map(([k, v]) => `${k}: ${typeof v === 'object' ? JSON.stringify(v) : String(v)}`)
+    .join(' · ');
+}
+
 export function renderReport(rows: RowSummary[], meta: Record<string, unknown>): string {
   const cell = (v: unknown) => `<td>${esc(String(v))}</td>`;
   const tr = rows
@@ -83,11 +90,11 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
       (r) =>
         `<tr><th>${esc(r.system)}</th>${[
           r.reads.toLocaleString('en-US'),
-          r.violations.readYourWrites,
-          r.eventsReceived ? r.violations.eventStaleness : 'n/a',
-          r.violations.monotonicReads,
-          r.violations.staleFills,
-          r.violations.restartSafety,
+          r.violations.readYourWrites.toLocaleString('en-US'),
+          r.eventsReceived ? r.violations.eventStaleness.toLocaleString('en-US') : 'n/a',
+          r.violations.monotonicReads.toLocaleString('en-US'),
+          r.violations.staleFills.toLocaleString('en-US'),
+          r.violations.restartSafety.toLocaleString('en-US'),
           `${(r.hitRate * 100).toFixed(2)}%`,
           r.helixRequests.toLocaleString('en-US'),
           r.readLatencyUs.p50,
@@ -110,7 +117,7 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Twitchify consistency benchmark</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{text-align:left}figure{margin:1.5em 0}figcaption{font-weight:600}</style></head><body>
 <h1>Twitchify consistency benchmark</h1>
-<p>${esc(JSON.stringify(meta))}</p>
+<p>${esc(describeRun(meta))}</p>
 <table><tr><th>system</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>hit rate</th><th>Helix requests</th><th>p50 µs</th><th>p99 µs</th><th>staleness p50 / p99 / max ms</th><th>δ ms</th></tr>${tr}</table>
 ${latencyChart(rows)}${stalenessChart(rows)}
 <h2>Example violations</h2>${examples || '<p>none</p>'}

@@ -51,7 +51,9 @@ export class ProgressBar {
     this.#last = now;
     const width = 30;
     const done = Math.round(Math.min(1, Math.max(0, fraction)) * width);
-    const bar = `[${'#'.repeat(done)}${'-'.repeat(width - done)}] ${(fraction * 100).toFixed(0).padStart(3)}%`;
+    // A row can run past its duration (the Redis row waits for its processes to finish): the bar stops at 100%.
+    const percent = Math.min(100, Math.max(0, fraction * 100));
+    const bar = `[${'#'.repeat(done)}${'-'.repeat(width - done)}] ${percent.toFixed(0).padStart(3)}%`;
     const text = `${bar} ${label}: ${fmt(reads)} reads`;
     if (this.#tty) process.stderr.write(`\r${text.padEnd(100)}`);
     else process.stderr.write(`${text}\n`);

@@ -25,7 +25,7 @@ describe('in-process tier alone', () => {
     expect(again).toBe(first);
     expect(src.loads).toBe(0);
     expect(Object.isFrozen(again)).toBe(true);
-    expect(Object.isFrozen((again as { nested: { a: number[] } }).nested.a)).toBe(true);
+    expect(Object.isFrozen((again as unknown as { nested: { a: number[] } }).nested.a)).toBe(true);
     expect(cache.stats().memory).toMatchObject({ hits: 1, misses: 1, fills: 1 });
   });
 
