@@ -88,9 +88,8 @@ export class Coverage {
     if (this.#closed()) throw new CacheClosedError();
     if (op === 'started' || op === 'resumed') this.#covering.add(feed);
     else this.#covering.delete(feed);
-    // stop trusting the feed's entries here at once, whatever Redis says
-    const known = this.#know.feeds.get(feed);
-    this.#know.feeds.set(feed, { e: known?.e ?? 0, until: 0 });
+    // stop trusting the feed's entries here at once, whatever Redis says, and stop sharing loads begun before
+    this.#know.feedChanged(feed);
     this.#counted();
     try {
       this.#learn(await this.#auth.coverage(feed, op));

@@ -34,8 +34,11 @@ export class Knowledge {
   trusted: boolean;
   /** Tag versions; a forgotten tag invalidates the entries that depend on it (they compare unequal). */
   readonly tags: LRUCache<string, number>;
-  /** Feed epochs and until when (local clock) each feed is known to be covered. */
-  readonly feeds = new Map<string, { e: number; until: number }>();
+  /**
+   * Feed epochs and until when (local clock) each feed is known to be covered; `changed` is the value of
+   * {@link depChanges} right after this process last changed the feed's coverage itself (see {@link feedChanged}).
+   */
+  readonly feeds = new Map<string, { e: number; until: number; changed?: number }>();
   /** Counts tag and feed advances heard, so that a flight can tell cheaply whether any happened since it began. */
   depChanges = 0;
 
@@ -76,6 +79,24 @@ export class Knowledge {
     }
   }
 
+  /**
+   * This process changed the feed's coverage (a gap began or ended): its entries are not trusted until Redis answers,
+   * and reads in flight that began before are not joined. Until Redis has recorded the change, the feed's epoch here
+   * is still the old one, so without this mark a read beginning after coverage came back could share a source call
+   * made during the gap.
+   */
+  feedChanged(feed: string): void {
+    const known = this.feeds.get(feed);
+    this.depChanges++;
+    this.feeds.set(feed, { e: known?.e ?? 0, until: 0, changed: this.depChanges });
+  }
+
+  /** Whether this process changed the feed's coverage after a read that began at `depChanges` (epoch `e`) began. */
+  changedSince(feed: string, e: number, depChanges: number): boolean {
+    const known = this.feeds.get(feed);
+    return known !== undefined && known.e === e && (known.changed ?? 0) > depChanges;
+  }
+
   /** Whether versions a snapshot recorded are still the newest this process heard of. */
   current(
     tags: readonly (readonly [string, number])[],
@@ -109,7 +130,9 @@ export class Knowledge {
     for (const [feed, e, coveredFor] of feeds) {
       const known = this.feeds.get(feed);
       const until = now + coveredFor;
-      if (known === undefined || known.e < e || known.until < until) this.feeds.set(feed, { e, until });
+      // the same epoch keeps the mark of a coverage change this process made under it
+      if (known === undefined || known.e < e) this.feeds.set(feed, { e, until });
+      else if (known.until < until) this.feeds.set(feed, { ...known, until });
     }
     return true;
   }

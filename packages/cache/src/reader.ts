@@ -325,14 +325,23 @@ export class Reader {
   }
 
   /**
-   * Whether a read may share a flight: it began under the current epoch, and no newer version of its key, tags or
-   * feeds has been heard since (when its snapshot is not known yet, no tag or feed advanced at all).
+   * Whether a read may share a flight: it began under the current epoch, its feeds were covered and this process has
+   * not changed their coverage since, and no newer version of its key, tags or feeds has been heard since (when its
+   * snapshot is not known yet, no tag or feed advanced at all, and its source call has not begun).
    */
   #joinable(flight: Flight): boolean {
     const know = this.#x.know;
-    if (flight.epoch !== know.epoch || flight.seenKv > (flight.snapshot?.kv ?? 0)) return false;
+    const snap = flight.snapshot;
+    if (flight.epoch !== know.epoch || flight.seenKv > (snap?.kv ?? 0)) return false;
+    // A load begun while a feed was not covered, or before this process changed a feed's coverage, is not shared:
+    // coverage may have come back since (in this process before Redis answered, or in another one before the bus
+    // said so), and a read after a gap must be answered by the source asked after it, not during it. Such a load
+    // stores nothing anyway (its feed epoch is outdated or uncovered), so sharing it saves only a source call.
+    if (snap !== undefined) {
+      for (const [feed, e, c] of snap.feeds) if (c <= 0 || know.changedSince(feed, e, flight.depChanges)) return false;
+    }
     if (flight.depChanges === know.depChanges) return true;
-    return flight.snapshot !== undefined && know.current(flight.snapshot.tags, flight.snapshot.feeds);
+    return snap !== undefined && know.current(snap.tags, snap.feeds);
   }
 
   /** Encodes a loaded value; one that cannot be stored is reported and returned uncached, never thrown at a read. */
