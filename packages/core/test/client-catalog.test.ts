@@ -1,30 +1,12 @@
 import { conditionKeys } from '@twitchify/eventsub';
+import { RESOURCE_KINDS } from '@twitchify/mock';
 import { describe, expect, it } from 'vitest';
 import { defaultScopes } from '../src/client/built-in-flow.js';
 import { CATALOG, catalogEntry, coverageFor, entriesForEvent } from '../src/index.js';
 
-const KEY_KINDS = [
-  'user',
-  'channel',
-  'stream',
-  'followers',
-  'moderators',
-  'vips',
-  'bans',
-  'rewards',
-  'polls',
-  'predictions',
-  'chat_settings',
-  'goals',
-  'hype_train',
-  'subscriptions',
-  'schedule',
-  'emotes',
-];
-
 describe('the resource catalog', () => {
-  it('covers every resource kind of conventions.md, once, with its key template', () => {
-    expect(CATALOG.map((e) => e.kind).sort()).toEqual([...KEY_KINDS].sort());
+  it('covers every resource kind whose versions the emulator records, once, with its key template', () => {
+    expect(CATALOG.map((e) => e.kind).sort()).toEqual([...RESOURCE_KINDS].sort());
     for (const e of CATALOG) {
       expect(e.key.startsWith(`${e.kind}:<`)).toBe(true);
       expect(e.ttlMs).toBeGreaterThan(0);
