@@ -66,6 +66,8 @@ export interface WriteAnswer {
 export interface Deps {
   tags: readonly string[];
   feeds: readonly string[];
+  /** Feed epochs the value was built under: stored only if each is still current and covered. */
+  basis?: readonly Versioned[];
 }
 
 /** A change the authority announces: to this process at once, to others over the bus. */

@@ -172,7 +172,11 @@ export class LocalAuthority implements Authority {
   #stored(v: number, deps: Deps): WriteAnswer {
     const tags = deps.tags.map((t): Versioned => [t, this.#tags.get(t)?.v ?? 0]);
     const feeds = deps.feeds.map((f) => this.#feedState(f));
-    return { kv: v, stamp: v, stored: feeds.every((f) => f[2] > 0), tags, feeds };
+    const basisHolds = (deps.basis ?? []).every(([f, e]) => {
+      const [, epoch, covered] = this.#feedState(f);
+      return epoch === e && covered > 0;
+    });
+    return { kv: v, stamp: v, stored: basisHolds && feeds.every((f) => f[2] > 0), tags, feeds };
   }
 
   #feedState(feed: string): FeedState {

@@ -177,7 +177,7 @@ export class Reader {
     try {
       x.open(); // closed while waiting: no source call
       x.c.source.loads++;
-      value = await req.load(x.abort.signal, { at: snap.at });
+      value = await req.load(x.abort.signal, { at: snap.at, feeds: snap.feeds.map(([f, e]) => [f, e] as const) });
     } catch (err) {
       x.c.source.errors++;
       if (lease) this.#release(req.key);
@@ -297,7 +297,9 @@ export class Reader {
     x.open();
     x.c.source.loads++;
     try {
-      return deepFreeze(await req.load(x.abort.signal, { at: undefined }));
+      return deepFreeze(
+        await req.load(x.abort.signal, { at: undefined, feeds: req.feeds.map((f) => [f, -1] as const) }),
+      );
     } catch (err) {
       x.c.source.errors++;
       throw err;

@@ -28,6 +28,13 @@ export interface LoadInfo {
    * than this has been superseded, even if the caller did not hear of the newer change.
    */
   at: number | undefined;
+  /**
+   * The epoch of each of the read's feeds when the load began (-1: unknown, e.g. Redis unavailable). A value built
+   * on the loaded state can be written or applied with `basedOn: info`: it is then stored only if every one of these
+   * epochs is still current and covered (the pin and the order are recorded in any case), so that a state read during
+   * a coverage gap is never stored as if read after it.
+   */
+  feeds?: readonly (readonly [feed: string, epoch: number])[];
 }
 
 /** Options of one {@link Cache.read}. */
@@ -76,6 +83,11 @@ export interface WriteOptions {
    * ignored.
    */
   at?: number;
+  /**
+   * The {@link LoadInfo} of the read the value was built on: the value is stored only if the feed epochs it was read
+   * under are still current and covered; otherwise the version advances and the pin holds, but nothing is stored.
+   */
+  basedOn?: LoadInfo;
 }
 
 /** A change pushed from outside (an event), applied by {@link Cache.apply}. */
@@ -94,6 +106,8 @@ export type Change<V = unknown> =
        * pin ({@link WriteOptions.pinMs}); for changes that carry the new state. Default 0: no pin.
        */
       pinMs?: number;
+      /** As {@link WriteOptions.basedOn}: stored only if the feed epochs the value was built under still hold. */
+      basedOn?: LoadInfo;
     }
   | { id: string; at: number; key: string; patch: (old: V) => V; ttlMs?: number; pinMs?: number }
   | { id: string; at: number; key: string; invalidate: true }

@@ -2,7 +2,7 @@ import type { Deps, Versioned, WriteAnswer } from './authority.js';
 import type { Context } from './context.js';
 import { CacheArgumentError, CacheRedisUnavailableError } from './errors.js';
 import { checkName, checkNames } from './names.js';
-import type { ApplyOutcome, Change, WriteOptions } from './types.js';
+import type { ApplyOutcome, Change, LoadInfo, WriteOptions } from './types.js';
 import { deepFreeze } from './values.js';
 
 /** The current value of a key, for a patch. */
@@ -32,6 +32,7 @@ export class Writer {
     const deps: Deps = {
       tags: checkNames('options.tags', options.tags),
       feeds: checkNames('options.feeds', options.feeds),
+      basis: basisOf('options.basedOn', options.basedOn),
     };
     const ttl = x.ttl(options.ttlMs, 'options.ttlMs');
     const pinMs = options.pinMs ?? x.o.defaultPinMs;
@@ -131,7 +132,11 @@ export class Writer {
       const pinMs = this.#pinOf(change);
       if ('value' in change) {
         json = x.encode(key, change.value);
-        deps = { tags: checkNames('change.tags', change.tags), feeds: checkNames('change.feeds', change.feeds) };
+        deps = {
+          tags: checkNames('change.tags', change.tags),
+          feeds: checkNames('change.feeds', change.feeds),
+          basis: basisOf('change.basedOn', change.basedOn),
+        };
         ttlMs = x.ttl(change.ttlMs, 'change.ttlMs');
       } else if ('patch' in change && typeof change.patch === 'function') {
         const current = await this.#current(key);
@@ -208,4 +213,16 @@ export class Writer {
       throw err;
     }
   }
+}
+
+/** The feed epochs of a `basedOn` (see {@link WriteOptions.basedOn}), validated. */
+function basisOf(field: string, basedOn: LoadInfo | undefined): readonly Versioned[] | undefined {
+  if (basedOn === undefined || basedOn.feeds === undefined) return undefined;
+  if (typeof basedOn !== 'object' || !Array.isArray(basedOn.feeds)) {
+    throw new CacheArgumentError(field, 'must be the LoadInfo of a read');
+  }
+  return basedOn.feeds.map(([feed, epoch], i): Versioned => {
+    if (!Number.isInteger(epoch)) throw new CacheArgumentError(`${field}.feeds[${i}]`, 'epoch must be an integer');
+    return [checkName(`${field}.feeds[${i}]`, feed), epoch];
+  });
 }

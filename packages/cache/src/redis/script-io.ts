@@ -10,7 +10,15 @@ import { type ReadHit, type ReadMiss, storedMeta } from '../wire/replies.js';
 
 /** Script arguments for a value's dependencies: ntags, tags..., nfeeds, feeds... */
 export function depArgs(deps: Deps): string[] {
-  return [String(deps.tags.length), ...deps.tags, String(deps.feeds.length), ...deps.feeds];
+  const basis = deps.basis ?? [];
+  return [
+    String(deps.tags.length),
+    ...deps.tags,
+    String(deps.feeds.length),
+    ...deps.feeds,
+    String(basis.length),
+    ...basis.flatMap(([f, e]) => [f, String(e)]),
+  ];
 }
 
 /** Pairs the versions a script answered (tags', then feeds' as epoch/coverage pairs) with their names. */

@@ -61,7 +61,7 @@ local function meta_valid(m)
   end
   return true, cover
 end
--- ARGV[first] = ntags, tags..., nfeeds, feeds...: the meta of a value stored now, the versions it records, and
+-- ARGV[first] = ntags, tags..., nfeeds, feeds..., nbasis, (feed, epoch)...: the meta of a value stored now, the versions it records, and
 -- whether every feed is covered (a value that depends on an uncovered feed is not stored)
 local function depmeta(first)
   local ntags = tonumber(ARGV[first])
@@ -82,6 +82,13 @@ local function depmeta(first)
     fv[#fv + 1] = e
     fv[#fv + 1] = c
     if c == 0 then covered = false end
+  end
+  -- then nbasis, (feed, epoch)...: the feed epochs the value was built under; stored only if each still holds
+  local bi = fi + nfeeds + 1
+  local nbasis = tonumber(ARGV[bi] or '0')
+  for i = 0, nbasis - 1 do
+    local e, c = feedstate(ARGV[bi + 1 + 2 * i])
+    if e ~= tonumber(ARGV[bi + 2 + 2 * i]) or c == 0 then covered = false end
   end
   -- a pin depends on the tags only: it must outlive a coverage gap, which revalidates the value, not the pin
   local pinmeta = ''
@@ -182,7 +189,8 @@ return 1
 `;
 
 /**
- * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags..., nfeeds, feeds...
+ * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags..., nfeeds, feeds..., nbasis,
+ * (feed, epoch)...
  * Returns {version, stored (0 when a feed is not covered), tagVersions, feedStates}, or {-1, 0, {}, {}} when `at`
  * is older than what the key already reflects (ordered like APPLY_KEY: an older write landing later changes nothing).
  */
@@ -215,7 +223,7 @@ return {ver, stored, tv, fv}
 
 /**
  * KEYS: v, d, a, n. ARGV: base, key, origin, id|'', at|'', mode (invalidate|value|cas), json, ttlMs, expectKv,
- * dedupeTtlMs, versionTtlMs, pinMs, ntags, tags..., nfeeds, feeds...
+ * dedupeTtlMs, versionTtlMs, pinMs, ntags, tags..., nfeeds, feeds..., nbasis, (feed, epoch)...
  * Returns {'duplicate'}, {'ignored'} or {'applied', version, stored, tagVersions, feedStates}. A value change with
  * pinMs > 0 is pinned like a write (even when a feed is uncovered and nothing is stored).
  */

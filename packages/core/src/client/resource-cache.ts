@@ -4,7 +4,7 @@
  * through after a write, and applies events. Resource classes (`client.channels`, ...) are thin over this.
  */
 
-import { type ReadLevel, sameState } from '@twitchify/cache';
+import { type LoadInfo, type ReadLevel, sameState } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
 import type { CachePort } from './cache-port.js';
@@ -58,6 +58,13 @@ export class ResourceCache {
   readonly #inflight = new Map<string, Promise<unknown>>();
   /** Per resource key of a user-scoped read: the readers holding a copy, so events reach every copy. */
   readonly #readers = new Map<string, Set<string>>();
+
+  /**
+   * Per cache key: the state its latest Helix load returned and the feed epochs that load was made under. A value
+   * built on that state is stored only if those epochs still hold (`basedOn`): a base read during a coverage gap is
+   * never stored as if it were read after the gap.
+   */
+  readonly #basis = new Map<string, { value: unknown; info: LoadInfo }>();
 
   /** Loaded states with a known state laid over (see the `agrees` of `#cacheRead`). */
   readonly #overlaid = new WeakSet<object>();
@@ -142,6 +149,7 @@ export class ResourceCache {
         const loaded = await load(signal);
         const value = this.known.overlay(base, loaded, info?.at);
         if (value !== loaded && typeof value === 'object' && value !== null) this.#overlaid.add(value);
+        if (info !== undefined) this.#basis.set(key, { value, info });
         return value;
       },
       // A pin ends when *Helix* agrees with it: an answer with a known state laid over is Helix still lagging
@@ -173,13 +181,21 @@ export class ResourceCache {
     await Promise.all(
       keys.map(async (key) => {
         // Read the current state first (outside the tracking: the read itself would wait for the change).
-        const next = apply(await current(key));
+        const base = await current(key);
+        const next = apply(base);
+        const basedOn = this.#basedOn(key, base);
         // Written with the read's feeds: a coverage gap revalidates the value in every process sharing the cache
         // (nothing from before a gap is served before Helix was asked again), while the pin, which depends on tags
         // only, outlives the gap and keeps refusing Helix's lagging answer.
         const feeds = this.#feedsOf(key);
         await this.#track(key, () =>
-          this.cache.write(key, next, { at, tags: [`${kind}:${id}`, `user:${id}`], feeds, ttlMs }),
+          this.cache.write(key, next, {
+            at,
+            tags: [`${kind}:${id}`, `user:${id}`],
+            feeds,
+            ttlMs,
+            ...(basedOn === undefined ? {} : { basedOn }),
+          }),
         );
       }),
     );
@@ -233,7 +249,9 @@ export class ResourceCache {
           }
           const feeds = this.#feedsOf(key);
           const value = apply(cur.value);
+          const basedOn = this.#basedOn(key, cur.value);
           return this.cache.apply<V>({
+            ...(basedOn === undefined ? {} : { basedOn }),
             id: `${change.id}:${key}`,
             at: change.at,
             key,
@@ -260,6 +278,12 @@ export class ResourceCache {
     } catch {
       return undefined;
     }
+  }
+
+  /** The load info under which `value` (a state just read of `key`) was loaded from Helix, when it was. */
+  #basedOn(key: string, value: unknown): LoadInfo | undefined {
+    const b = this.#basis.get(key);
+    return b !== undefined && b.value === value ? b.info : undefined;
   }
 
   /** The feeds a cache key's reads depend on (none when it was never read in this process). */

@@ -1,0 +1,162 @@
+/**
+ * Promise 5 for values built on a read made during a coverage gap, on real Redis: a write or a change that carries
+ * `basedOn` (the LoadInfo of the read its value was built on) is stored only if the feed epochs of that read are
+ * still current and covered. A value built during the gap and stored after coverage came back is not served by any
+ * process without a source call, while its pin still refuses the source's lagging answer.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Cache, createCache, type LoadInfo } from '../src/index.js';
+import { cleanPrefix, REDIS_URL, testPrefix, until } from './helpers.js';
+
+const prefix = testPrefix('based-on');
+const open: Cache[] = [];
+
+async function make(redis = true): Promise<Cache> {
+  const cache = createCache(redis ? { redis: { url: REDIS_URL, prefix } } : {});
+  open.push(cache);
+  if (redis) {
+    await until(() => cache.stats().bus.connected && cache.stats().redis?.connected === true, 'Redis and the bus');
+  }
+  return cache;
+}
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((c) => c.close()));
+  await cleanPrefix(prefix);
+});
+
+type Store = (cache: Cache, key: string, value: { v: number; t: string }, basedOn: LoadInfo) => Promise<unknown>;
+const stores: [string, Store][] = [
+  ['write', (c, key, value, basedOn) => c.write(key, value, { feeds: ['feed'], pinMs: 10_000, at: 5, basedOn })],
+  [
+    'apply',
+    (c, key, value, basedOn) => c.apply({ id: `e:${key}`, at: 5, key, value, feeds: ['feed'], pinMs: 10_000, basedOn }),
+  ],
+];
+
+describe('basedOn', () => {
+  for (const [name, store] of stores) {
+    it(`${name}: a value built on a read during a gap, stored after coverage resumed, is not served without a load`, async () => {
+      const key = `k-${name}`;
+      const a = await make();
+      const b = await make();
+      await a.coverage.started('feed');
+      await a.coverage.gap('feed', { from: 1 }); // nobody listens
+
+      // the base read, during the gap: a source call, not cached
+      let info: LoadInfo | undefined;
+      const base = await a.read(key, {
+        feeds: ['feed'],
+        load: async (_signal, i) => {
+          info = i;
+          return { v: 1, t: 'old' }; // 'v' read during the gap; a change to it was missed
+        },
+      });
+      expect(info?.feeds?.[0]?.[0]).toBe('feed');
+
+      await a.coverage.gap('feed', { from: 1, to: 2 }); // coverage is back (Redis records the new epoch)
+      await store(a, key, { ...base, t: 'new' }, info as LoadInfo); // the event / write-through lands after
+
+      // Neither process serves it without asking the source after the gap.
+      let loadsA = 0;
+      let loadsB = 0;
+      const agrees = (loaded: { t: string }, pinned: { t: string }) => loaded.t === pinned.t;
+      const readA = await a.read(key, {
+        feeds: ['feed'],
+        agrees,
+        load: async () => {
+          loadsA++;
+          return { v: 2, t: 'new' };
+        },
+      });
+      const readB = await b.read(key, {
+        feeds: ['feed'],
+        level: 'strict',
+        agrees,
+        load: async () => {
+          loadsB++;
+          return { v: 2, t: 'new' };
+        },
+      });
+      expect(loadsA + loadsB).toBeGreaterThanOrEqual(1);
+      expect(readA).toEqual({ v: 2, t: 'new' });
+      expect(readB).toEqual({ v: 2, t: 'new' });
+    });
+
+    it(`${name}: the pin is recorded even when the value is not stored`, async () => {
+      const key = `p-${name}`;
+      const a = await make();
+      const b = await make();
+      await a.coverage.started('feed');
+      await a.coverage.gap('feed', { from: 1 });
+      let info: LoadInfo | undefined;
+      const base = await a.read(key, {
+        feeds: ['feed'],
+        load: async (_signal, i) => {
+          info = i;
+          return { v: 1, t: 'old' };
+        },
+      });
+      await a.coverage.gap('feed', { from: 1, to: 2 });
+      await store(a, key, { ...base, t: 'new' }, info as LoadInfo);
+      // the source still lags (serves 'old'): the pin refuses it in the other process
+      const read = await b.read(key, { feeds: ['feed'], level: 'strict', load: async () => ({ v: 1, t: 'old' }) });
+      expect(read).toEqual({ v: 1, t: 'new' });
+      expect(b.stats().pins.refusals).toBe(1);
+    });
+
+    it(`${name}: a value built on a read under the current covered epoch is stored`, async () => {
+      const key = `s-${name}`;
+      const a = await make();
+      const b = await make();
+      await a.coverage.started('feed');
+      let info: LoadInfo | undefined;
+      const base = await a.read(key, {
+        feeds: ['feed'],
+        load: async (_signal, i) => {
+          info = i;
+          return { v: 1, t: 'old' };
+        },
+      });
+      await store(a, key, { ...base, t: 'new' }, info as LoadInfo);
+      let loads = 0;
+      const read = await b.read(key, {
+        feeds: ['feed'],
+        level: 'strict',
+        load: async () => {
+          loads++;
+          return { v: 1, t: 'new' };
+        },
+      });
+      expect(read).toEqual({ v: 1, t: 'new' });
+      expect(loads).toBe(0);
+    });
+  }
+
+  it('in memory: a value built on a read during a gap is not stored after coverage resumed', async () => {
+    const a = await make(false);
+    await a.coverage.started('feed');
+    await a.coverage.gap('feed', { from: 1 });
+    let info: LoadInfo | undefined;
+    const base = await a.read('m', {
+      feeds: ['feed'],
+      load: async (_signal, i) => {
+        info = i;
+        return { v: 1, t: 'old' };
+      },
+    });
+    await a.coverage.gap('feed', { from: 1, to: 2 });
+    await a.write('m', { ...base, t: 'new' }, { feeds: ['feed'], pinMs: 10_000, basedOn: info as LoadInfo });
+    let loads = 0;
+    const read = await a.read('m', {
+      feeds: ['feed'],
+      agrees: (l: { t: string }, p: { t: string }) => l.t === p.t,
+      load: async () => {
+        loads++;
+        return { v: 2, t: 'new' };
+      },
+    });
+    expect(loads).toBe(1);
+    expect(read).toEqual({ v: 2, t: 'new' });
+  });
+});
