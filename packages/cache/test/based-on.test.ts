@@ -4,26 +4,13 @@
  * still current and covered. A value built during the gap and stored after coverage came back is not served by any
  * process without a source call, while its pin still refuses the source's lagging answer.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Cache, createCache, type LoadInfo } from '../src/index.js';
-import { cleanPrefix, REDIS_URL, testPrefix, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Cache, LoadInfo } from '../src/index.js';
+import { cacheOpener, testPrefix } from './helpers.js';
 
 const prefix = testPrefix('based-on');
-const open: Cache[] = [];
-
-async function make(redis = true): Promise<Cache> {
-  const cache = createCache(redis ? { redis: { url: REDIS_URL, prefix } } : {});
-  open.push(cache);
-  if (redis) {
-    await until(() => cache.stats().bus.connected && cache.stats().redis?.connected === true, 'Redis and the bus');
-  }
-  return cache;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  await cleanPrefix(prefix);
-});
+const openCache = cacheOpener(prefix);
+const make = (redis = true) => openCache(redis);
 
 type Store = (cache: Cache, key: string, value: { v: number; t: string }, basedOn: LoadInfo) => Promise<unknown>;
 const stores: [string, Store][] = [

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { afterEach } from 'vitest';
+import { type Cache, type CacheOptions, createCache } from '../src/index.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -69,4 +71,27 @@ export class Source {
       return { v };
     };
   }
+}
+
+/**
+ * Opens caches for one test file under `prefix` (with the Redis tier, once Redis and the bus are connected) and
+ * closes them, and cleans the prefix, after each test.
+ */
+export function cacheOpener(prefix: string): (redis: boolean, options?: Partial<CacheOptions>) => Promise<Cache> {
+  const open: Cache[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((c) => c.close()));
+    await cleanPrefix(prefix);
+  });
+  return async (redis, options = {}) => {
+    const cache = createCache({
+      ...options,
+      ...(redis ? { redis: { ...options.redis, url: REDIS_URL, prefix } } : {}),
+    });
+    open.push(cache);
+    if (redis) {
+      await until(() => cache.stats().bus.connected && cache.stats().redis?.connected === true, 'Redis and the bus');
+    }
+    return cache;
+  };
 }

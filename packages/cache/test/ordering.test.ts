@@ -14,24 +14,11 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { type Cache, type CacheOptions, createCache } from '../src/index.js';
-import { cleanPrefix, REDIS_URL, Source, testPrefix, until } from './helpers.js';
+import { cacheOpener, cleanPrefix, REDIS_URL, Source, testPrefix, until } from './helpers.js';
 
 const prefix = testPrefix('ordering');
-const open: Cache[] = [];
+const make = cacheOpener(prefix);
 
-async function make(redis: boolean, options: Partial<CacheOptions> = {}): Promise<Cache> {
-  const cache = createCache({ ...options, ...(redis ? { redis: { url: REDIS_URL, prefix } } : {}) });
-  open.push(cache);
-  if (redis) {
-    await until(() => cache.stats().bus.connected && cache.stats().redis?.connected === true, 'Redis and the bus');
-  }
-  return cache;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  await cleanPrefix(prefix);
-});
 afterAll(async () => {
   await cleanPrefix(prefix);
 });
@@ -165,11 +152,9 @@ describe.each([
 
 describe('coverage renewals on Redis', () => {
   it('a renewal does not re-cover a feed another process reported lost until the lease has passed', async () => {
-    const lease = { redis: { url: REDIS_URL, prefix, coverageLeaseMs: 900 } };
-    const a = createCache(lease);
-    const b = createCache(lease);
-    open.push(a, b);
-    await until(() => a.stats().bus.connected && b.stats().bus.connected, 'Redis and the bus');
+    const lease = { redis: { coverageLeaseMs: 900 } };
+    const a = await make(true, lease);
+    const b = await make(true, lease);
     const admin = new Redis(REDIS_URL);
     try {
       await a.coverage.started('f');
