@@ -127,6 +127,9 @@ export async function twitchify(
     async write(id, title) {
       await client.channels.update(id, { title });
     },
-    close: () => client.close(),
+    async close() {
+      if (process.env.BENCH_DEBUG) process.stderr.write(`cache stats: ${JSON.stringify(client.cacheReport().stats)}\n`);
+      await client.close();
+    },
   };
 }

@@ -11,7 +11,7 @@ import { type CacheOptions, resolveOptions, silentLogger } from './options.js';
 import { Reader } from './reader.js';
 import { RedisAuthority, type RedisAuthorityHooks } from './redis/redis-authority.js';
 import { Trackers } from './trackers.js';
-import type { ApplyOutcome, CacheStats, Change, ReadLevel, ReadOptions, WriteOptions } from './types.js';
+import type { ApplyOutcome, CacheStats, Change, LoadInfo, ReadLevel, ReadOptions, WriteOptions } from './types.js';
 import { Writer } from './writer.js';
 
 /**
@@ -129,6 +129,17 @@ export class Cache {
   /** Invalidates a key or a tag now, in every process. Rejects with `CacheRedisUnavailableError` if Redis failed. */
   invalidate(target: { key: string } | { tag: string }): Promise<void> {
     return this.#writer.invalidate(target);
+  }
+
+  /**
+   * What a value this cache returned was based on: the {@link LoadInfo} (feed epochs) under which it was loaded and
+   * stored, for a value read from either tier. Pass it as `basedOn` when writing or applying a value built on this
+   * one, so that the new value is stored only if those feeds have had no gap since. Undefined for a value the cache
+   * did not store (an uncached load's answer: its loader's `info` says it) and for primitives.
+   */
+  basisOf(value: unknown): LoadInfo | undefined {
+    const feeds = this.#know.basisOf(value);
+    return feeds === undefined ? undefined : { at: undefined, feeds };
   }
 
   /** Counters per tier and of the machinery; a copy. */

@@ -41,6 +41,12 @@ export class Knowledge {
   readonly feeds = new Map<string, { e: number; until: number; changed?: number }>();
   /** Counts tag and feed advances heard, so that a flight can tell cheaply whether any happened since it began. */
   depChanges = 0;
+  /**
+   * The feed epochs each value this cache stored (and so may return) was loaded under, by identity of the frozen
+   * value: a change built on a value read from the cache can then say what it was based on (see `Cache.basisOf`).
+   * Weak: forgetting a value forgets its basis.
+   */
+  readonly #bases = new WeakMap<object, readonly Versioned[]>();
 
   constructor(maxTags: number, trusted: boolean) {
     this.tags = new LRUCache({ maxSize: maxTags, sizeCalculation: one });
@@ -59,6 +65,16 @@ export class Knowledge {
       }
     }
     return true;
+  }
+
+  /** Remembers the feed epochs a stored value was loaded under (objects only: nothing can be built on a primitive). */
+  noteBasis(value: unknown, feeds: readonly (readonly [string, number, ...unknown[]])[]): void {
+    if (typeof value === 'object' && value !== null) this.#bases.set(value, feeds.map(([f, e]): Versioned => [f, e]));
+  }
+
+  /** The feed epochs a value this cache returned was loaded under, if it was stored by this cache. */
+  basisOf(value: unknown): readonly Versioned[] | undefined {
+    return typeof value === 'object' && value !== null ? this.#bases.get(value) : undefined;
   }
 
   /** Records a tag version heard; versions only move forward. */

@@ -56,8 +56,10 @@ export class MemoryTier {
     }
     const prior = this.lru.peek(key);
     if (prior !== undefined && prior.kv > fresh.kv && prior.epoch === know.epoch) return;
+    const value = deepFreeze(fresh.value);
+    know.noteBasis(value, fresh.feeds);
     this.lru.set(key, {
-      value: deepFreeze(fresh.value),
+      value,
       stamp: fresh.stamp,
       kv: fresh.kv,
       tags: fresh.tags.length === 0 ? undefined : fresh.tags,

@@ -187,11 +187,12 @@ export class Reader {
     const ttlMs = req.ttlMs;
     if (snap.pin !== undefined && !(req.agrees ?? sameState)(value, snap.pin.value as V)) {
       if (req.agrees === undefined || !sameState(value, snap.pin.value)) {
-        // the source still serves the state from before a write this cache recorded: it lags, the write stands
+        // The source still serves the state from before a write this cache recorded: it lags, the write stands.
+        // The pinned state is the answer, and it is stored like a fill (only if nothing changed since the read
+        // began, the pin staying until the source agrees): otherwise every read of the key would ask the source
+        // again for as long as it lags. The source was asked after the read began, so restart safety holds too.
         x.c.pins.refusals++;
-        x.refused();
-        if (lease) this.#release(req.key);
-        return deepFreeze(snap.pin.value) as V;
+        value = snap.pin.value as V;
       }
       // The load equals the pinned state, but the caller says the source has not caught up with it (it laid a
       // state it knows over a lagging answer): stored, and the pin stays until the source itself agrees.
@@ -216,6 +217,7 @@ export class Reader {
       return deepFreeze(value);
     }
     if (x.redis !== undefined) x.c.redis.fills++;
+    if (x.mem === undefined) x.know.noteBasis(value, snap.feeds);
     x.mem?.store(flight, req.key, {
       value,
       stamp: filled.stamp,
@@ -276,6 +278,7 @@ export class Reader {
     x.c.redis.hits++;
     const value = deepFreeze(entry.value);
     this.#observed(key, entry.kv, entry.tags, entry.feeds);
+    x.know.noteBasis(value, entry.feeds);
     x.mem?.store(tracker, key, entry);
     return value;
   }

@@ -2,7 +2,7 @@
  * What the Client needs of a cache: the part of `@twitchify/cache`'s `Cache` it calls. Kept as an interface so that
  * the Client is tested against the real cache and the seam stays narrow (keys, tags, feeds, versions).
  */
-import type { ApplyOutcome, CacheStats, Change, ReadOptions, WriteOptions } from '@twitchify/cache';
+import type { ApplyOutcome, CacheStats, Change, LoadInfo, ReadOptions, WriteOptions } from '@twitchify/cache';
 
 export interface CachePort {
   read<V>(key: string, options: ReadOptions<V>): Promise<V>;
@@ -16,6 +16,8 @@ export interface CachePort {
     gap(feed: string, gap: { from: number; to?: number }): Promise<void>;
     stopped(feed: string): Promise<void>;
   };
+  /** The feed epochs a value the cache returned was stored under (for `basedOn`), if the cache stored it. */
+  basisOf?(value: unknown): LoadInfo | undefined;
   stats(): CacheStats;
   close(): Promise<void>;
 }

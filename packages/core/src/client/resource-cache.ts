@@ -280,10 +280,13 @@ export class ResourceCache {
     }
   }
 
-  /** The load info under which `value` (a state just read of `key`) was loaded from Helix, when it was. */
+  /**
+   * The load info under which `value` (a state just read of `key`) was loaded from Helix: this process's own load,
+   * or, for a value served from the cache (filled by any process, or written), the feed epochs it was stored under.
+   */
   #basedOn(key: string, value: unknown): LoadInfo | undefined {
     const b = this.#basis.get(key);
-    return b !== undefined && b.value === value ? b.info : undefined;
+    return b !== undefined && b.value === value ? b.info : this.cache.basisOf?.(value);
   }
 
   /** The feeds a cache key's reads depend on (none when it was never read in this process). */
