@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Authority, StoredEntry } from './authority.js';
 import type { Counters } from './counters.js';
 import { CacheArgumentError, CacheClosedError, CacheValueTooLargeError } from './errors.js';
@@ -35,6 +36,9 @@ export class Context {
     readonly redis: RedisAuthority | undefined,
   ) {
     this.pending = new PendingChanges(logger);
+    // Every load in flight gets this one signal and may listen on it until it ends: many listeners at once are its
+    // normal state, not a leak, so Node's warning past 10 is off for it.
+    setMaxListeners(0, this.abort.signal);
   }
 
   /** Throws `CacheClosedError` once the cache is closed. */

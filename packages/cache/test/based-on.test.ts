@@ -146,4 +146,57 @@ describe('basedOn', () => {
     expect(loads).toBe(1);
     expect(read).toEqual({ v: 2, t: 'new' });
   });
+
+  // A base served from the cache (filled earlier, by this process or another) says what it was loaded under too.
+  for (const redis of [true, false]) {
+    const where = redis ? 'on Redis' : 'in memory';
+    it(`${where}: basisOf a cache hit gives its feed epochs; a change built on it after a gap is not stored`, async () => {
+      const key = `hit-${where}`;
+      const a = await make(redis);
+      await a.coverage.started('feed');
+      let loads = 0;
+      const load = async () => {
+        loads++;
+        return { v: loads, t: loads === 1 ? 'old' : 'new' };
+      };
+      await a.read(key, { feeds: ['feed'], load });
+      const base = await a.read(key, { feeds: ['feed'], load }); // a hit
+      expect(loads).toBe(1);
+      const basis = a.basisOf(base);
+      expect(basis?.feeds?.map(([f]) => f)).toEqual(['feed']);
+      expect(a.basisOf({ v: 1, t: 'old' })).toBeUndefined(); // an equal value the cache did not return
+      expect(a.basisOf('a string')).toBeUndefined();
+
+      await a.coverage.gap('feed', { from: 1 }); // a gap opens and closes while the change is being built
+      await a.coverage.gap('feed', { from: 1, to: 2 });
+      await a.apply({ id: `e:${key}`, at: 5, key, value: { ...base, t: 'new' }, feeds: ['feed'], basedOn: basis });
+
+      const read = await a.read(key, { feeds: ['feed'], load });
+      expect(loads).toBe(2); // asked the source after the gap
+      expect(read).toEqual({ v: 2, t: 'new' });
+    });
+
+    it(`${where}: a change built on a cache hit under the current epochs is stored`, async () => {
+      const key = `hit-ok-${where}`;
+      const a = await make(redis);
+      await a.coverage.started('feed');
+      let loads = 0;
+      const load = async () => {
+        loads++;
+        return { v: 1, t: 'old' };
+      };
+      await a.read(key, { feeds: ['feed'], load });
+      const base = await a.read(key, { feeds: ['feed'], load });
+      await a.apply({
+        id: `e:${key}`,
+        at: 5,
+        key,
+        value: { ...base, t: 'new' },
+        feeds: ['feed'],
+        basedOn: a.basisOf(base),
+      });
+      expect(await a.read(key, { feeds: ['feed'], load })).toEqual({ v: 1, t: 'new' });
+      expect(loads).toBe(1);
+    });
+  }
 });

@@ -105,14 +105,19 @@ describe('in-process tier alone', () => {
     cache = createCache({ clock: { now: () => now }, defaultTtlMs: 10_000 });
     const src = new Source();
     src.set('k', 1);
-    await cache.write('k', { v: 2 }, { pinMs: 5_000, ttlMs: 1_000 });
-    now += 1_500; // the written entry expired (ttl 1 s) but the pin (5 s) holds
+    await cache.write('k', { v: 2 }, { pinMs: 30_000, ttlMs: 1_000 });
+    now += 1_500; // the written entry expired (ttl 1 s) but the pin (30 s) holds
     expect(await cache.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
     expect(cache.stats().pins.refusals).toBe(1);
+    // the refused load stored the pinned state (for the read's TTL): the lagging source is not asked again
+    expect(await cache.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
+    expect(src.loads).toBe(1);
+    now += 10_001; // that entry expired too; the pin still holds
     src.set('k', 2); // the source caught up: the load agrees, is stored, and the pin ends
     expect(await cache.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
-    src.set('k', 3); // a later outside change (no event) is served once the entry expires: no pin any more
-    now += 20_000;
+    expect(src.loads).toBe(2);
+    src.set('k', 3); // a later outside change (no event) is served once the entry expires: the pin ended early
+    now += 10_001;
     expect(await cache.read('k', { load: src.loader('k') })).toEqual({ v: 3 });
   });
 

@@ -118,9 +118,17 @@ describe('Redis tier', () => {
     await admin.del(`{${prefix}}d:k`); // the written value is gone from the tier; the pin remains
     expect(await b.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
     expect(b.stats().pins.refusals).toBe(1);
+    // the refused load stored the pinned state: no instance asks the lagging source again for it
+    const c = await make();
+    expect(await c.read('k', { load: src.loader('k'), level: 'strict' })).toEqual({ v: 2 });
+    expect(await b.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
+    expect(src.loads).toBe(1);
+    expect(await admin.hget(`{${prefix}}v:k`, 'pu')).not.toBeNull(); // the source has not agreed: the pin holds
     src.set('k', 2);
     await admin.del(`{${prefix}}d:k`);
-    expect(await b.read('k', { load: src.loader('k'), level: 'strict' })).toEqual({ v: 2 });
+    const d = await make();
+    expect(await d.read('k', { load: src.loader('k'), level: 'strict' })).toEqual({ v: 2 });
+    expect(src.loads).toBe(2);
     expect(await admin.hget(`{${prefix}}v:k`, 'pu')).toBeNull(); // agreement ended the pin
   });
 
