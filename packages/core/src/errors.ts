@@ -165,3 +165,32 @@ export class ConfigurationError extends TwitchifyError {
     super('TWITCHIFY_CONFIGURATION', message, options);
   }
 }
+
+/** A Client method was called in a state that does not allow it (`run()` twice, `client.user` before `ready`, ...). */
+export class ClientStateError extends TwitchifyError {
+  override name = 'ClientStateError';
+  /** What the client was doing when the call came: `idle`, `starting`, `running` or `closed`. */
+  readonly state: string;
+  constructor(
+    code: 'TWITCHIFY_CLIENT_NOT_READY' | 'TWITCHIFY_CLIENT_STATE' | 'TWITCHIFY_CLIENT_NOT_RUNNING',
+    message: string,
+    state: string,
+  ) {
+    super(code, message);
+    this.state = state;
+  }
+}
+
+/**
+ * Twitch refused an EventSub subscription for good (a missing scope or authorization): the reads that depend on it
+ * fall back to their TTL; `client.cacheReport()` lists it.
+ */
+export class SubscriptionRefusedError extends TwitchifyError {
+  override name = 'SubscriptionRefusedError';
+  /** The subscription (`type@version` and condition) Twitch refused. */
+  readonly subscription: string;
+  constructor(subscription: string, detail: string) {
+    super('TWITCHIFY_SUBSCRIPTION_REFUSED', `subscription ${subscription} refused: ${detail}`);
+    this.subscription = subscription;
+  }
+}

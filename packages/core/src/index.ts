@@ -55,11 +55,13 @@ export type { RunTokens } from './client/runtime.js';
 export {
   AbortError,
   AuthError,
+  ClientStateError,
   ConfigurationError,
   HelixError,
   NetworkError,
   RateLimitError,
   redactSecrets,
+  SubscriptionRefusedError,
   TimeoutError,
   TwitchifyError,
   ValidationError,

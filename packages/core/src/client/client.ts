@@ -16,7 +16,7 @@
 import type { CacheStats } from '@twitchify/cache';
 import type { NotificationMeta } from '@twitchify/eventsub';
 import { type CoverageLine, coverageFor } from '../catalog/catalog.js';
-import { TwitchifyError } from '../errors.js';
+import { ClientStateError } from '../errors.js';
 import type { User } from '../generated/helix-types.js';
 import type { HelixClient } from '../helix/helix-client.js';
 import { systemClock } from '../http/environment.js';
@@ -132,7 +132,12 @@ export class Client {
   /** The authenticated user; available from `ready` on. */
   get user(): User {
     const user = this.#runtime?.user;
-    if (!user) throw new TwitchifyError('TWITCHIFY_CLIENT_NOT_READY', 'client.user is available once `ready` fired');
+    if (!user)
+      throw new ClientStateError(
+        'TWITCHIFY_CLIENT_NOT_READY',
+        'client.user is available once `ready` fired',
+        this.#status,
+      );
     return user;
   }
 
@@ -162,7 +167,11 @@ export class Client {
    */
   async run(tokens?: RunTokens): Promise<void> {
     if (this.#status !== 'idle') {
-      throw new TwitchifyError('TWITCHIFY_CLIENT_STATE', `run() needs an idle client; it is ${this.#status}`);
+      throw new ClientStateError(
+        'TWITCHIFY_CLIENT_STATE',
+        `run() needs an idle client; it is ${this.#status}`,
+        this.#status,
+      );
     }
     this.#status = 'starting';
     const runtime = new Runtime(this.#options, this.#known, {
@@ -236,7 +245,11 @@ export class Client {
   #running(): Runtime {
     const runtime = this.#runtime;
     if (!runtime?.ready) {
-      throw new TwitchifyError('TWITCHIFY_CLIENT_NOT_RUNNING', 'the client is not running: await client.run() first');
+      throw new ClientStateError(
+        'TWITCHIFY_CLIENT_NOT_RUNNING',
+        'the client is not running: await client.run() first',
+        this.#status,
+      );
     }
     return runtime;
   }

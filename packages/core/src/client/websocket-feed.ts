@@ -3,6 +3,7 @@
  * Subscriptions Twitch refuses for good (400/403: a missing scope, not a moderator of that channel) are dropped
  * from the wanted set and reported, so the reads depending on them fall back to their TTL instead of retrying.
  */
+
 import {
   type CoverageEvent,
   conditionKeys,
@@ -11,6 +12,7 @@ import {
   EventSubWebSocketListener,
   specKey,
 } from '@twitchify/eventsub';
+import { SubscriptionRefusedError } from '../errors.js';
 import type { HelixClient } from '../helix/helix-client.js';
 import type { Clock, Logger } from '../http/environment.js';
 import type { EventFeed } from './event-feed.js';
@@ -62,7 +64,7 @@ export function createWebSocketFeed(options: WebSocketFeedOptions): EventFeed {
     if (e.type === 'uncovered' && e.reason === 'create-failed') {
       if (REFUSED.test(e.detail ?? '')) {
         void listener.remove(e.spec).catch(() => {});
-        for (const h of refusedHandlers) h(e.key, new Error(`subscription ${e.key} refused: ${e.detail}`));
+        for (const h of refusedHandlers) h(e.key, new SubscriptionRefusedError(e.key, e.detail ?? 'refused'));
       }
       settled.get(e.key)?.();
     }
