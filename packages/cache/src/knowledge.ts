@@ -69,7 +69,11 @@ export class Knowledge {
 
   /** Remembers the feed epochs a stored value was loaded under (objects only: nothing can be built on a primitive). */
   noteBasis(value: unknown, feeds: readonly (readonly [string, number, ...unknown[]])[]): void {
-    if (typeof value === 'object' && value !== null) this.#bases.set(value, feeds.map(([f, e]): Versioned => [f, e]));
+    if (typeof value === 'object' && value !== null)
+      this.#bases.set(
+        value,
+        feeds.map(([f, e]): Versioned => [f, e]),
+      );
   }
 
   /** The feed epochs a value this cache returned was loaded under, if it was stored by this cache. */

@@ -12,8 +12,7 @@
  *   state it knows has been superseded by a change another process recorded.
  */
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type Cache, type CacheOptions, createCache } from '../src/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { cacheOpener, cleanPrefix, REDIS_URL, Source, testPrefix, until } from './helpers.js';
 
 const prefix = testPrefix('ordering');

@@ -11,6 +11,7 @@ import { type ConnectionClose, type ConnectionOptions, EventSubConnection } from
 import type { CoverageTracker } from './coverage.js';
 import { EventSubConnectionError, type EventSubError, isPermanentRefusal } from './errors.js';
 import type { NotificationReceiver } from './receiver.js';
+import type { WebSocketLike } from './socket.js';
 import { keyOfSubscription } from './subscription.js';
 import type { ReconcileTarget, SubscriptionManager } from './subscriptionManager.js';
 import type { EventSubSubscription, Logger, SubscriptionSpec } from './types.js';
@@ -29,6 +30,9 @@ export interface SlotHost {
   liveSessions(): Set<string>;
   spec(key: string): SubscriptionSpec | undefined;
 }
+
+/** How long `stop()` waits for its sockets' closing handshakes before it resolves anyway. */
+const closeWaitMs = 2_000;
 
 const closeMeaning: Record<number, string> = {
   4000: 'internal server error',
@@ -56,6 +60,8 @@ export class WebSocketSlot {
   #retryTimer: NodeJS.Timeout | undefined;
   #settle: (() => void) | undefined;
   #settled: Promise<void> = Promise.resolve();
+  /** Sockets opened by this slot that have not closed yet. */
+  readonly #sockets = new Set<WebSocketLike>();
 
   constructor(host: SlotHost) {
     this.#host = host;
@@ -82,7 +88,11 @@ export class WebSocketSlot {
     return this.#settled;
   }
 
-  /** Closes the connection; with `unsubscribe`, first deletes this slot's subscriptions on Twitch. */
+  /**
+   * Closes the connection and waits (at most {@link closeWaitMs}) for its socket to be closed: Twitch disables the
+   * session's subscriptions when it sees the close, and a restart that follows must find them disabled (orphans),
+   * not enabled (a live peer's). With `unsubscribe`, first deletes this slot's subscriptions on Twitch.
+   */
   async stop(unsubscribe = false): Promise<void> {
     this.#running = false;
     if (unsubscribe) {
@@ -103,6 +113,28 @@ export class WebSocketSlot {
     for (const key of this.keys) this.#host.coverage.uncovered(key, now, 'stopped');
     this.active.clear();
     this.#done();
+    await this.#socketsClosed();
+  }
+
+  /** Resolves when every socket this slot opened has closed, or after {@link closeWaitMs}. */
+  async #socketsClosed(): Promise<void> {
+    const open = [...this.#sockets].filter((ws) => ws.readyState !== 3); // 3: CLOSED
+    this.#sockets.clear();
+    if (open.length === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(open.map((ws) => new Promise<void>((resolve) => ws.addEventListener('close', () => resolve())))),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, closeWaitMs);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  #track(ws: WebSocketLike): WebSocketLike {
+    this.#sockets.add(ws);
+    ws.addEventListener('close', () => this.#sockets.delete(ws));
+    return ws;
   }
 
   add(key: string): void {
@@ -137,8 +169,10 @@ export class WebSocketSlot {
 
   #connect(): void {
     clearTimeout(this.#reconnectTimer);
+    const factory = this.#host.connection.factory;
     const conn = new EventSubConnection({
       ...this.#host.connection,
+      factory: (url) => this.#track(factory(url)),
       handlers: {
         welcome: (sessionId, handover) => this.#welcome(conn, sessionId, handover),
         message: (msg, at) => this.#message(msg, at),
@@ -169,11 +203,15 @@ export class WebSocketSlot {
     }
     const target: ReconcileTarget = {
       transport: { method: 'websocket', sessionId },
-      // Ours: this session's subscriptions, and any whose session is no longer alive (earlier runs, dead sockets).
-      // Live sessions are read when the list has arrived: a sibling welcomed meanwhile is not mistaken for dead.
+      // Ours: this session's subscriptions, and the disabled ones of sessions no longer alive (earlier runs, dead
+      // sockets). Twitch disables a session's subscriptions when its socket goes away (`websocket_disconnected`,
+      // ...), so an enabled one of another session belongs to a live peer (another process or client on the same
+      // user token) and is left alone. Live sessions are read when the list has arrived: a sibling welcomed
+      // meanwhile is not mistaken for dead.
       owns: (s) =>
         s.transport.method === 'websocket' &&
-        (s.transport.sessionId === sessionId || !this.#host.liveSessions().has(s.transport.sessionId ?? '')),
+        (s.transport.sessionId === sessionId ||
+          (s.status !== 'enabled' && !this.#host.liveSessions().has(s.transport.sessionId ?? ''))),
       delivers: (s) => s.transport.sessionId === sessionId,
     };
     try {

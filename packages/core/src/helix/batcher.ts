@@ -1,4 +1,5 @@
 import { AbortError } from '../errors.js';
+import { leaseSignal } from './signal-lease.js';
 
 /** Options of {@link Batcher}. */
 export interface BatcherOptions<K, V> {
@@ -48,16 +49,23 @@ export class Batcher<K, V> {
     }
     const list = waiters;
     return new Promise<V | undefined>((resolve, reject) => {
-      // The caller may stop waiting; the shared request still serves the others.
-      const onAbort = () => reject(new AbortError('batched lookup'));
-      signal?.addEventListener('abort', onAbort, { once: true });
+      // The caller may stop waiting; the shared request still serves the others. Many waiters share one caller
+      // signal (the cache's): each listens on a lease of it, so the caller's signal carries one listener in all.
+      const lease = leaseSignal(signal);
+      const onAbort = () => {
+        lease.release();
+        reject(new AbortError('batched lookup'));
+      };
+      lease.signal?.addEventListener('abort', onAbort, { once: true });
       list.push({
         resolve: (value) => {
-          signal?.removeEventListener('abort', onAbort);
+          lease.signal?.removeEventListener('abort', onAbort);
+          lease.release();
           resolve(value);
         },
         reject: (error) => {
-          signal?.removeEventListener('abort', onAbort);
+          lease.signal?.removeEventListener('abort', onAbort);
+          lease.release();
           reject(error);
         },
       });

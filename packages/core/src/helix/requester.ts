@@ -9,6 +9,7 @@ import type {
   PaginatedOperation,
   PaginateOptions,
 } from './operation.js';
+import { leaseSignal } from './signal-lease.js';
 
 /** Validates arguments with a schema: the wire form, or a `ValidationError` naming the argument. */
 function validateArgument(
@@ -75,8 +76,16 @@ export class HelixRequester implements OperationRunner {
 
   async run<P, B, R>(operation: HelixOperation<P, B, R>, params: P, body: B, options?: CallOptions): Promise<R> {
     const request = this.build(operation, params, body, options);
-    const response = await this.#handler(request);
-    return response.data as R;
+    // The middleware and undici listen on a signal of this call's own, not on the caller's (often shared) one.
+    const lease = leaseSignal(request.signal);
+    try {
+      const response = await this.#handler(
+        lease.signal === request.signal ? request : { ...request, signal: lease.signal },
+      );
+      return response.data as R;
+    } finally {
+      lease.release();
+    }
   }
 
   async *paginate<P, T>(
