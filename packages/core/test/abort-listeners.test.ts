@@ -98,6 +98,26 @@ describe('one AbortSignal shared by many concurrent requests', () => {
     expect(leakWarnings()).toEqual([]);
   });
 
+  it('a call aborted with a reason of its own while queued ends in AbortError whose cause is that reason', async () => {
+    const { helix } = broadcasterClient(mock, { concurrency: 1 });
+    closers.push(() => (helix as HelixClient).close());
+    await helix.users.getUsers({ id: mock.users[0]!.id });
+    mock.faults.inject({ path: '/channels', latencyMs: 1_000, times: 1 });
+    const holder = helix.channels.getChannelInformation({ broadcasterId: mock.users[0]!.id });
+    await until(() => mock.faults.list().length === 0); // the only slot is taken
+    const controller = new AbortController();
+    const queued = helix.users.getUsers({ id: mock.users[1]!.id }, { signal: controller.signal }).then(
+      () => 'answered',
+      (error: unknown) => error,
+    );
+    const reason = new Error('the app gave up');
+    controller.abort(reason);
+    const outcome = await queued;
+    expect(outcome).toBeInstanceOf(AbortError);
+    expect((outcome as AbortError).cause).toBe(reason);
+    await holder;
+  });
+
   it(`${readers} concurrent batched lookups on one signal warn nothing, leave no listener, and abort together`, async () => {
     const { helix } = broadcasterClient(mock);
     closers.push(() => (helix as HelixClient).close());

@@ -35,7 +35,7 @@ export class Batcher<K, V> {
 
   /** The value of `key`, or `undefined` when Twitch does not know it. */
   load(key: K, group = '', signal?: AbortSignal): Promise<V | undefined> {
-    if (signal?.aborted) return Promise.reject(new AbortError('batched lookup'));
+    if (signal?.aborted) return Promise.reject(new AbortError('batched lookup', { cause: signal.reason }));
     let keys = this.#groups.get(group);
     if (!keys) {
       keys = new Map();
@@ -54,7 +54,7 @@ export class Batcher<K, V> {
       const lease = leaseSignal(signal);
       const onAbort = () => {
         lease.release();
-        reject(new AbortError('batched lookup'));
+        reject(new AbortError('batched lookup', { cause: signal?.reason }));
       };
       lease.signal?.addEventListener('abort', onAbort, { once: true });
       list.push({

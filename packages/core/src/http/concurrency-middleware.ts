@@ -13,7 +13,12 @@ export function concurrencyMiddleware(concurrency: number): Middleware {
     try {
       return await queue.add(() => next(request), { signal: request.signal });
     } catch (error) {
-      if (request.signal?.aborted && !(error instanceof AbortError) && isQueueAbort(error)) {
+      // p-queue rejects a task aborted while waiting with the signal's reason, whatever the caller aborted with
+      if (
+        request.signal?.aborted &&
+        !(error instanceof AbortError) &&
+        (error === request.signal.reason || isQueueAbort(error))
+      ) {
         throw new AbortError(`${request.method} ${request.path}`, { cause: error });
       }
       throw error;

@@ -61,7 +61,7 @@ export class RateLimitBucket {
 
   /** Resolves when one request may be sent; counts it as in flight. */
   acquire(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new AbortError('waiting for the rate limit'));
+    if (signal?.aborted) return Promise.reject(new AbortError('waiting for the rate limit', { cause: signal.reason }));
     if (this.#waiters.length === 0 && this.#mayGo()) {
       this.#inFlight++;
       return Promise.resolve();
@@ -73,7 +73,7 @@ export class RateLimitBucket {
         signal,
         onAbort: () => {
           this.#waiters = this.#waiters.filter((w) => w !== waiter);
-          reject(new AbortError('waiting for the rate limit'));
+          reject(new AbortError('waiting for the rate limit', { cause: signal?.reason }));
           this.#drain();
         },
       };
