@@ -9,6 +9,7 @@ import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
 import type { CachePort } from './cache-port.js';
 import type { KnownStates } from './known-states.js';
+import { WriteInFlight } from './write-in-flight.js';
 
 /** What the resource layer tells the Client while it works (feeds to subscribe, loads made), for wiring and tests. */
 export interface ResourceHooks {
@@ -69,18 +70,89 @@ export class ResourceCache {
   /** Loaded states with a known state laid over (see the `agrees` of `#cacheRead`). */
   readonly #overlaid = new WeakSet<object>();
 
+  /** Per resource key: this process's writes whose order against events is not known yet (see WriteInFlight). */
+  readonly #writes = new Map<string, Set<WriteInFlight>>();
+  readonly #clock: { now(): number };
+
   constructor(
     cache: CachePort,
     known: KnownStates,
     hooks: ResourceHooks,
     level: ReadLevel,
-    // Kept for callers; nothing here depends on time since written entries revalidate through their feeds.
-    _clock: { now(): number } = { now: () => Date.now() },
+    clock: { now(): number } = { now: () => Date.now() },
   ) {
     this.cache = cache;
     this.known = known;
     this.#hooks = hooks;
     this.#level = level;
+    this.#clock = clock;
+  }
+
+  /**
+   * Call right before sending a write of resource `kind:id` to Twitch (`sentAt`: when it was sent, if earlier).
+   * The returned handle orders the write: pass it to {@link writeThrough}; call `answered()` when Twitch answers and
+   * `end()` in a `finally`.
+   */
+  beginWrite(kind: ResourceKind, id: string, sentAt = this.#clock.now()): WriteInFlight {
+    const base = `${kind}:${id}`;
+    const write = new WriteInFlight(base, sentAt, this.#clock, (w) => {
+      const set = this.#writes.get(w.base);
+      set?.delete(w);
+      if (set?.size === 0) this.#writes.delete(w.base);
+    });
+    let set = this.#writes.get(base);
+    if (set === undefined) {
+      set = new Set();
+      this.#writes.set(base, set);
+    }
+    set.add(write);
+    return write;
+  }
+
+  /**
+   * Sends a write of resource `kind:id` and writes its result through, ordered against events (see WriteInFlight).
+   * `change` builds the state change from Twitch's answer (undefined: nothing to write through).
+   */
+  async written<R, V>(
+    kind: ResourceKind,
+    id: string,
+    send: () => Promise<R>,
+    change: (answer: R) => { apply: (old: V) => V; agrees: (loaded: V) => boolean } | undefined,
+    current: (key: string) => Promise<V>,
+  ): Promise<R> {
+    const write = this.beginWrite(kind, id);
+    try {
+      const answer = await send();
+      write.answered();
+      const c = change(answer);
+      if (c !== undefined) await this.writeThrough(write, c.apply, c.agrees, current);
+      return answer;
+    } finally {
+      write.end();
+    }
+  }
+
+  /**
+   * Before an event that carries state is applied: when it may have been committed before or after a write of this
+   * process still waiting for its own event, it waits until that order is known (see WriteInFlight). Returns the
+   * write whose own event this is (it settles once the event is in the cache), if it is one.
+   */
+  async #orderAgainstWrites(
+    base: string,
+    at: number,
+    agrees: (state: never) => boolean,
+  ): Promise<WriteInFlight | undefined> {
+    for (;;) {
+      const writes = this.#writes.get(base);
+      if (writes === undefined) return undefined;
+      let wait: WriteInFlight | undefined;
+      for (const w of writes) {
+        if (w.isReady && w.states.some((state) => agrees(state as never))) return w;
+        if (wait === undefined && w.ambiguous(at)) wait = w;
+      }
+      if (wait === undefined) return undefined;
+      await wait.changed();
+    }
   }
 
   entry(kind: ResourceKind): CatalogEntry {
@@ -168,21 +240,28 @@ export class ResourceCache {
    * old state) and writes the new state through, pinned, for every copy of the resource.
    */
   async writeThrough<V>(
-    kind: ResourceKind,
-    id: string,
-    at: number,
+    write: WriteInFlight,
     apply: (old: V) => V,
     agrees: (loaded: V) => boolean,
     current: (key: string) => Promise<V>,
   ): Promise<void> {
+    const split = write.base.indexOf(':');
+    const kind = write.base.slice(0, split) as ResourceKind;
+    const id = write.base.slice(split + 1);
+    // Ordered by when the write was sent, which is before Twitch committed it: an event for a change committed
+    // after this write (timestamped at or after its commit) orders after it. Events timestamped between sending and
+    // the answer wait for the write's own event (see WriteInFlight).
+    const at = write.sentAt;
     const keys = this.copies(kind, id);
-    this.known.remember<V>(`${kind}:${id}`, at, apply, agrees);
+    this.known.remember<V>(write.base, at, apply, agrees);
     const ttlMs = this.entry(kind).ttlMs;
+    const states: V[] = [];
     await Promise.all(
       keys.map(async (key) => {
         // Read the current state first (outside the tracking: the read itself would wait for the change).
         const base = await current(key);
         const next = apply(base);
+        states.push(next);
         const basedOn = this.#basedOn(key, base);
         // Written with the read's feeds: a coverage gap revalidates the value in every process sharing the cache
         // (nothing from before a gap is served before Helix was asked again), while the pin, which depends on tags
@@ -199,6 +278,9 @@ export class ResourceCache {
         );
       }),
     );
+    // No copy of the resource is cached in this process: no read here to protect, nothing to hold events for.
+    if (states.length === 0) write.settle();
+    else write.ready(states);
   }
 
   /** Runs a change of `key`, making reads of the key wait for it (see `#inflight`). */
@@ -223,6 +305,22 @@ export class ResourceCache {
     agrees: (loaded: V) => boolean,
   ): Promise<void> {
     const base = `${kind}:${id}`;
+    const own = this.#writes.size === 0 ? undefined : await this.#orderAgainstWrites(base, change.at, agrees);
+    try {
+      await this.#patch(kind, id, base, change, apply, agrees);
+    } finally {
+      own?.settle();
+    }
+  }
+
+  async #patch<V>(
+    kind: ResourceKind,
+    id: string,
+    base: string,
+    change: { id: string; at: number },
+    apply: (old: V) => V,
+    agrees: (loaded: V) => boolean,
+  ): Promise<void> {
     const keys = this.copies(kind, id);
     this.known.remember<V>(base, change.at, apply, agrees);
     const tags = [base, `user:${id}`];

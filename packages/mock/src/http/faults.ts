@@ -8,8 +8,10 @@ export interface FaultSpec {
   method?: string;
   /** Answer this status (with Twitch's error body) instead of serving the request. */
   status?: number;
-  /** Wait this long before answering. */
+  /** Wait this long before serving the request (a write commits after the wait). */
   latencyMs?: number;
+  /** Serve the request at once but hold its answer this long (a write commits, its caller hears of it late). */
+  answerDelayMs?: number;
   /** Send a broken body: invalid JSON, a body cut short, or an HTML error page. */
   malformed?: 'json' | 'truncated' | 'html';
   /** Apply to this many matching requests, then disappear. */
@@ -42,6 +44,9 @@ export class FaultRegistry {
       throw new MockOptionsError(`fault status must be an HTTP status, got ${spec.status}`);
     }
     if (spec.latencyMs !== undefined && !(spec.latencyMs >= 0)) throw new MockOptionsError('latencyMs must be >= 0');
+    if (spec.answerDelayMs !== undefined && !(spec.answerDelayMs >= 0)) {
+      throw new MockOptionsError('answerDelayMs must be >= 0');
+    }
     const id = this.#nextId++;
     this.#faults.push({
       ...spec,

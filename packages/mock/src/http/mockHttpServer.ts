@@ -125,6 +125,7 @@ async function handle(deps: MockHttpDeps, req: IncomingMessage, res: ServerRespo
       ...(served && served.length > 0 ? { served } : {}),
     });
   }
+  if (fault?.answerDelayMs) await sleep(fault.answerDelayMs);
   sendResponse(res, response, fault);
 }
 

@@ -46,6 +46,7 @@ export const adminBodies = {
     method: z.string().optional(),
     status: z.number().int().min(100).max(599).optional(),
     latencyMs: ms.optional(),
+    answerDelayMs: ms.optional(),
     malformed: z.enum(['json', 'truncated', 'html']).optional(),
     times: z.number().int().positive().optional(),
     forMs: z.number().positive().optional(),

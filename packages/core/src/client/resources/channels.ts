@@ -76,19 +76,12 @@ export class ChannelsResource {
     options?: { asUser?: string },
   ): Promise<void> {
     const id = checkId('broadcasterId', broadcasterId);
-    // Ordered by when the write was sent, which is before Twitch committed it: an event for a change committed
-    // after this write (timestamped at or after its commit) orders after it, even when it arrives before this call
-    // resolves. (The time of the answer would order such an event before the write and have it ignored.)
-    const at = this.#c.clock.now();
-    await this.#c.helix.channels.modifyChannelInformation({ broadcasterId: id }, body, {
-      asUser: options?.asUser ?? id,
-    });
-    await this.#c.rc.writeThrough<ChannelInformation | null>(
+    await this.#c.rc.written<unknown, ChannelInformation | null>(
       'channel',
       id,
-      at,
-      (old) => applyChannelBody(old, body),
-      (loaded) => channelAgrees(loaded, body),
+      () =>
+        this.#c.helix.channels.modifyChannelInformation({ broadcasterId: id }, body, { asUser: options?.asUser ?? id }),
+      () => ({ apply: (old) => applyChannelBody(old, body), agrees: (loaded) => channelAgrees(loaded, body) }),
       () => this.get(id),
     );
   }
@@ -127,9 +120,15 @@ export class ChannelsResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.helix.moderation.addChannelVip({ broadcasterId: b, userId: u }, { asUser });
     const ref = await userRef(this.#c, u);
-    await this.#listWrite('vips', b, asUser, (l) => [...l.filter((x) => x.userId !== u), ref as UserVip], true, u);
+    await this.#listWrite(
+      b,
+      asUser,
+      () => this.#c.helix.moderation.addChannelVip({ broadcasterId: b, userId: u }, { asUser }),
+      (l) => [...l.filter((x) => x.userId !== u), ref as UserVip],
+      true,
+      u,
+    );
   }
 
   /** Removes a VIP and writes the new list through. */
@@ -137,24 +136,29 @@ export class ChannelsResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.helix.moderation.removeChannelVip({ broadcasterId: b, userId: u }, { asUser });
-    await this.#listWrite('vips', b, asUser, (l) => l.filter((x) => x.userId !== u), false, u);
+    await this.#listWrite(
+      b,
+      asUser,
+      () => this.#c.helix.moderation.removeChannelVip({ broadcasterId: b, userId: u }, { asUser }),
+      (l) => l.filter((x) => x.userId !== u),
+      false,
+      u,
+    );
   }
 
-  #listWrite(
-    kind: 'vips',
+  async #listWrite(
     b: string,
     asUser: string,
+    send: () => Promise<unknown>,
     apply: (l: readonly UserVip[]) => UserVip[],
     present: boolean,
     u: string,
   ): Promise<void> {
-    return this.#c.rc.writeThrough<readonly UserVip[]>(
-      kind,
+    await this.#c.rc.written<unknown, readonly UserVip[]>(
+      'vips',
       b,
-      this.#c.clock.now(),
-      apply,
-      (loaded) => loaded.some((x) => x.userId === u) === present,
+      send,
+      () => ({ apply, agrees: (loaded) => loaded.some((x) => x.userId === u) === present }),
       (key) => this.getVips(b, { asUser: readerOf(key) ?? asUser }),
     );
   }

@@ -33,21 +33,21 @@ export class ChatResource {
   async updateSettings(broadcasterId: string, body: UpdateChatSettingsBody, options?: { asUser?: string }) {
     const b = checkId('broadcasterId', broadcasterId);
     const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
-    const answer = await this.#c.helix.chat.updateChatSettings({ broadcasterId: b, moderatorId }, body, {
-      asUser: moderatorId,
-    });
-    const settings = (answer.data[0] ?? null) as ChatSettings | null;
-    if (settings) {
-      await this.#c.rc.writeThrough<ChatSettings | null>(
-        'chat_settings',
-        b,
-        this.#c.clock.now(),
-        (old) => ({ ...(old ?? {}), ...settings }),
-        (loaded) => sameChatSettings(loaded, settings),
-        () => this.getSettings(b, { asUser: moderatorId }),
-      );
-    }
-    return settings;
+    const answer = await this.#c.rc.written(
+      'chat_settings',
+      b,
+      () => this.#c.helix.chat.updateChatSettings({ broadcasterId: b, moderatorId }, body, { asUser: moderatorId }),
+      (sent) => {
+        const settings = (sent.data[0] ?? null) as ChatSettings | null;
+        if (!settings) return undefined;
+        return {
+          apply: (old: ChatSettings | null): ChatSettings | null => ({ ...(old ?? {}), ...settings }),
+          agrees: (loaded: ChatSettings | null) => sameChatSettings(loaded, settings),
+        };
+      },
+      () => this.getSettings(b, { asUser: moderatorId }),
+    );
+    return (answer.data[0] ?? null) as ChatSettings | null;
   }
 
   /** The broadcaster's custom emotes. TTL-bounded: no event reports emote changes. */

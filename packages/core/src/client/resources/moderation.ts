@@ -1,5 +1,5 @@
 /** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
-import type { BannedUser, BanUserBody, UserModerator } from '../../generated/helix-types.js';
+import type { BannedUser, BanUserBody, BanUserResponse, UserModerator } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext } from './context.js';
@@ -37,14 +37,15 @@ export class ModerationResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.helix.moderation.addChannelModerator({ broadcasterId: b, userId: u }, { asUser });
     const ref = await userRef(this.#c, u);
-    await this.#c.rc.writeThrough<readonly UserModerator[]>(
+    await this.#c.rc.written<unknown, readonly UserModerator[]>(
       'moderators',
       b,
-      this.#c.clock.now(),
-      (l) => [...l.filter((x) => x.userId !== u), ref],
-      (l) => l.some((x) => x.userId === u),
+      () => this.#c.helix.moderation.addChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
+      () => ({
+        apply: (l) => [...l.filter((x) => x.userId !== u), ref],
+        agrees: (l) => l.some((x) => x.userId === u),
+      }),
       (key) => this.getModerators(b, { asUser: readerOf(key) ?? asUser }),
     );
   }
@@ -54,13 +55,11 @@ export class ModerationResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.helix.moderation.removeChannelModerator({ broadcasterId: b, userId: u }, { asUser });
-    await this.#c.rc.writeThrough<readonly UserModerator[]>(
+    await this.#c.rc.written<unknown, readonly UserModerator[]>(
       'moderators',
       b,
-      this.#c.clock.now(),
-      (l) => l.filter((x) => x.userId !== u),
-      (l) => !l.some((x) => x.userId === u),
+      () => this.#c.helix.moderation.removeChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
+      () => ({ apply: (l) => l.filter((x) => x.userId !== u), agrees: (l) => !l.some((x) => x.userId === u) }),
       (key) => this.getModerators(b, { asUser: readerOf(key) ?? asUser }),
     );
   }
@@ -84,30 +83,30 @@ export class ModerationResource {
   async banUser(broadcasterId: string, data: BanUserBody['data'], options?: { asUser?: string }): Promise<void> {
     const b = checkId('broadcasterId', broadcasterId);
     const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
-    const answer = await this.#c.helix.moderation.banUser(
-      { broadcasterId: b, moderatorId },
-      { data },
-      { asUser: moderatorId },
-    );
-    const ban = answer.data[0];
-    if (!ban) return;
-    const ref = await userRef(this.#c, ban.userId);
-    const mod = await userRef(this.#c, moderatorId);
-    const entry: BannedUser = {
-      ...ref,
-      expiresAt: ban.endTime ?? '',
-      createdAt: ban.createdAt,
-      reason: data.reason ?? '',
-      moderatorId,
-      moderatorLogin: mod.userLogin,
-      moderatorName: mod.userName,
-    };
-    await this.#c.rc.writeThrough<readonly BannedUser[]>(
+    // The user entries are looked up before the ban is sent: the write's window of uncertain order stays short.
+    const [ref, mod] = await Promise.all([userRef(this.#c, data.userId), userRef(this.#c, moderatorId)]);
+    await this.#c.rc.written<BanUserResponse, readonly BannedUser[]>(
       'bans',
       b,
-      this.#c.clock.now(),
-      (l) => [...l.filter((x) => x.userId !== ban.userId), entry],
-      (l) => l.some((x) => x.userId === ban.userId),
+      () => this.#c.helix.moderation.banUser({ broadcasterId: b, moderatorId }, { data }, { asUser: moderatorId }),
+      (answer) => {
+        const ban = answer.data[0];
+        if (!ban) return undefined;
+        const entry: BannedUser = {
+          ...ref,
+          userId: ban.userId,
+          expiresAt: ban.endTime ?? '',
+          createdAt: ban.createdAt,
+          reason: data.reason ?? '',
+          moderatorId,
+          moderatorLogin: mod.userLogin,
+          moderatorName: mod.userName,
+        };
+        return {
+          apply: (l) => [...l.filter((x) => x.userId !== ban.userId), entry],
+          agrees: (l) => l.some((x) => x.userId === ban.userId),
+        };
+      },
       (key) => this.#rawBans(b, readerOf(key) ?? moderatorId),
     );
   }
@@ -117,13 +116,11 @@ export class ModerationResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
-    await this.#c.helix.moderation.unbanUser({ broadcasterId: b, moderatorId, userId: u }, { asUser: moderatorId });
-    await this.#c.rc.writeThrough<readonly BannedUser[]>(
+    await this.#c.rc.written<unknown, readonly BannedUser[]>(
       'bans',
       b,
-      this.#c.clock.now(),
-      (l) => l.filter((x) => x.userId !== u),
-      (l) => !l.some((x) => x.userId === u),
+      () => this.#c.helix.moderation.unbanUser({ broadcasterId: b, moderatorId, userId: u }, { asUser: moderatorId }),
+      () => ({ apply: (l) => l.filter((x) => x.userId !== u), agrees: (l) => !l.some((x) => x.userId === u) }),
       (key) => this.#rawBans(b, readerOf(key) ?? moderatorId),
     );
   }

@@ -54,19 +54,25 @@ export class UsersResource {
   /** Updates the Client user's description; the answer (Twitch returns the user) is written through. */
   async update(body: { description?: string }, options?: { asUser?: string }): Promise<User> {
     const asUser = options?.asUser ?? this.#c.userId();
+    // The user written is the token's: known up front when the Client runs as that user (the usual case).
+    const sentAt = this.#c.clock.now();
     const answer = await this.#c.helix.users.updateUser(
       { description: body.description ?? '' },
       { asUser: asUser ?? undefined },
     );
     const user = answer.data[0]!;
-    await this.#c.rc.writeThrough<User | null>(
-      'user',
-      user.id,
-      this.#c.clock.now(),
-      () => user,
-      (loaded) => loaded?.description === user.description,
-      () => this.get(user.id),
-    );
+    const write = this.#c.rc.beginWrite('user', user.id, sentAt);
+    write.answered();
+    try {
+      await this.#c.rc.writeThrough<User | null>(
+        write,
+        () => user,
+        (loaded) => loaded?.description === user.description,
+        () => this.get(user.id),
+      );
+    } finally {
+      write.end();
+    }
     return user;
   }
 
