@@ -4,17 +4,15 @@
  */
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Client, ClientStateError, TwitchifyError } from '../src/index.js';
+import { type Client, ClientStateError, TwitchifyError } from '../src/index.js';
+import { emulatorClient } from './support.js';
 
 let mock: MockServer;
 let client: Client;
 
 beforeEach(async () => {
   mock = await startMock({ port: 0, seed: 11 });
-  client = new Client({
-    clientId: mock.clientId,
-    urls: { helix: mock.urls.helix, oauth: mock.urls.oauth, eventsubWs: mock.urls.eventsubWs },
-  });
+  client = emulatorClient(mock);
 });
 
 afterEach(async () => {

@@ -1,5 +1,5 @@
 import type { MockServer } from '@twitchify/mock';
-import { HelixClient, type HelixClientOptions, StaticAuthProvider } from '../src/index.js';
+import { Client, type ClientOptions, HelixClient, type HelixClientOptions, StaticAuthProvider } from '../src/index.js';
 
 /**
  * A Helix client pointed at the emulator with a static user token of the main broadcaster (every scope), as most
@@ -18,4 +18,13 @@ export function broadcasterClient(
     ...options,
   });
   return { helix, token, userId };
+}
+
+/** A Client on the emulator's URLs (not started). */
+export function emulatorClient(mock: MockServer, extra: Partial<ClientOptions> = {}): Client {
+  return new Client({
+    clientId: mock.clientId,
+    urls: { helix: mock.urls.helix, oauth: mock.urls.oauth, eventsubWs: mock.urls.eventsubWs },
+    ...extra,
+  });
 }

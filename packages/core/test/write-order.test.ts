@@ -5,7 +5,8 @@
  */
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Client } from '../src/index.js';
+import type { Client } from '../src/index.js';
+import { emulatorClient } from './support.js';
 
 let mock: MockServer;
 let client: Client;
@@ -13,16 +14,24 @@ let client: Client;
 beforeEach(async () => {
   // Helix lags for a while (reads cannot show the truth early), events arrive at once
   mock = await startMock({ port: 0, seed: 5, lag: { '*': { minMs: 1500, maxMs: 2000 } } });
-  client = new Client({
-    clientId: mock.clientId,
-    urls: { helix: mock.urls.helix, oauth: mock.urls.oauth, eventsubWs: mock.urls.eventsubWs },
-  });
+  client = emulatorClient(mock);
 });
 
 afterEach(async () => {
   await client.close();
   await mock.stop();
 });
+
+/** Runs the client as the first user, reading its channel and handing its channel.update titles to `titles`. */
+async function watchingOwnChannel(): Promise<{ b: { id: string }; titles: string[] }> {
+  const b = mock.users[0]!;
+  await client.run({ accessToken: mock.createUserToken({ userId: b.id }).accessToken });
+  const titles: string[] = [];
+  client.on('channel.update', (e) => titles.push(e.title));
+  await client.channels.get(b.id);
+  await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
+  return { b, titles };
+}
 
 async function until<T>(fn: () => T | Promise<T>): Promise<T> {
   for (;;) {
@@ -33,12 +42,7 @@ async function until<T>(fn: () => T | Promise<T>): Promise<T> {
 }
 
 it('an outside change committed while our write was on its way does not hide the write', async () => {
-  const b = mock.users[0]!;
-  await client.run({ accessToken: mock.createUserToken({ userId: b.id }).accessToken });
-  const titles: string[] = [];
-  client.on('channel.update', (e) => titles.push(e.title));
-  await client.channels.get(b.id);
-  await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
+  const { b, titles } = await watchingOwnChannel();
 
   // Our PATCH is held at the emulator before it commits; meanwhile the streamer changes the title on twitch.tv.
   mock.faults.inject({ path: '/channels', method: 'PATCH', latencyMs: 400, times: 1 });
@@ -58,12 +62,7 @@ it('an outside change committed while our write was on its way does not hide the
 });
 
 it('an outside change committed after our write, before its answer, wins once the order is known', async () => {
-  const b = mock.users[0]!;
-  await client.run({ accessToken: mock.createUserToken({ userId: b.id }).accessToken });
-  const titles: string[] = [];
-  client.on('channel.update', (e) => titles.push(e.title));
-  await client.channels.get(b.id);
-  await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
+  const { b, titles } = await watchingOwnChannel();
 
   // Our PATCH commits at once but its answer is held; meanwhile the streamer changes the title on twitch.tv.
   mock.faults.inject({ path: '/channels', method: 'PATCH', answerDelayMs: 400, times: 1 });
