@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../benchmarks/consistency/checker.js';
-import { type History, type ReadLevel, ReadLog } from '../benchmarks/consistency/history.js';
+import { type History, type ReadLevel, ReadLog, type VipChangeWitness } from '../benchmarks/consistency/history.js';
+import { VipVersions, vipChangeSig, vipReadSig } from '../benchmarks/consistency/vips.js';
 
 /** A small history builder: one key 'channel:1' (index 0) with versions committed at the given times. */
 function history(commits: number[], opts: Partial<History> = {}): History {
@@ -216,6 +217,166 @@ describe('checker: violating histories', () => {
     const res = check(h);
     expect(res.unmatched).toBe(1);
     expect(res.staleness.max).toBe(0);
+  });
+});
+
+/**
+ * A VIP list `vips:1` (key index 1; index 0 is a channel nobody reads) with versions committed at 0, 10, 20, ...:
+ * v0 [], v1 [a] (external add), v2 [a, b] (SDK add), v3 [a, b, c] (external add), v4 [b, c] (SDK removal of a).
+ * Reads, acks and events are given as lists and changes, and resolved to versions by `VipVersions`, as buildHistory does.
+ */
+const VIP_TRUTH = [[], ['a'], ['a', 'b'], ['a', 'b', 'c'], ['b', 'c']];
+
+function vipHistory(opts: Partial<History> = {}) {
+  const entries = VIP_TRUTH.map((userIds, version) => ({ version, userIds }));
+  const versions = new VipVersions(entries);
+  const sets: Set<string>[] = [];
+  const readSet: number[] = [];
+  const changes: VipChangeWitness[] = [];
+  const h: History = {
+    keys: ['channel:1', 'vips:1'],
+    reads: new ReadLog(),
+    acks: [],
+    events: [],
+    truth: [
+      [{ version: 0, committedAt: 0 }],
+      entries.map((e) => ({ version: e.version, committedAt: e.version * 10 })),
+    ],
+    restarts: [],
+    gaps: [],
+    sourceReads: [],
+    sharedTier: false,
+    deltaMs: 0,
+    phantom: [0, 0],
+    ...opts,
+  };
+  const api = {
+    h,
+    versions,
+    read(proc: number, start: number, end: number, ids: string[], fromCache = true) {
+      const r = versions.resolve(vipReadSig(ids));
+      if (r.phantom) h.phantom![1]!++;
+      h.reads.add(proc, 1, start, end, r.version, 'fast', fromCache);
+      sets.push(new Set(ids));
+      readSet.push(sets.length - 1);
+      return api;
+    },
+    witness(source: 'ack' | 'event', proc: number, at: number, op: 'add' | 'remove', userId: string) {
+      const version = versions.resolve(vipChangeSig(op, userId)).version;
+      (source === 'ack' ? h.acks : h.events).push({ proc, key: 1, at, version });
+      changes.push({ proc, key: 1, at, op, userId, source });
+      return api;
+    },
+    done(): History {
+      h.vips = {
+        readSet: Int32Array.from(readSet),
+        sets,
+        changes,
+        removedAt: new Map([[1, new Map([['a', 40]])]]),
+      };
+      return h;
+    },
+  };
+  return api;
+}
+
+describe('checker: VIP lists (a change applied on a cached base)', () => {
+  it('maps lists, acks and events to versions; a list equal to no state to the newest version it fully reflects', () => {
+    const { versions } = vipHistory();
+    expect(versions.resolve(vipReadSig(['b', 'a']))).toEqual({ version: 2, phantom: false });
+    expect(versions.resolve(vipReadSig([]))).toEqual({ version: 0, phantom: false });
+    expect(versions.resolve(vipChangeSig('add', 'b')).version).toBe(2);
+    expect(versions.resolve(vipChangeSig('remove', 'a')).version).toBe(4);
+    expect(versions.resolve(vipChangeSig('add', 'z')).version).toBe(-1);
+    // [a, c]: lacks b (v2), so it reflects v1 at most, whatever it has of v3.
+    expect(versions.resolve(vipReadSig(['a', 'c']))).toEqual({ version: 1, phantom: true });
+    // [b]: the removal of a (v4) applied on [a, b], lacking the external add of c (v3) and so a's add (v1) too.
+    expect(versions.resolve(vipReadSig(['b']))).toEqual({ version: 0, phantom: true });
+    expect(versions.duplicates).toBe(0);
+    // Removing the newest VIP brings a state back: the window forbids it, and the mapping reports it.
+    const back = new VipVersions([[], ['a'], ['a', 'b'], ['a']].map((userIds, version) => ({ version, userIds })));
+    expect(back.duplicates).toBe(1);
+  });
+
+  it('counts a stale VIP read after the own add was acknowledged, per resource, and not a correct one', () => {
+    const v = vipHistory().witness('ack', 0, 21, 'add', 'b');
+    v.read(0, 22, 23, ['a']); // stale: the acknowledged add of b is missing
+    v.read(0, 24, 25, ['a', 'b']); // correct
+    v.read(0, 31, 32, ['a', 'b']); // v2 while v3 exists: stale against truth, but no promise broken
+    const res = check(v.done());
+    expect(res.violations.readYourWrites).toBe(1);
+    expect(res.violations.staleFills).toBe(1);
+    expect(res.byResource.vips!.violations.readYourWrites).toBe(1);
+    expect(res.byResource.vips!.reads).toBe(3);
+    expect(res.byResource.channel!.violations.readYourWrites).toBe(0);
+    expect(res.byResource.vips!.examples[0]).toContain('vips:1');
+    expect(res.byResource.vips!.perChange!.violations.readYourWrites).toBe(1);
+    expect(res.staleReads).toBe(2);
+  });
+
+  it('counts a VIP read that ignores a received removal event, per version and per change', () => {
+    const v = vipHistory().witness('event', 0, 45, 'remove', 'a');
+    v.read(0, 46, 47, ['a', 'b', 'c']);
+    v.read(0, 48, 49, ['b', 'c']);
+    const res = check(v.done());
+    expect(res.violations.eventStaleness).toBe(1);
+    expect(res.byResource.vips!.perChange!.violations.eventStaleness).toBe(1);
+    expect(res.byResource.vips!.perChange!.examples[0]).toContain('has a whose removal was received');
+    expect(res.byResource.vips!.perChange!.unreflectedMs.max).toBe(1); // received at 45, still unreflected at 46
+  });
+
+  it('per change, does not count a write applied on a base that lacks an external change not told yet', () => {
+    // c was added on twitch.tv at 30, its event not received; the SDK removed a at 40 and holds [b].
+    const v = vipHistory().witness('ack', 0, 21, 'add', 'b').witness('ack', 0, 41, 'remove', 'a');
+    v.read(0, 42, 43, ['b']);
+    const res = check(v.done());
+    expect(res.byResource.vips!.phantom).toBe(1);
+    expect(res.violations.readYourWrites).toBe(1); // per version: needed v4, got v0
+    expect(res.byResource.vips!.perChange!.violations).toEqual({
+      readYourWrites: 0,
+      eventStaleness: 0,
+      monotonicReads: 0,
+      staleFills: 0,
+      restartSafety: 0,
+    });
+  });
+
+  it('per change, counts a user that disappears before its removal and one that comes back', () => {
+    const v = vipHistory();
+    v.read(0, 31, 32, ['a', 'b', 'c']);
+    v.read(0, 33, 34, ['a', 'b']); // c vanished, never removed: monotonic
+    v.read(0, 35, 36, ['a', 'b', 'c']); // c back after a read no longer had it: monotonic
+    const res = check(v.done());
+    expect(res.byResource.vips!.perChange!.violations.monotonicReads).toBe(2);
+    expect(res.violations.monotonicReads).toBe(1); // per version: v3, then v2 (phantom-free), then v3
+  });
+
+  it('with a shared tier, counts a gap of a VIP list read by its broadcaster’s process alone', () => {
+    const v = vipHistory({ sharedTier: true, gaps: [{ proc: 0, key: 1, start: 5, end: 12 }] });
+    v.read(0, 1, 2, [], false);
+    v.read(0, 13, 14, ['a']); // from the cache, no Helix read since the gap
+    const h = v.done();
+    h.reads.add(1, 0, 13, 14, 0, 'fast', true); // process 1 reads only the channel, and had no gap
+    expect(check(h).violations.restartSafety).toBe(1);
+    expect(check(h).byResource.vips!.violations.restartSafety).toBe(1);
+  });
+
+  it('merges the gaps of the two VIP feeds of one process before asking when nobody listened', () => {
+    // Process 0 lost the add feed [5, 12] and the remove feed [11, 15]; process 1 (also reading) was down [5, 20].
+    // Nobody listened from 5 to 15, not only from 11 to 12: the Helix read at 12.5 does not revalidate.
+    const v = vipHistory({
+      sharedTier: true,
+      gaps: [
+        { proc: 0, key: 1, start: 5, end: 12 },
+        { proc: 0, key: 1, start: 11, end: 15 },
+        { proc: 1, key: 1, start: 5, end: 20 },
+      ],
+      sourceReads: [{ key: 1, at: 12.5 }],
+    });
+    v.read(1, 1, 2, [], false);
+    v.read(0, 12.4, 12.6, ['a'], false);
+    v.read(0, 16, 17, ['a']);
+    expect(check(v.done()).violations.restartSafety).toBe(1);
   });
 });
 

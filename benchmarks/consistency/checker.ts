@@ -9,6 +9,7 @@
 import { checkGaps } from './gaps.js';
 import type { History, Witness } from './history.js';
 import { type Percentiles, percentiles } from './stats.js';
+import { checkVipChanges, type VipChangeCheck } from './vip-check.js';
 
 /** Violations per promise (CONSISTENCY.md, 1 to 5). */
 export interface Violations {
@@ -18,6 +19,28 @@ export interface Violations {
   staleFills: number;
   restartSafety: number;
 }
+
+/** What the checker found for one resource (the part of a key before `:`, e.g. `channel`, `vips`). */
+export interface ResourceCheck {
+  reads: number;
+  unmatched: number;
+  /** Reads whose state equals no committed version (see `History.phantom`); checked at their resolved version. */
+  phantom: number;
+  violations: Violations;
+  /** A few examples of this resource's violations (two per promise, and up to four more of restart safety). */
+  examples: string[];
+  /**
+   * VIP lists only: the per-change check (`vip-check.ts`), which holds a read to the changes its process was told
+   * of (one user added or removed each) rather than to their versions, whose states include changes not told yet.
+   */
+  perChange?: VipChangeCheck;
+}
+
+/** The resource a key names: `vips:42` → `vips`. */
+export const resourceOf = (key: string): string => {
+  const i = key.indexOf(':');
+  return i < 0 ? key : key.slice(0, i);
+};
 
 /** What the checker found. */
 export interface CheckResult {
@@ -29,6 +52,8 @@ export interface CheckResult {
   brokenByProcess: Record<number, number>;
   /** Up to five human-readable examples per promise, for the report. */
   examples: Record<keyof Violations, string[]>;
+  /** The same counts per resource, in the order the keys name them. */
+  byResource: Record<string, ResourceCheck>;
   /** Staleness against truth (ms): how long before the read's start a newer version had been committed. */
   staleness: Percentiles;
   /** Reads that returned an older version than the truth at their start. */
@@ -102,13 +127,34 @@ export function check(h: History): CheckResult {
     staleFills: [],
     restartSafety: [],
   };
+  const zero = (): Violations => ({
+    readYourWrites: 0,
+    eventStaleness: 0,
+    monotonicReads: 0,
+    staleFills: 0,
+    restartSafety: 0,
+  });
+  const byResource: Record<string, ResourceCheck> = {};
+  const resourceOfKey = h.keys.map((k) => {
+    const name = resourceOf(k);
+    byResource[name] ??= { reads: 0, unmatched: 0, phantom: 0, violations: zero(), examples: [] };
+    return byResource[name]!;
+  });
+  h.phantom?.forEach((count, k) => {
+    if (resourceOfKey[k]) resourceOfKey[k]!.phantom += count;
+  });
   const flag = (what: keyof Violations, i: number, need: number, why = '') => {
     violations[what]++;
-    if (examples[what].length < 5) {
-      examples[what].push(
+    const res = resourceOfKey[r.key[i]!];
+    if (res) res.violations[what]++;
+    const room = (x: ResourceCheck | undefined): x is ResourceCheck =>
+      x !== undefined && x.examples.length < 10 && x.examples.filter((e) => e.startsWith(`${what}:`)).length < 2;
+    if (examples[what].length < 5 || room(res)) {
+      const text =
         `p${r.proc[i]} read ${h.keys[r.key[i]!]} at [${r.start[i]!.toFixed(3)}, ${r.end[i]!.toFixed(3)}] ` +
-          `got v${r.version[i]}, needed >= v${need}${why ? ` (${why})` : ''}${r.isFromCache(i) ? ', from the cache' : ''}`,
-      );
+        `got v${r.version[i]}, needed >= v${need}${why ? ` (${why})` : ''}${r.isFromCache(i) ? ', from the cache' : ''}`;
+      if (examples[what].length < 5) examples[what].push(text);
+      if (room(res)) res.examples.push(`${what}: ${text}`);
     }
   };
 
@@ -124,8 +170,11 @@ export function check(h: History): CheckResult {
   const brokenByProcess: Record<number, number> = {};
   for (let i = 0; i < n; i++) {
     const v = r.version[i]!;
+    const res = resourceOfKey[r.key[i]!];
+    if (res) res.reads++;
     if (v < 0) {
       unmatched++;
+      if (res) res.unmatched++;
       continue;
     }
     const p = r.proc[i]!;
@@ -173,12 +222,16 @@ export function check(h: History): CheckResult {
   }
   checkGaps(h, (i, why) => {
     violations.restartSafety++;
-    if (examples.restartSafety.length < 5) {
-      examples.restartSafety.push(
-        `p${r.proc[i]} read ${h.keys[r.key[i]!]} from the cache at ${r.start[i]!.toFixed(3)} (v${r.version[i]}) ${why}`,
-      );
+    const res = resourceOfKey[r.key[i]!];
+    if (res) res.violations.restartSafety++;
+    const text = `p${r.proc[i]} read ${h.keys[r.key[i]!]} from the cache at ${r.start[i]!.toFixed(3)} (v${r.version[i]}) ${why}`;
+    if (examples.restartSafety.length < 5) examples.restartSafety.push(text);
+    if (res && res.examples.filter((e) => e.startsWith('restartSafety:')).length < 4) {
+      res.examples.push(`restartSafety: ${text}`);
     }
   });
+
+  if (h.vips && byResource.vips) byResource.vips.perChange = checkVipChanges(h);
 
   const { staleness, staleReads, overTime } = stalenessAgainstTruth(h);
   return {
@@ -187,6 +240,7 @@ export function check(h: History): CheckResult {
     violations,
     brokenByProcess,
     examples,
+    byResource,
     staleness,
     staleReads,
     stalenessOverTime: overTime,

@@ -10,6 +10,7 @@ import { runLoop } from './process-loop.js';
 import { Recorder, sharedClock } from './recorder.js';
 import type { RunSettings } from './row.js';
 import { type SystemTarget, twitchify } from './systems.js';
+import type { VipChange } from './vips.js';
 import { Workload } from './workload.js';
 
 /** What the parent sends to start a child. */
@@ -26,18 +27,43 @@ export interface ChildStart {
   probeChannel: string;
 }
 
-/** What a child sends back. */
+/** What a child sends back (and its VIP requests to the parent's planner). */
 export type ChildMessage =
   | { kind: 'ready'; at: number }
   | { kind: 'progress'; reads: number }
+  | { kind: 'vip-next'; id: number; broadcasterId: string }
+  | { kind: 'vip-done'; broadcasterId: string; userId: string }
   | { kind: 'done'; recorded: ReturnType<Recorder['toJSON']>; errors: number; probeMaxMs: number; crashed: boolean };
 
 const send = (m: ChildMessage) => process.send?.(m);
 
-process.on('message', (m: ChildStart | { cmd: 'go'; until: number } | { cmd: 'crash' }) => {
+/** What the parent sends after the start: go, crash, or the answer to a VIP request. */
+type ParentMessage =
+  | ChildStart
+  | { cmd: 'go'; until: number }
+  | { cmd: 'crash' }
+  | { cmd: 'vip'; id: number; change: VipChange };
+
+const vipWaiting = new Map<number, (c: VipChange) => void>();
+let vipIds = 0;
+
+/** Asks the parent's VIP planner for the next change of `broadcasterId`'s list. */
+function nextVip(broadcasterId: string): Promise<VipChange> {
+  const id = ++vipIds;
+  return new Promise((resolve) => {
+    vipWaiting.set(id, resolve);
+    send({ kind: 'vip-next', id, broadcasterId });
+  });
+}
+
+process.on('message', (m: ParentMessage) => {
   if (m.cmd === 'start') void start(m);
   else if (m.cmd === 'go') go?.(m.until);
   else if (m.cmd === 'crash') crash?.();
+  else if (m.cmd === 'vip') {
+    vipWaiting.get(m.id)?.(m.change);
+    vipWaiting.delete(m.id);
+  }
 });
 
 let go: ((until: number) => void) | undefined;
@@ -49,6 +75,9 @@ async function start(m: ChildStart): Promise<void> {
   const clock = sharedClock(m.epochOffset);
   const recorder = new Recorder(m.proc);
   const keyOf = new Map(m.broadcasters.map((b, i) => [b, i]));
+  // This process acts as broadcaster `proc`: its VIP list is the only one it may read (key index `keys + proc`).
+  const own = m.broadcasters[m.proc]!;
+  const vipKeyOf = new Map([[own, m.broadcasters.length + m.proc]]);
   const loads = { count: 0 };
   // The bus delay probe: the parent publishes its clock on this channel; the worst delay seen bounds δ.
   const probe = new Redis(m.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -61,9 +90,10 @@ async function start(m: ChildStart): Promise<void> {
   const system = await twitchify(m.target, {
     redisUrl: m.redisUrl,
     prefix: m.prefix,
-    instrument: instrumentFor(recorder, keyOf, loads, clock),
+    instrument: instrumentFor(recorder, keyOf, loads, clock, vipKeyOf),
     clock,
     warm: m.broadcasters,
+    warmVips: m.settings.vips ? [own] : [],
   });
   let stop = false;
   crash = () => {
@@ -82,11 +112,14 @@ async function start(m: ChildStart): Promise<void> {
         keys: m.settings.keys,
         writeKey: m.proc,
         strictShare: m.settings.strictShare,
+        vipReadShare: m.settings.vips ? m.settings.vipReadShare : 0,
+        vipWrites: m.settings.vips,
       },
       `w${m.incarnation}`,
     ),
     recorder,
     broadcasters: m.broadcasters,
+    vips: { next: nextVip, done: (b, userId) => send({ kind: 'vip-done', broadcasterId: b, userId }) },
     clock,
     shouldStop: () => stop,
     until,

@@ -12,7 +12,8 @@ const procKey = (proc: number, key: number) => key * 256 + proc;
 export function checkGaps(h: History, flag: (readIndex: number, why: string) => void): void {
   if (h.gaps.length === 0) return;
   const r = h.reads;
-  const gaps = h.sharedTier ? nobodyListening(h) : h.gaps;
+  const own = mergeOwnGaps(h.gaps);
+  const gaps = h.sharedTier ? nobodyListening(h, own) : own;
   const sourceByKey = new Map<number, number[]>();
   for (const x of h.sourceReads) {
     const l = sourceByKey.get(x.key) ?? [];
@@ -47,20 +48,30 @@ export function checkGaps(h: History, flag: (readIndex: number, why: string) => 
 
 /**
  * With a shared tier, a gap matters only while nobody listened: for each key, clusters of overlapping gaps that
- * include every process; the interval is from the last of their starts to the first of their ends (from then on,
- * somebody listened again). Each process must then revalidate after that end.
+ * include every process that reads the key (every process for a channel; only its broadcaster's process for a VIP
+ * list, which only that process may read and listen to); the interval is from the last of their starts to the first
+ * of their ends (from then on, somebody listened again). Each of those processes must then revalidate after that end.
  */
-function nobodyListening(h: History): CoverageGap[] {
-  const procs = new Set<number>();
-  for (let i = 0; i < h.reads.size; i++) procs.add(h.reads.proc[i]!);
+function nobodyListening(h: History, gaps: CoverageGap[]): CoverageGap[] {
+  const procsOf = new Map<number, Set<number>>();
+  for (let i = 0; i < h.reads.size; i++) {
+    const k = h.reads.key[i]!;
+    let s = procsOf.get(k);
+    if (!s) {
+      s = new Set();
+      procsOf.set(k, s);
+    }
+    s.add(h.reads.proc[i]!);
+  }
   const byKey = new Map<number, CoverageGap[]>();
-  for (const g of h.gaps) {
+  for (const g of gaps) {
     const l = byKey.get(g.key) ?? [];
     l.push(g);
     byKey.set(g.key, l);
   }
   const out: CoverageGap[] = [];
   for (const [key, list] of byKey) {
+    const procs = procsOf.get(key) ?? new Set<number>();
     list.sort((a, b) => a.start - b.start);
     let i = 0;
     while (i < list.length) {
@@ -76,11 +87,39 @@ function nobodyListening(h: History): CoverageGap[] {
         reach = Math.max(reach, list[j]!.end);
         j++;
       }
-      if (start < end && [...procs].every((p) => members.has(p))) {
+      if (start < end && procs.size > 0 && [...procs].every((p) => members.has(p))) {
         for (const p of procs) out.push({ proc: p, key, start, end });
       }
       i = j;
     }
+  }
+  return out;
+}
+
+/**
+ * A key kept fresh by several feeds (a VIP list: `channel.vip.add` and `channel.vip.remove`) is uncovered for a
+ * process while any of them is: its overlapping gaps of one process are merged into their union.
+ */
+function mergeOwnGaps(gaps: readonly CoverageGap[]): CoverageGap[] {
+  const by = new Map<number, CoverageGap[]>();
+  for (const g of gaps) {
+    const id = procKey(g.proc, g.key);
+    const l = by.get(id) ?? [];
+    l.push(g);
+    by.set(id, l);
+  }
+  const out: CoverageGap[] = [];
+  for (const list of by.values()) {
+    list.sort((a, b) => a.start - b.start);
+    let cur = { ...list[0]! };
+    for (const g of list.slice(1)) {
+      if (g.start <= cur.end) cur.end = Math.max(cur.end, g.end);
+      else {
+        out.push(cur);
+        cur = { ...g };
+      }
+    }
+    out.push(cur);
   }
   return out;
 }

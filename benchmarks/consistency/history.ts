@@ -170,4 +170,33 @@ export interface History {
   sharedTier: boolean;
   /** The bus delay bound δ measured by the run (ms), for `fast` reads across processes. */
   deltaMs: number;
+  /**
+   * Per key index: reads whose state equals no committed version (a VIP list patched on a stale base). Their
+   * version is the newest whose changes they all reflect (`VipVersions`), so the promises still apply to them.
+   */
+  phantom?: number[];
+  /** What the per-change check of VIP lists needs (`vip-check.ts`); absent when no VIP list was read. */
+  vips?: VipDetail;
+}
+
+/** An acknowledged VIP write or a received VIP event, by the one change it carries. */
+export interface VipChangeWitness {
+  proc: number;
+  key: number;
+  at: number;
+  op: 'add' | 'remove';
+  userId: string;
+  source: 'ack' | 'event';
+}
+
+/** The VIP lists' reads as sets of user ids, their changes as witnessed, and the truth's removal times. */
+export interface VipDetail {
+  /** Per read index: index into `sets` of the list it returned; -1 for a read of another resource. */
+  readSet: Int32Array;
+  sets: ReadonlySet<string>[];
+  changes: VipChangeWitness[];
+  /** Per VIP key index: when each removed user's removal was committed. */
+  removedAt: Map<number, Map<string, number>>;
+  /** Per VIP key index: when each user's add was committed (for the examples). */
+  addedAt?: Map<number, Map<string, number>>;
 }

@@ -6,7 +6,11 @@
  *
  * Options: --duration <s> (per row, default 20), --seed <n> (1), --redis <url> (REDIS_URL or
  * redis://127.0.0.1:6379; "none" skips the Redis row), --processes <n> (3), --rows <list> (raw,ttl,twurple,memory,redis),
- * --keys <n> (50), --strict-share <0..1> (share of `strict` reads in the Redis row, 0.01).
+ * --keys <n> (50), --strict-share <0..1> (share of `strict` reads in the Redis row, 0.01), --vips <on|off> (on).
+ *
+ * Two resources: channel information (title writes, `channel.update` events carrying the full state) and each
+ * process's own broadcaster's VIP list (add/remove writes built on the cached list, `channel.vip.add/remove` events
+ * carrying one user, applied as a patch); see vips.ts for how VIP states are kept unique and mapped to versions.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +35,7 @@ const { values } = parseArgs({
     rows: { type: 'string', default: 'raw,ttl,twurple,memory,redis' },
     keys: { type: 'string', default: '50' },
     'strict-share': { type: 'string', default: '0.01' },
+    vips: { type: 'string', default: 'on' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -45,6 +50,12 @@ if (values.help) {
   --rows <list>         rows to run, of raw,ttl,twurple,memory,redis (default all)
   --keys <n>            channels in the workload (default 50)
   --strict-share <0..1> share of strict reads in the Redis row (default 0.01)
+  --vips <on|off>       also read and change the VIP lists (default on; off: the channel workload alone)
+
+Workload per row: reads of the channels (90 %) and of the process's own broadcaster's VIP list (10 %); a write every
+100 ms per process, alternating a unique title and a VIP add/remove on the own list; an external title change every
+50 ms and an external VIP change every 200 ms (its event carries only the one user added or removed); a socket drop
+every 7 s. Violations are counted per resource (channel, vips) in the JSON (byResource) and the table's footer.
 
 Results: benchmarks/results/consistency-latest.json and consistency-latest.html`);
   process.exit(0);
@@ -62,6 +73,10 @@ const positive = (name: string, value: string | undefined, max = Number.MAX_SAFE
 positive('duration', values.duration);
 positive('processes', values.processes, 16);
 positive('keys', values.keys, 10_000);
+if (values.vips !== 'on' && values.vips !== 'off') {
+  console.error(`--vips must be on or off, not ${JSON.stringify(values.vips)}`);
+  process.exit(2);
+}
 
 const clock = sharedClock(epochOffset());
 const settings: RunSettings = {
@@ -70,6 +85,9 @@ const settings: RunSettings = {
   keys: Number(values.keys),
   writeEveryMs: 100,
   externalEveryMs: 50,
+  externalVipEveryMs: 200,
+  vips: values.vips !== 'off',
+  vipReadShare: 0.1,
   dropEveryMs: 7000,
   strictShare: Number(values['strict-share']),
   maxReadsPerProcess: 5_000_000,
@@ -86,6 +104,12 @@ function countingLoads(system: BenchSystem, loads: { count: number }): BenchSyst
       return system.read(id, strict);
     },
     write: (id, title) => system.write(id, title),
+    readVips: (id, strict) => {
+      loads.count++;
+      return system.readVips(id, strict);
+    },
+    addVip: (id, userId) => system.addVip(id, userId),
+    removeVip: (id, userId) => system.removeVip(id, userId),
     close: () => system.close(),
   };
 }
@@ -151,7 +175,14 @@ async function runRow(name: string, progress: (reads: number) => void): Promise<
     if (name === 'twurple') return countingLoads(await twurple(target), loads);
     if (name === 'ttl') return naiveTtl(target, 10_000, () => loads.count++);
     const keyOf = new Map(broadcasters.map((b, i) => [b, i] as const));
-    return twitchify(target, { instrument: instrumentFor(recorder, keyOf, loads, clock), clock, warm: broadcasters });
+    // The process acts as broadcaster 0, whose VIP list is key index `keys` (see runInProcessRow).
+    const vipKeyOf = new Map([[target.userId, broadcasters.length]]);
+    return twitchify(target, {
+      instrument: instrumentFor(recorder, keyOf, loads, clock, vipKeyOf),
+      clock,
+      warm: broadcasters,
+      warmVips: settings.vips ? [target.userId] : [],
+    });
   };
   return (await runInProcessRow(settings, make, progress)).result;
 }

@@ -11,7 +11,17 @@ import type { ChildMessage, ChildStart } from './child.js';
 import type { Restart } from './history.js';
 import type { RecordedProcess } from './recorder.js';
 import { epochOffset } from './recorder.js';
-import { buildHistory, RequestTap, type RunSettings, startBenchMock, startDrivers, targetOf } from './row.js';
+import {
+  buildHistory,
+  keyIndexOf,
+  RequestTap,
+  type RunSettings,
+  startBenchMock,
+  startDrivers,
+  targetOf,
+  vipPoolOf,
+} from './row.js';
+import { VipPlanner } from './vips.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -28,7 +38,11 @@ interface Running {
   ready: Promise<number>;
 }
 
-function spawnChild(start: ChildStart, onProgress: (reads: number) => void): Running {
+/**
+ * `planner` answers the child's VIP requests: which change of its broadcaster's list to make next, and that a removal
+ * it was handed is done (the planner reads the emulator's truth, which lives in this process).
+ */
+function spawnChild(start: ChildStart, onProgress: (reads: number) => void, planner: VipPlanner): Running {
   const child = fork(CHILD, [], {
     execArgv: [...process.execArgv.filter((a) => !a.startsWith('--inspect')), '--import', 'tsx'],
     serialization: 'advanced',
@@ -53,13 +67,18 @@ function spawnChild(start: ChildStart, onProgress: (reads: number) => void): Run
     if (m.kind === 'ready') resolveReady(m.at);
     else if (m.kind === 'progress') onProgress(m.reads);
     else if (m.kind === 'done') resolveDone(m);
+    else if (m.kind === 'vip-next') {
+      const change = planner.next(m.broadcasterId);
+      if (child.connected) child.send({ cmd: 'vip', id: m.id, change });
+      else planner.done(m.broadcasterId, change.userId);
+    } else if (m.kind === 'vip-done') planner.done(m.broadcasterId, m.userId);
   });
   child.send(start);
   return { child, done, ready };
 }
 
 export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, progress: (reads: number) => void) {
-  const mock = await startBenchMock(s);
+  const mock = await startBenchMock(s, o.processes);
   const prefix = `bench:${process.pid}:${Date.now()}:`;
   const probeChannel = `${prefix}probe`;
   const publisher = new Redis(o.redisUrl, { maxRetriesPerRequest: 1 });
@@ -70,7 +89,10 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
   };
   try {
     const broadcasters = Array.from({ length: s.keys }, (_, i) => mock.users[i]!.id);
-    const keyIndex = new Map(broadcasters.map((b, i) => [`channel:${b}`, i]));
+    // Process p acts as broadcaster p: it reads and changes broadcaster p's VIP list (key index `keys + p`).
+    const vipBroadcasters = s.vips ? broadcasters.slice(0, o.processes) : [];
+    const keyIndex = keyIndexOf(broadcasters, vipBroadcasters);
+    const planner = new VipPlanner(mock, vipPoolOf(mock, s), s.seed);
     const offset = epochOffset();
     const { clock: _clock, ...settings } = s;
     const startOf = (proc: number, incarnation: number): ChildStart => ({
@@ -85,10 +107,10 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
       broadcasters,
       probeChannel,
     });
-    const procs = Array.from({ length: o.processes }, (_, p) => spawnChild(startOf(p, 0), report(`${p}:0`)));
+    const procs = Array.from({ length: o.processes }, (_, p) => spawnChild(startOf(p, 0), report(`${p}:0`), planner));
     await Promise.all(procs.map((p) => p.ready));
     const tap = new RequestTap(mock, keyIndex);
-    const stopDrivers = startDrivers(mock, s, broadcasters, 'multi');
+    const stopDrivers = startDrivers(mock, s, broadcasters, 'multi', planner, vipBroadcasters);
     const probe = setInterval(() => void publisher.publish(probeChannel, String(s.clock.now())).catch(() => {}), 20);
     const begin = s.clock.now();
     const until = begin + s.durationMs;
@@ -110,7 +132,7 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
       const last = await victim.done;
       const downAt = s.clock.now();
       collect(last);
-      const next = spawnChild(startOf(1, 1), report('1:1'));
+      const next = spawnChild(startOf(1, 1), report('1:1'), planner);
       const upAt = await next.ready;
       next.child.send({ cmd: 'go', until });
       restarts.push({ proc: 1, downAt, upAt });
@@ -123,13 +145,19 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
     tap.stop();
     // δ: the worst delay a message published on Redis took to reach a busy child process, measured all run long.
     const deltaMs = Math.ceil(probeMaxMs);
-    const history = buildHistory(mock, broadcasters, recorded, {
-      restarts,
-      gaps: recorded.flatMap((r) => r.gaps),
-      sourceReads: tap.sourceReads,
-      sharedTier: true,
-      deltaMs,
-    });
+    const history = buildHistory(
+      mock,
+      broadcasters,
+      recorded,
+      {
+        restarts,
+        gaps: recorded.flatMap((r) => r.gaps),
+        sourceReads: tap.sourceReads,
+        sharedTier: true,
+        deltaMs,
+      },
+      vipBroadcasters,
+    );
     return {
       result: {
         system: `Twitchify on Redis (${o.processes} processes)`,
@@ -139,9 +167,10 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
         check: check(history),
         deltaMs,
         errors,
-        notes: restarts.map(
-          (r) => `process ${r.proc} crashed and restarted (down ${(r.upAt - r.downAt).toFixed(0)} ms)`,
-        ),
+        notes: [
+          ...restarts.map((r) => `process ${r.proc} crashed and restarted (down ${(r.upAt - r.downAt).toFixed(0)} ms)`),
+          ...(s.vips ? [`VIP users added: ${planner.added}`] : []),
+        ],
         history,
       },
     };

@@ -6,14 +6,23 @@
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Recorder } from './recorder.js';
 import type { BenchSystem } from './systems.js';
+import { type VipChange, vipChangeSig, vipReadSig } from './vips.js';
 import type { Workload } from './workload.js';
 
 export interface LoopOptions {
   system: BenchSystem;
   workload: Workload;
   recorder: Recorder;
-  /** Broadcaster id of each key index. */
+  /** Broadcaster id of each channel key index; VIP key `broadcasters.length + i` is the list of `broadcasters[i]`. */
   broadcasters: readonly string[];
+  /**
+   * Which change of a VIP list to make next (`VipPlanner.next`, over IPC in a child), and that a removal it handed
+   * out has been made or has failed (`VipPlanner.done`). Needed when the workload makes VIP writes.
+   */
+  vips?: {
+    next(broadcasterId: string): Promise<VipChange>;
+    done(broadcasterId: string, userId: string): void;
+  };
   clock: { now(): number };
   /** Stop at this time (clock ms). */
   until: number;
@@ -38,6 +47,7 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
   let lastProgress = 0;
   let nextWrite = o.writeEveryMs > 0 ? o.clock.now() + o.writeEveryMs : Number.POSITIVE_INFINITY;
   const cap = o.maxReads ?? Number.POSITIVE_INFINITY;
+  const debug = process.env.BENCH_DEBUG ? new OpTimes() : undefined;
   while (reads < cap) {
     if ((++ops & 63) === 0) {
       await yieldToLoop();
@@ -55,19 +65,36 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
       op = o.workload.nextWrite();
       nextWrite += o.writeEveryMs;
     }
-    const id = o.broadcasters[op.key]!;
+    const n = o.broadcasters.length;
+    const id = o.broadcasters[op.key < n ? op.key : op.key - n]!;
     try {
       if (op.kind === 'read') {
         const before = o.loads?.() ?? -1;
         const start = o.clock.now();
-        const title = await o.system.read(id, op.strict);
+        const sig = op.vips ? vipReadSig(await o.system.readVips(id, op.strict)) : await o.system.read(id, op.strict);
         const end = o.clock.now();
         const fromCache = o.loads ? o.loads() === before : false;
-        o.recorder.read(op.key, start, end, title, op.strict ? 'strict' : 'fast', fromCache);
+        o.recorder.read(op.key, start, end, sig, op.strict ? 'strict' : 'fast', fromCache);
         reads++;
-      } else {
+        if (debug) debug.add(op.vips ? 'vipRead' : 'read', end - start);
+      } else if (op.kind === 'write') {
+        const t0 = o.clock.now();
         await o.system.write(id, op.title);
+        if (debug) debug.add('write', o.clock.now() - t0);
         o.recorder.ack(op.key, o.clock.now(), op.title);
+        writes++;
+      } else if (o.vips) {
+        const t0 = o.clock.now();
+        const c = await o.vips.next(id);
+        if (debug) debug.add('vipPlan', o.clock.now() - t0);
+        try {
+          if (c.op === 'add') await o.system.addVip(id, c.userId);
+          else await o.system.removeVip(id, c.userId);
+        } finally {
+          o.vips.done(id, c.userId);
+        }
+        if (debug) debug.add(c.op === 'add' ? 'addVip' : 'removeVip', o.clock.now() - t0);
+        o.recorder.ack(op.key, o.clock.now(), vipChangeSig(c.op, c.userId));
         writes++;
       }
     } catch (error) {
@@ -77,5 +104,23 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
     }
   }
   o.progress?.(reads);
+  if (debug) process.stderr.write(`loop time by op (count, total ms, max ms): ${debug.report()}\n`);
   return { reads, writes, errors };
+}
+
+/** Time spent per kind of operation (BENCH_DEBUG only). */
+class OpTimes {
+  readonly #by = new Map<string, { n: number; total: number; max: number }>();
+
+  add(kind: string, ms: number): void {
+    const x = this.#by.get(kind) ?? { n: 0, total: 0, max: 0 };
+    x.n++;
+    x.total += ms;
+    x.max = Math.max(x.max, ms);
+    this.#by.set(kind, x);
+  }
+
+  report(): string {
+    return [...this.#by].map(([k, x]) => `${k} ${x.n}, ${x.total.toFixed(0)}, ${x.max.toFixed(1)}`).join('; ');
+  }
 }

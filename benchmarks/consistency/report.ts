@@ -106,6 +106,37 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
           .join('')}</tr>`,
     )
     .join('');
+  const fmt = (n: number) => n.toLocaleString('en-US');
+  const perResource = rows
+    .flatMap((r) =>
+      Object.entries(r.byResource).flatMap(([name, x]) => {
+        const v = x.violations;
+        const line = (label: string, c: typeof v) =>
+          `<tr><th>${esc(r.system)}</th><th>${esc(label)}</th>${[
+            fmt(x.reads),
+            fmt(c.readYourWrites),
+            r.eventsReceived ? fmt(c.eventStaleness) : 'n/a',
+            fmt(c.monotonicReads),
+            fmt(c.staleFills),
+            fmt(c.restartSafety),
+            fmt(x.phantom),
+          ]
+            .map(cell)
+            .join('')}</tr>`;
+        return [line(name, v), ...(x.perChange ? [line(`${name}, per change`, x.perChange.violations)] : [])];
+      }),
+    )
+    .join('');
+  const resourceExamples = rows
+    .flatMap((r) =>
+      Object.entries(r.byResource).map(([name, x]) => {
+        const items = [...x.examples, ...(x.perChange?.examples.map((e) => `per change: ${e}`) ?? [])];
+        return items.length
+          ? `<h3>${esc(r.system)}: ${esc(name)}</h3><ul>${items.map((e) => `<li>${esc(e)}</li>`).join('')}</ul>`
+          : '';
+      }),
+    )
+    .join('');
   const examples = rows
     .map((r) => {
       const items = Object.entries(r.examples).flatMap(([k, list]) =>
@@ -119,7 +150,14 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
 <h1>Twitchify consistency benchmark</h1>
 <p>${esc(describeRun(meta))}</p>
 <table><tr><th>system</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>hit rate</th><th>Helix requests</th><th>p50 µs</th><th>p99 µs</th><th>staleness p50 / p99 / max ms</th><th>δ ms</th></tr>${tr}</table>
+<h2>Per resource</h2>
+<p>channel: channel information (title writes; <code>channel.update</code> carries the full state). vips: the VIP list of
+each process's own broadcaster (add/remove writes built on the cached list; <code>channel.vip.add/remove</code> carry
+one user, applied as a patch). "per change": a read lacks a user whose add its process acknowledged or received, or
+has one whose removal it did; phantom: a list equal to no committed state.</p>
+<table><tr><th>system</th><th>resource</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>phantom</th></tr>${perResource}</table>
 ${latencyChart(rows)}${stalenessChart(rows)}
 <h2>Example violations</h2>${examples || '<p>none</p>'}
+<h2>Example violations per resource</h2>${resourceExamples || '<p>none</p>'}
 </body></html>`;
 }

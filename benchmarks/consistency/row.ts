@@ -4,10 +4,11 @@
  */
 import { type MockServer, startMock } from '@twitchify/mock';
 import { type CheckResult, check } from './checker.js';
-import type { CoverageGap, History, SourceRead } from './history.js';
+import type { CoverageGap, History, SourceRead, VipChangeWitness, Witness } from './history.js';
 import { runLoop } from './process-loop.js';
 import { type RecordedProcess, Recorder, resolveVersions } from './recorder.js';
 import type { BenchSystem, SystemTarget } from './systems.js';
+import { VipPlanner, VipVersions } from './vips.js';
 import { ExternalChanges, Workload } from './workload.js';
 
 /** Settings shared by every row of a run. */
@@ -19,6 +20,12 @@ export interface RunSettings {
   writeEveryMs: number;
   /** One external change every this many ms. */
   externalEveryMs: number;
+  /** One external change of a VIP list (round robin over the processes' broadcasters) every this many ms (0: never). */
+  externalVipEveryMs: number;
+  /** Whether the workload covers the VIP lists too (reads, writes, external changes); false: channels only. */
+  vips: boolean;
+  /** Share of each process's reads that read its own broadcaster's VIP list. */
+  vipReadShare: number;
   /** Drop every EventSub socket every this many ms (0: never). */
   dropEveryMs: number;
   strictShare: number;
@@ -26,13 +33,27 @@ export interface RunSettings {
   clock: { now(): number };
 }
 
-/** The emulator as every row starts it: Twitch-like lag and an imperfect EventSub delivery. */
-export async function startBenchMock(s: RunSettings): Promise<MockServer> {
+/**
+ * Users the VIP lists of a row may add (each once): about half of the VIP changes are adds; `vipLists` processes
+ * change their list on every other write, and the external driver one list every `externalVipEveryMs`. Twice that,
+ * plus a margin; when they run out, the planner adds users to the emulator at runtime.
+ */
+export function vipPoolSize(s: Omit<RunSettings, 'clock'>, vipLists: number): number {
+  const perSecond =
+    (vipLists * 1000) / (2 * s.writeEveryMs) + (s.externalVipEveryMs > 0 ? 1000 / s.externalVipEveryMs : 0);
+  return Math.ceil((s.durationMs / 1000) * perSecond) + 50;
+}
+
+/**
+ * The emulator as every row starts it: Twitch-like lag and an imperfect EventSub delivery. Seeds the channels'
+ * broadcasters (users `0..keys-1`) and after them a pool of users for the VIP lists of `vipLists` broadcasters.
+ */
+export async function startBenchMock(s: RunSettings, vipLists = 1): Promise<MockServer> {
   return startMock({
     port: 0,
     seed: s.seed,
     clock: s.clock,
-    users: Math.max(10, s.keys),
+    users: Math.min(10_000, Math.max(10, s.keys) + (s.vips ? vipPoolSize(s, vipLists) : 0)),
     rateLimit: { limit: 10_000_000, windowMs: 60_000 },
     events: { delayMs: { min: 20, max: 250 }, dropRate: 0.02, duplicateRate: 0.05, reorderRate: 0.05 },
   });
@@ -56,8 +77,23 @@ export function targetOf(mock: MockServer, index = 0): SystemTarget {
   };
 }
 
-/** Background drivers of a row: external changes at a fixed rate and periodic socket drops. */
-export function startDrivers(mock: MockServer, s: RunSettings, broadcasters: readonly string[], tag: string) {
+/** The users after the channels' broadcasters: the pool the VIP planner adds from. */
+export function vipPoolOf(mock: MockServer, s: RunSettings): string[] {
+  return mock.users.slice(Math.max(10, s.keys)).map((u) => u.id);
+}
+
+/**
+ * Background drivers of a row: external title changes at a fixed rate, external changes of the VIP lists of
+ * `vipBroadcasters` (round robin, decided by `planner`) on a second timer, and periodic socket drops.
+ */
+export function startDrivers(
+  mock: MockServer,
+  s: RunSettings,
+  broadcasters: readonly string[],
+  tag: string,
+  planner?: VipPlanner,
+  vipBroadcasters: readonly string[] = [],
+) {
   const ext = new ExternalChanges(s.seed, broadcasters.length);
   const timers = [
     setInterval(() => {
@@ -65,6 +101,18 @@ export function startDrivers(mock: MockServer, s: RunSettings, broadcasters: rea
       mock.external.updateChannel(broadcasters[c.key]!, { title: c.title });
     }, s.externalEveryMs),
   ];
+  if (planner && vipBroadcasters.length > 0 && s.externalVipEveryMs > 0) {
+    let n = 0;
+    timers.push(
+      setInterval(() => {
+        try {
+          planner.external(vipBroadcasters[n++ % vipBroadcasters.length]!);
+        } catch (error) {
+          if (process.env.BENCH_DEBUG) process.stderr.write(`external VIP change failed: ${String(error)}\n`);
+        }
+      }, s.externalVipEveryMs),
+    );
+  }
   if (s.dropEveryMs > 0) timers.push(setInterval(() => mock.eventsub.dropSocket(), s.dropEveryMs));
   return () => {
     for (const t of timers) clearInterval(t);
@@ -104,28 +152,126 @@ export class RequestTap {
   }
 }
 
-/** Builds the checker's history from the processes' recordings and the emulator's truth. */
+/**
+ * The history key index of every resource key a row checks: channels first (`channel:<b>` at `0..keys-1`), then
+ * the VIP lists (`vips:<b>` at `keys + i` for `vipBroadcasters[i]`, which are `broadcasters[i]`).
+ */
+export function keyIndexOf(broadcasters: readonly string[], vipBroadcasters: readonly string[]): Map<string, number> {
+  const m = new Map(broadcasters.map((b, i) => [`channel:${b}`, i]));
+  vipBroadcasters.forEach((b, i) => {
+    m.set(`vips:${b}`, broadcasters.length + i);
+  });
+  return m;
+}
+
+/**
+ * Builds the checker's history from the processes' recordings and the emulator's truth. A channel signature is
+ * the title read, written or carried by an event; a VIP signature is resolved by {@link VipVersions}.
+ */
 export function buildHistory(
   mock: MockServer,
   broadcasters: readonly string[],
   recorded: RecordedProcess[],
   extra: Pick<History, 'restarts' | 'gaps' | 'sourceReads' | 'sharedTier' | 'deltaMs'>,
+  vipBroadcasters: readonly string[] = [],
 ): History {
-  const keys = broadcasters.map((b) => `channel:${b}`);
+  const keys = [...broadcasters.map((b) => `channel:${b}`), ...vipBroadcasters.map((b) => `vips:${b}`)];
   const truth = keys.map((k) => mock.history(k).map((h) => ({ version: h.version, committedAt: h.committedAt })));
   const versionBySig = new Map<string, number>();
-  keys.forEach((k, i) => {
-    for (const h of mock.history(k)) versionBySig.set(`${i}|${(h.state as { title: string }).title}`, h.version);
+  broadcasters.forEach((b, i) => {
+    for (const h of mock.history(`channel:${b}`)) {
+      versionBySig.set(`${i}|${(h.state as { title: string }).title}`, h.version);
+    }
   });
-  const history: History = { keys, reads: undefined as never, acks: [], events: [], truth, ...extra };
+  const vipVersions = new Map<number, VipVersions>();
+  vipBroadcasters.forEach((b, i) => {
+    const entries = mock.history(`vips:${b}`).map((h) => ({
+      version: h.version,
+      userIds: (h.state as { user_id: string }[]).map((u) => u.user_id),
+    }));
+    const versions = new VipVersions(entries);
+    if (versions.duplicates > 0) {
+      process.stderr.write(
+        `warning: vips:${b} had ${versions.duplicates} repeated states; reads of them are ambiguous\n`,
+      );
+    }
+    vipVersions.set(broadcasters.length + i, versions);
+  });
+  const phantom = new Array<number>(keys.length).fill(0);
+  const history: History = { keys, reads: undefined as never, acks: [], events: [], truth, phantom, ...extra };
+  // The per-change view of the VIP lists (vip-check.ts): each read's set, each witnessed change, removal times.
+  const sets: ReadonlySet<string>[] = [];
+  const setIndex = new Map<string, number>();
+  const readSetParts: Int32Array[] = [];
+  const changes: VipChangeWitness[] = [];
+  const removedAt = new Map<number, Map<string, number>>();
+  const addedAt = new Map<number, Map<string, number>>();
+  vipBroadcasters.forEach((b, i) => {
+    const removed = new Map<string, number>();
+    const added = new Map<string, number>();
+    let prev = new Set<string>();
+    for (const h of mock.history(`vips:${b}`)) {
+      const ids = new Set((h.state as { user_id: string }[]).map((u) => u.user_id));
+      for (const id of prev) if (!ids.has(id)) removed.set(id, h.committedAt);
+      for (const id of ids) if (!prev.has(id)) added.set(id, h.committedAt);
+      prev = ids;
+    }
+    removedAt.set(broadcasters.length + i, removed);
+    addedAt.set(broadcasters.length + i, added);
+  });
   let first = true;
   for (const rec of recorded) {
-    const r = resolveVersions(rec, (sig) => versionBySig.get(sig) ?? -1);
+    if (vipBroadcasters.length > 0) {
+      const setOfSig = rec.signatures.map((full) => {
+        const bar = full.indexOf('|');
+        const sig = full.slice(bar + 1);
+        if (!vipVersions.has(Number(full.slice(0, bar))) || !sig.startsWith('S:')) return -1;
+        let id = setIndex.get(sig);
+        if (id === undefined) {
+          id = sets.length;
+          sets.push(new Set(sig.length > 2 ? sig.slice(2).split(',') : []));
+          setIndex.set(sig, id);
+        }
+        return id;
+      });
+      readSetParts.push(Int32Array.from(rec.reads.version, (v) => setOfSig[v] ?? -1));
+      const witness = (source: 'ack' | 'event') => (w: Witness) => {
+        const full = rec.signatures[w.version] ?? '';
+        const sig = full.slice(full.indexOf('|') + 1);
+        if (!vipVersions.has(w.key) || !(sig.startsWith('+') || sig.startsWith('-'))) return;
+        const op = sig.startsWith('+') ? 'add' : 'remove';
+        changes.push({ proc: w.proc, key: w.key, at: w.at, op, userId: sig.slice(1), source });
+      };
+      rec.acks.forEach(witness('ack'));
+      rec.events.forEach(witness('event'));
+    }
+    // Reads of VIP lists equal to no committed state (phantoms), counted per key before their ids become versions.
+    const phantomSig = rec.signatures.map((sig) => {
+      const bar = sig.indexOf('|');
+      return vipVersions.get(Number(sig.slice(0, bar)))?.resolve(sig.slice(bar + 1)).phantom ?? false;
+    });
+    for (let i = 0; i < rec.reads.version.length; i++) {
+      if (phantomSig[rec.reads.version[i]!]) phantom[rec.reads.key[i]!]!++;
+    }
+    const r = resolveVersions(rec, (sig) => {
+      const bar = sig.indexOf('|');
+      const vip = vipVersions.get(Number(sig.slice(0, bar)));
+      return vip ? vip.resolve(sig.slice(bar + 1)).version : (versionBySig.get(sig) ?? -1);
+    });
     if (first) history.reads = r.reads;
     else history.reads.append(r.reads);
     first = false;
     history.acks.push(...r.acks);
     history.events.push(...r.events);
+  }
+  if (vipBroadcasters.length > 0) {
+    const readSet = new Int32Array(history.reads.size);
+    let at = 0;
+    for (const part of readSetParts) {
+      readSet.set(part, at);
+      at += part.length;
+    }
+    history.vips = { readSet, sets, changes, removedAt, addedAt };
   }
   return history;
 }
@@ -156,21 +302,37 @@ export async function runInProcessRow(
   ) => Promise<BenchSystem>,
   progress: (reads: number) => void,
 ): Promise<{ result: Omit<RowResult, 'latencyUs' | 'latencySample' | 'hitRate'> & { history: History } }> {
-  const mock = await startBenchMock(s);
+  const mock = await startBenchMock(s, 1);
   try {
     const broadcasters = Array.from({ length: s.keys }, (_, i) => mock.users[i]!.id);
-    const keyIndex = new Map(broadcasters.map((b, i) => [`channel:${b}`, i]));
+    // One process, acting as broadcaster 0: it reads and changes broadcaster 0's VIP list (key index `keys`).
+    const vipBroadcasters = s.vips ? broadcasters.slice(0, 1) : [];
+    const keyIndex = keyIndexOf(broadcasters, vipBroadcasters);
+    const planner = new VipPlanner(mock, vipPoolOf(mock, s), s.seed);
     const recorder = new Recorder(0);
     const loads = { count: 0 };
     const system = await make(targetOf(mock), recorder, loads, broadcasters);
     const tap = new RequestTap(mock, keyIndex);
-    const stopDrivers = startDrivers(mock, s, broadcasters, system.name.replace(/\W+/g, ''));
+    const tag = system.name.replace(/\W+/g, '');
+    const stopDrivers = startDrivers(mock, s, broadcasters, tag, planner, vipBroadcasters);
     const start = s.clock.now();
     const counts = await runLoop({
       system,
-      workload: new Workload({ seed: s.seed, proc: 0, keys: s.keys, writeKey: 0, strictShare: 0 }, 'w'),
+      workload: new Workload(
+        {
+          seed: s.seed,
+          proc: 0,
+          keys: s.keys,
+          writeKey: 0,
+          strictShare: 0,
+          vipReadShare: s.vips ? s.vipReadShare : 0,
+          vipWrites: s.vips,
+        },
+        'w',
+      ),
       recorder,
       broadcasters,
+      vips: { next: async (b) => planner.next(b), done: (b, u) => planner.done(b, u) },
       clock: s.clock,
       until: start + s.durationMs,
       maxReads: s.maxReadsPerProcess,
@@ -182,13 +344,19 @@ export async function runInProcessRow(
     stopDrivers();
     await system.close();
     tap.stop();
-    const history = buildHistory(mock, broadcasters, [recorder.toJSON()], {
-      restarts: [],
-      gaps: gapsOf(recorder),
-      sourceReads: tap.sourceReads,
-      sharedTier: false,
-      deltaMs: 0,
-    });
+    const history = buildHistory(
+      mock,
+      broadcasters,
+      [recorder.toJSON()],
+      {
+        restarts: [],
+        gaps: gapsOf(recorder),
+        sourceReads: tap.sourceReads,
+        sharedTier: false,
+        deltaMs: 0,
+      },
+      vipBroadcasters,
+    );
     return {
       result: {
         system: system.name,
@@ -198,7 +366,7 @@ export async function runInProcessRow(
         check: check(history),
         deltaMs: 0,
         errors: counts.errors,
-        notes: [],
+        notes: s.vips ? [`VIP users added: ${planner.added}`] : [],
         history,
       },
     };

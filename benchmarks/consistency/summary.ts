@@ -27,6 +27,11 @@ export interface RowSummary {
   notes: string[];
   brokenByProcess: CheckResult['brokenByProcess'];
   examples: CheckResult['examples'];
+  /**
+   * Per resource (`channel`, `vips`): reads, unmatched and phantom reads (a VIP list equal to no committed state),
+   * violations per promise and a few examples.
+   */
+  byResource: CheckResult['byResource'];
   /** For the report's charts. */
   charts: { latency: Histogram; stalenessOverTime: CheckResult['stalenessOverTime'] };
 }
@@ -79,6 +84,7 @@ export function summarize(
     notes: row.notes,
     brokenByProcess: row.check.brokenByProcess,
     examples: row.check.examples,
+    byResource: row.check.byResource,
     charts: { latency, stalenessOverTime: row.check.stalenessOverTime },
   };
 }

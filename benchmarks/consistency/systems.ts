@@ -1,5 +1,6 @@
 /**
- * The systems a row measures, behind one interface: read a channel's title, write it, close. Each is what a user
+ * The systems a row measures, behind one interface: read a channel's title, write it, read and change the own
+ * broadcaster's VIP list, close. Each is what a user
  * would run instead of Twitchify (raw Helix, a TTL cache in front of it, Twurple), or Twitchify itself.
  */
 import { Client, type ClientInstrument, HelixClient, StaticAuthProvider } from '@twitchify/core';
@@ -12,6 +13,11 @@ export interface BenchSystem {
   read(broadcasterId: string, strict: boolean): Promise<string>;
   /** Writes the title through the system; resolves once acknowledged. */
   write(broadcasterId: string, title: string): Promise<void>;
+  /** The user ids of the broadcaster's VIPs as this system answers them now (the broadcaster's own token). */
+  readVips(broadcasterId: string, strict: boolean): Promise<string[]>;
+  /** Adds (removes) a VIP through the system; resolves once acknowledged. */
+  addVip(broadcasterId: string, userId: string): Promise<void>;
+  removeVip(broadcasterId: string, userId: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,6 +47,19 @@ export function rawHelix(t: SystemTarget): BenchSystem {
     async write(id, title) {
       await helix.channels.modifyChannelInformation({ broadcasterId: id }, { title }, { asUser: t.userId });
     },
+    async readVips(id) {
+      const ids: string[] = [];
+      for await (const v of helix.moderation.getVipsPaginated({ broadcasterId: id }, { asUser: t.userId })) {
+        ids.push(v.userId);
+      }
+      return ids;
+    },
+    async addVip(id, userId) {
+      await helix.moderation.addChannelVip({ broadcasterId: id, userId }, { asUser: t.userId });
+    },
+    async removeVip(id, userId) {
+      await helix.moderation.removeChannelVip({ broadcasterId: id, userId }, { asUser: t.userId });
+    },
     close: () => helix.close(),
   };
 }
@@ -49,6 +68,7 @@ export function rawHelix(t: SystemTarget): BenchSystem {
 export function naiveTtl(t: SystemTarget, ttlMs: number, onMiss?: () => void): BenchSystem {
   const raw = rawHelix(t);
   const cache = new LRUCache<string, string>({ max: 10_000, ttl: ttlMs });
+  const vips = new LRUCache<string, string[]>({ max: 10_000, ttl: ttlMs });
   return {
     name: `naive TTL cache (lru-cache, ${ttlMs / 1000} s)`,
     async read(id) {
@@ -62,6 +82,22 @@ export function naiveTtl(t: SystemTarget, ttlMs: number, onMiss?: () => void): B
     async write(id, title) {
       await raw.write(id, title);
       cache.delete(id);
+    },
+    async readVips(id) {
+      const hit = vips.get(id);
+      if (hit !== undefined) return hit;
+      onMiss?.();
+      const list = await raw.readVips(id, false);
+      vips.set(id, list);
+      return list;
+    },
+    async addVip(id, userId) {
+      await raw.addVip(id, userId);
+      vips.delete(id);
+    },
+    async removeVip(id, userId) {
+      await raw.removeVip(id, userId);
+      vips.delete(id);
     },
     close: () => raw.close(),
   };
@@ -82,6 +118,15 @@ export async function twurple(t: SystemTarget): Promise<BenchSystem> {
     async write(id, title) {
       await api.channels.updateChannelInfo(id, { title });
     },
+    async readVips(id) {
+      return (await api.channels.getVipsPaginated(id).getAll()).map((v) => v.id);
+    },
+    async addVip(id, userId) {
+      await api.channels.addVip(id, userId);
+    },
+    async removeVip(id, userId) {
+      await api.channels.removeVip(id, userId);
+    },
     async close() {},
   };
 }
@@ -96,6 +141,8 @@ export async function twitchify(
     clock: { now(): number };
     /** Broadcasters to read once (and wait for their feeds) before returning. */
     warm?: readonly string[];
+    /** Broadcasters whose VIP lists to read once (and wait for their feeds) before returning. */
+    warmVips?: readonly string[];
   },
 ): Promise<BenchSystem & { client: Client }> {
   const client = new Client({
@@ -109,12 +156,23 @@ export async function twitchify(
   if (options.warm) {
     // A bot in production is warm: its reads have subscribed to the feeds that keep them fresh. Read every
     // channel once and wait (bounded) until those subscriptions are enabled, before the measured run starts.
-    await Promise.all(options.warm.map((id) => client.channels.get(id).catch(() => null)));
+    const vips = options.warmVips ?? [];
+    await Promise.all([
+      ...options.warm.map((id) => client.channels.get(id).catch(() => null)),
+      ...vips.map((id) => client.channels.getVips(id).catch(() => null)),
+    ]);
     const deadline = Date.now() + 20_000;
     const wanted = options.warm.length;
+    const count = (active: string[], type: string) => active.filter((f) => f.startsWith(`${type}@`)).length;
     while (Date.now() < deadline) {
-      const active = client.cacheReport().feeds.active.filter((f) => f.startsWith('channel.update@')).length;
-      if (active >= wanted) break;
+      const active = client.cacheReport().feeds.active;
+      if (
+        count(active, 'channel.update') >= wanted &&
+        count(active, 'channel.vip.add') >= vips.length &&
+        count(active, 'channel.vip.remove') >= vips.length
+      ) {
+        break;
+      }
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -126,6 +184,15 @@ export async function twitchify(
     },
     async write(id, title) {
       await client.channels.update(id, { title });
+    },
+    async readVips(id, strict) {
+      return (await client.channels.getVips(id, strict ? { level: 'strict' } : undefined)).map((v) => v.userId);
+    },
+    async addVip(id, userId) {
+      await client.channels.addVip(id, userId);
+    },
+    async removeVip(id, userId) {
+      await client.channels.removeVip(id, userId);
     },
     async close() {
       if (process.env.BENCH_DEBUG) process.stderr.write(`cache stats: ${JSON.stringify(client.cacheReport().stats)}\n`);

@@ -37,7 +37,39 @@ export function renderTable(rows: RowSummary[]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line), '', ...resourceLines(rows)].join(
+    '\n',
+  );
+}
+
+/**
+ * The footer: the resources the workload covers and, per row, each resource's reads and violations
+ * (RYW/event/mono/stale fill/restart, as the columns above), plus VIP reads that equal no committed state.
+ */
+function resourceLines(rows: RowSummary[]): string[] {
+  const out = [
+    'resources: channel (channel info: title writes, channel.update carries the full state) and vips (own VIP list:',
+    '  add/remove writes built on the cached list, channel.vip.add/remove carry one user, applied as a patch);',
+    '  per resource: reads, violations RYW/event/mono/stale fill/restart, phantom (a list equal to no committed state);',
+    '  vips also per change (RYW/event/mono/stale fill): a read lacks a user whose add its process was told of, or has',
+    '  one whose removal it was told of (the versions of such changes include changes whose events had not arrived)',
+  ];
+  const width = Math.max(...rows.map((r) => r.system.length));
+  for (const r of rows) {
+    const parts = Object.entries(r.byResource).map(([name, x]) => {
+      const v = x.violations;
+      const counts = [v.readYourWrites, v.eventStaleness, v.monotonicReads, v.staleFills, v.restartSafety].map(fmt);
+      const pc = x.perChange?.violations;
+      const age = x.perChange?.unreflectedMs;
+      const perChange = pc
+        ? `, per change ${[pc.readYourWrites, pc.eventStaleness, pc.monotonicReads, pc.staleFills].map(fmt).join('/')}` +
+          (age && age.max > 0 ? ` (unreflected for p50/max ${age.p50.toFixed(0)}/${age.max.toFixed(0)} ms)` : '')
+        : '';
+      return `${name} ${fmt(x.reads)} reads ${counts.join('/')}${x.phantom ? `, ${fmt(x.phantom)} phantom` : ''}${perChange}`;
+    });
+    out.push(`  ${r.system.padEnd(width)}  ${parts.join('; ')}`);
+  }
+  return out;
 }
 
 /** A one-line progress bar on stderr (redrawn in place on a terminal, a line per update otherwise). */

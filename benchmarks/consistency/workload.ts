@@ -38,10 +38,24 @@ export interface WorkloadOptions {
   writeKey: number;
   /** Share of reads made at the `strict` level (only meaningful with a shared tier). */
   strictShare: number;
+  /**
+   * Share of reads that read the VIP list of the process's own broadcaster (key index `keys + writeKey`: VIP lists
+   * are only readable with the broadcaster's token) instead of a channel. Default 0.
+   */
+  vipReadShare?: number;
+  /** Every other write changes that VIP list (add or remove, see `vips.ts`) instead of the title. Default false. */
+  vipWrites?: boolean;
 }
 
-/** One read, or one write of a unique title. */
-export type Op = { kind: 'read'; key: number; strict: boolean } | { kind: 'write'; key: number; title: string };
+/**
+ * One read (of a channel, or of the own broadcaster's VIP list with `vips`), one write of a unique title, or one
+ * change of the own VIP list (`vipWrite`: which user to add or remove is decided when it is made, see `VipPlanner`).
+ * Keys are history key indices: channels `0..keys-1`, VIP lists `keys + writeKey`.
+ */
+export type Op =
+  | { kind: 'read'; key: number; strict: boolean; vips?: boolean }
+  | { kind: 'write'; key: number; title: string }
+  | { kind: 'vipWrite'; key: number };
 
 /**
  * Draws the operations of one process. Keys are skewed (a few hot channels, a long tail) as real bots read the
@@ -63,13 +77,23 @@ export class Workload {
 
   /** The next read. */
   next(): Op {
+    const share = this.#o.vipReadShare ?? 0;
+    if (share > 0 && this.#rng.next() < share) {
+      return {
+        kind: 'read',
+        key: this.#o.keys + this.#o.writeKey,
+        strict: this.#rng.next() < this.#o.strictShare,
+        vips: true,
+      };
+    }
     return { kind: 'read', key: this.#key(), strict: this.#rng.next() < this.#o.strictShare };
   }
 
-  /** The next write: a writable key and a title no other write of the run uses. */
+  /** The next write: a title no other write of the run uses, or (every other write) a change of the VIP list. */
   nextWrite(): Op {
     this.#writes++;
     const key = this.#o.writeKey;
+    if (this.#o.vipWrites && this.#writes % 2 === 0) return { kind: 'vipWrite', key: this.#o.keys + key };
     return { kind: 'write', key, title: `${this.#tag}-p${this.#o.proc}-${this.#writes}` };
   }
 

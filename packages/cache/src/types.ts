@@ -108,8 +108,22 @@ export type Change<V = unknown> =
       pinMs?: number;
       /** As {@link WriteOptions.basedOn}: stored only if the feed epochs the value was built under still hold. */
       basedOn?: LoadInfo;
+      /** See the `commutes` of the patch form. */
+      commutes?: boolean;
     }
-  | { id: string; at: number; key: string; patch: (old: V) => V; ttlMs?: number; pinMs?: number }
+  | {
+      id: string;
+      at: number;
+      key: string;
+      patch: (old: V) => V;
+      ttlMs?: number;
+      pinMs?: number;
+      /**
+       * The change commutes with the key's other changes (it changes one member of a list, say): it is applied
+       * whatever the key's order position (`at`), and does not move it. The caller orders changes of one member.
+       */
+      commutes?: boolean;
+    }
   | { id: string; at: number; key: string; invalidate: true }
   | { id: string; at: number; tag: string; invalidate: true };
 

@@ -72,7 +72,9 @@ export class Writer {
       if (outcome === 'applied') x.c.invalidations++;
     } else {
       const key = checkName('change.key', change.key);
-      outcome = await this.#recorded('key', key, () => this.#applyKey(id, key, at, change));
+      // a change that commutes with the others is not ordered against them (and does not move the key's order)
+      const order = 'commutes' in change && change.commutes === true ? undefined : at;
+      outcome = await this.#recorded('key', key, () => this.#applyKey(id, key, order, change));
     }
     x.c.changes[outcome]++;
     return outcome;
@@ -120,7 +122,7 @@ export class Writer {
     x.pending.add(kind, name);
   }
 
-  async #applyKey<V>(id: string, key: string, at: number, change: Change<V>): Promise<ApplyOutcome> {
+  async #applyKey<V>(id: string, key: string, at: number | undefined, change: Change<V>): Promise<ApplyOutcome> {
     const x = this.#x;
     if ('invalidate' in change) return this.#invalidateChange(id, key, at);
     const tracker = x.begin(key);
@@ -142,7 +144,12 @@ export class Writer {
         const current = await this.#current(key);
         if (current === undefined) return await this.#invalidateChange(id, key, at);
         json = x.encode(key, change.patch(current.value as V));
-        deps = { tags: current.tags.map(([t]) => t), feeds: current.feeds.map(([f]) => f) };
+        // built on the current value: stored only if the feed epochs it was stored under still hold (promise 5)
+        deps = {
+          tags: current.tags.map(([t]) => t),
+          feeds: current.feeds.map(([f]) => f),
+          basis: current.feeds.map(([f, e]): Versioned => [f, e]),
+        };
         expectKv = current.kv;
         ttlMs = change.ttlMs === undefined ? current.ttlMs : x.ttl(change.ttlMs, 'change.ttlMs');
       } else {
@@ -178,7 +185,7 @@ export class Writer {
     return pinMs;
   }
 
-  async #invalidateChange(id: string, key: string, at: number): Promise<ApplyOutcome> {
+  async #invalidateChange(id: string, key: string, at: number | undefined): Promise<ApplyOutcome> {
     const answer = await this.#x.auth.applyKey(id, key, at, { mode: 'invalidate' });
     if (answer.outcome === 'applied') this.#x.c.invalidations++;
     return answer.outcome;

@@ -28,8 +28,12 @@ export interface EventSubConduitShardOptions extends TransportBaseOptions {
   shardId?: string;
   /** Subscriptions wanted on the conduit; tracked for coverage and, with `manage`, reconciled. */
   subscriptions?: readonly SubscriptionSpec[];
-  /** Create missing and delete orphaned subscriptions of this conduit; default true. Give every process the same set. */
-  manage?: boolean;
+  /**
+   * `true` (default): create missing and delete orphaned subscriptions of this conduit (give every process the same
+   * set). `'create'`: create what this process wants and never delete what it does not (processes whose sets differ,
+   * like Clients that subscribe to what their reads use). `false`: leave subscriptions alone.
+   */
+  manage?: boolean | 'create';
   url?: string;
   keepaliveTimeoutSeconds?: number;
   webSocketFactory?: WebSocketFactory;
@@ -102,6 +106,35 @@ export class EventSubConduitShard extends EventSubTransportBase {
     this.#ready?.resolve();
   }
 
+  /**
+   * Declares the subscriptions this process wants on the conduit: new ones are created (with `manage`) once the
+   * shard is attached, and reported covered when they are enabled; ones no longer wanted stop being tracked (with
+   * `manage: true`, the next reconcile deletes them).
+   */
+  async set(specs: readonly SubscriptionSpec[]): Promise<void> {
+    for (const spec of specs) validateSpec(spec);
+    const wanted = new Map(specs.map((spec) => [specKey(spec), spec] as const));
+    for (const key of [...this.#specs.keys()]) {
+      if (wanted.has(key)) continue;
+      this.#specs.delete(key);
+      this.coverage.untrack(key);
+    }
+    const added: string[] = [];
+    for (const [key, spec] of wanted) {
+      if (this.#specs.has(key)) continue;
+      this.#specs.set(key, spec);
+      this.coverage.track(key, spec);
+      added.push(key);
+    }
+    // Attached already: bring the new ones in now (otherwise the next attach does).
+    if (added.length === 0 || this.#attachedSession === undefined || this.#conn === undefined) return;
+    const conn = this.#conn;
+    if (this.#o.manage !== false) await this.#reconcile();
+    if (this.#conn !== conn) return;
+    const now = this.clock.now();
+    for (const key of added) if (this.#specs.has(key) && !this.#failed.has(key)) this.coverage.covered(key, now);
+  }
+
   /** Changes the conduit's shard count (shards beyond it are removed by Twitch). */
   async resize(shardCount: number): Promise<Conduit> {
     if (!this.#conduitId) throw new EventSubOptionsError('conduitId', 'not known before start()');
@@ -137,7 +170,7 @@ export class EventSubConduitShard extends EventSubTransportBase {
       this.#attempt = 0;
       if (this.#o.manage !== false) await this.#reconcile();
       const now = this.clock.now();
-      for (const key of this.#specs.keys()) this.coverage.covered(key, now);
+      for (const key of this.#specs.keys()) if (!this.#failed.has(key)) this.coverage.covered(key, now);
       this.#ready?.resolve();
       this.#ready = undefined;
     } catch (error) {
@@ -179,16 +212,27 @@ export class EventSubConduitShard extends EventSubTransportBase {
 
   async #reconcile(): Promise<void> {
     const conduitId = this.#conduitId as string;
-    const result = await this.#manager.reconcile(this.#specs, {
+    const onlyCreate = this.#o.manage === 'create';
+    const wanted = new Map(this.#specs);
+    const result = await this.#manager.reconcile(wanted, {
       transport: { method: 'conduit', conduitId },
-      owns: (s) => s.transport.method === 'conduit' && s.transport.conduitId === conduitId,
+      // With 'create', another process's subscriptions (not in this set) are not ours to delete.
+      owns: (s) =>
+        s.transport.method === 'conduit' &&
+        s.transport.conduitId === conduitId &&
+        (!onlyCreate || wanted.has(keyOfSubscription(s))),
       delivers: () => true,
     });
+    this.#failed.clear();
     for (const [key, error] of result.failed) {
+      this.#failed.add(key);
       this.coverage.uncovered(key, this.clock.now(), 'create-failed', error.message);
       this.receiver.error(error);
     }
   }
+
+  /** Subscriptions whose create failed at the last reconcile (not covered until a later one succeeds). */
+  readonly #failed = new Set<string>();
 
   #message(conn: EventSubConnection, msg: WireNotificationMessage | WireRevocationMessage, at: number): void {
     const meta = msg.metadata;

@@ -144,10 +144,11 @@ export async function routeEvent(
     }
     case 'channel.channel_points_custom_reward.remove@1': {
       const rewardId = String(ev.id);
-      return rc.patch<readonly CustomReward[]>(
+      return rc.patchMember<readonly CustomReward[]>(
         'rewards',
         b,
         change,
+        rewardId,
         (old) => old.filter((r) => r.id !== rewardId),
         (loaded) => !loaded.some((r) => r.id === rewardId),
       );
@@ -199,10 +200,11 @@ function listAdd<T extends Ref>(
   change: { id: string; at: number },
   entry: T,
 ): Promise<void> {
-  return rc.patch<readonly T[]>(
+  return rc.patchMember<readonly T[]>(
     kind,
     b,
     change,
+    entry.userId,
     (old) => [...old.filter((x) => x.userId !== entry.userId), entry],
     (loaded) => loaded.some((x) => x.userId === entry.userId),
   );
@@ -215,10 +217,11 @@ function listRemove(
   change: { id: string; at: number },
   userId: string,
 ): Promise<void> {
-  return rc.patch<readonly Ref[]>(
+  return rc.patchMember<readonly Ref[]>(
     kind,
     b,
     change,
+    userId,
     (old) => old.filter((x) => x.userId !== userId),
     (loaded) => !loaded.some((x) => x.userId === userId),
   );

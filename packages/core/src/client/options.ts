@@ -57,8 +57,14 @@ export interface ClientOptions {
   sourceLagMs?: number;
   /** How long a write's or an event's state overrides a lagging Helix at most, in ms. Default 30 000. */
   knownStateWindowMs?: number;
-  /** An EventSub transport to use instead of the built-in WebSocket one, or `false` for none (reads TTL-bounded). */
-  eventsub?: EventFeed | false;
+  /**
+   * How the Client listens to EventSub. Default: a WebSocket over the user's token (every instance of the app
+   * receives every event; Twitch allows 3 connections per token). `{ conduit: {} }`: each instance joins the app's
+   * conduit as one shard and receives its share of the events (needs `clientSecret`; share the cache through Redis
+   * so that what one instance receives reaches the others); `conduit.id` picks the conduit. An `EventFeed` of your
+   * own, or `false` for none (reads are then TTL-bounded).
+   */
+  eventsub?: EventFeed | false | { conduit: { id?: string } };
   urls?: ClientUrls;
   dispatcher?: Dispatcher;
   clock?: Clock;
@@ -90,6 +96,20 @@ export function checkOptions(options: ClientOptions): void {
   if (options.knownStateWindowMs !== undefined && !(options.knownStateWindowMs >= 0)) {
     throw new ConfigurationError('Client: `knownStateWindowMs` must be >= 0');
   }
+  const eventsub = options.eventsub;
+  if (eventsub !== undefined && eventsub !== false && !isEventFeed(eventsub)) {
+    const conduit = (eventsub as { conduit?: unknown }).conduit;
+    if (typeof conduit !== 'object' || conduit === null) {
+      throw new ConfigurationError('Client: `eventsub` must be an EventFeed, false, or { conduit: { id? } }');
+    }
+    const id = (conduit as { id?: unknown }).id;
+    if (id !== undefined && (typeof id !== 'string' || id.length === 0)) {
+      throw new ConfigurationError('Client: `eventsub.conduit.id` must be a non-empty string');
+    }
+    if (options.clientSecret === undefined) {
+      throw new ConfigurationError('Client: `eventsub: { conduit }` needs `clientSecret` (conduits use an app token)');
+    }
+  }
   for (const [name, url] of Object.entries(options.urls ?? {})) {
     try {
       new URL(String(url));
@@ -102,4 +122,9 @@ export function checkOptions(options: ClientOptions): void {
 /** Whether `cache` is a cache instance rather than options. */
 export function isCachePort(cache: ClientOptions['cache']): cache is CachePort {
   return typeof (cache as CachePort | undefined)?.read === 'function';
+}
+
+/** Whether `eventsub` is a feed instance rather than the conduit option. */
+export function isEventFeed(eventsub: ClientOptions['eventsub']): eventsub is EventFeed {
+  return typeof (eventsub as EventFeed | undefined)?.setDesired === 'function';
 }

@@ -4,6 +4,7 @@
  * through after a write, and applies events. Resource classes (`client.channels`, ...) are thin over this.
  */
 
+import { randomUUID } from 'node:crypto';
 import { type LoadInfo, type ReadLevel, sameState } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
@@ -39,6 +40,11 @@ export interface CachedReadOptions {
  * when Helix agrees or a newer change arrives.
  */
 const EVENT_PIN_MS = 15_000;
+
+/** Members of one list whose last change is remembered before old marks are dropped (see `#memberAdvance`). */
+const MEMBER_MARKS = 256;
+/** How long a member's last change orders later ones: far longer than any event arrives late. */
+const MEMBER_HORIZON_MS = 10 * 60_000;
 
 export class ResourceCache {
   readonly cache: CachePort;
@@ -117,7 +123,9 @@ export class ResourceCache {
     kind: ResourceKind,
     id: string,
     send: () => Promise<R>,
-    change: (answer: R) => { apply: (old: V) => V; agrees: (loaded: V) => boolean } | undefined,
+    change: (
+      answer: R,
+    ) => { apply: (old: V) => V; agrees: (loaded: V) => boolean; member?: string | undefined } | undefined,
     current: (key: string) => Promise<V>,
   ): Promise<R> {
     const write = this.beginWrite(kind, id);
@@ -125,7 +133,8 @@ export class ResourceCache {
       const answer = await send();
       write.answered();
       const c = change(answer);
-      if (c !== undefined) await this.writeThrough(write, c.apply, c.agrees, current);
+      if (c?.member !== undefined) await this.writeMember(write, c.member, c.apply, c.agrees);
+      else if (c !== undefined) await this.writeThrough(write, c.apply, c.agrees, current);
       return answer;
     } finally {
       write.end();
@@ -320,10 +329,12 @@ export class ResourceCache {
     change: { id: string; at: number },
     apply: (old: V) => V,
     agrees: (loaded: V) => boolean,
+    commutes = false,
   ): Promise<void> {
     const keys = this.copies(kind, id);
     this.known.remember<V>(base, change.at, apply, agrees);
     const tags = [base, `user:${id}`];
+    const order = commutes ? { commutes: true } : {};
     await Promise.all(
       keys.map((key) =>
         // Tracked from the moment the event is received: reads of the key in this process wait for the change.
@@ -343,6 +354,7 @@ export class ResourceCache {
               key,
               patch: apply,
               pinMs: EVENT_PIN_MS,
+              ...order,
             });
           }
           const feeds = this.#feedsOf(key);
@@ -358,10 +370,76 @@ export class ResourceCache {
             feeds,
             ttlMs: this.entry(kind).ttlMs,
             pinMs: EVENT_PIN_MS,
+            ...order,
           });
         }),
       ),
     );
+  }
+
+  /**
+   * An event that changes one member of a list (a VIP, a moderator, a ban): it commutes with changes to the other
+   * members, so it is applied to the current list whatever the list's order position (an add that Twitch committed
+   * before a later write of another member, arriving after it, is not lost), and ordered only against changes of
+   * the same member: one older than a change of that member already applied here changes nothing.
+   */
+  async patchMember<V>(
+    kind: ResourceKind,
+    id: string,
+    change: { id: string; at: number },
+    member: string,
+    apply: (old: V) => V,
+    agrees: (loaded: V) => boolean,
+  ): Promise<void> {
+    const base = `${kind}:${id}`;
+    if (!this.#memberAdvance(base, member, change.at)) return;
+    await this.#patch(kind, id, base, change, apply, agrees, true);
+  }
+
+  /**
+   * After a write to one member of a list that Twitch acknowledged: applied to the current list like a member
+   * event (see {@link patchMember}), pinned, for every copy.
+   */
+  async writeMember<V>(
+    write: WriteInFlight,
+    member: string,
+    apply: (old: V) => V,
+    agrees: (loaded: V) => boolean,
+  ): Promise<void> {
+    const split = write.base.indexOf(':');
+    const kind = write.base.slice(0, split) as ResourceKind;
+    const id = write.base.slice(split + 1);
+    this.#memberAdvance(write.base, member, write.sentAt);
+    const change = { id: `write:${randomUUID()}`, at: write.sentAt };
+    try {
+      await this.#patch(kind, id, write.base, change, apply, agrees, true);
+    } finally {
+      // Changes of other members commute with this one: no event has to wait for this write's own event.
+      write.settle();
+    }
+  }
+
+  /**
+   * Per list and member: the order position of the newest change of that member applied by this process. Entries
+   * are dropped once much older than any event can arrive late.
+   */
+  readonly #members = new Map<string, Map<string, number>>();
+
+  /** Records a change of `member` at `at`; false when a newer change of that member was applied already. */
+  #memberAdvance(base: string, member: string, at: number): boolean {
+    let marks = this.#members.get(base);
+    if (marks === undefined) {
+      marks = new Map();
+      this.#members.set(base, marks);
+    }
+    const known = marks.get(member);
+    if (known !== undefined && known >= at) return false;
+    marks.set(member, at);
+    if (marks.size > MEMBER_MARKS) {
+      const horizon = this.#clock.now() - MEMBER_HORIZON_MS;
+      for (const [m, t] of marks) if (t < horizon) marks.delete(m);
+    }
+    return true;
   }
 
   /** The current state of a key this process has read (without waiting for changes); undefined if it fails. */

@@ -4,6 +4,7 @@
  */
 import { createCache } from '@twitchify/cache';
 import type { CoverageEvent, EventSubNotification, NotificationMeta } from '@twitchify/eventsub';
+import { AppTokenProvider } from '../auth/app-token-provider.js';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
 import { RefreshingAuthProvider } from '../auth/refreshing-auth-provider.js';
@@ -14,11 +15,12 @@ import { HelixClient } from '../helix/helix-client.js';
 import { systemClock } from '../http/environment.js';
 import { runBuiltInFlow } from './built-in-flow.js';
 import type { CachePort } from './cache-port.js';
+import { createConduitFeed } from './conduit-feed.js';
 import type { EventFeed } from './event-feed.js';
 import { routeEvent } from './event-router.js';
 import type { AuthTokens, ClientLifecycleEvents } from './events.js';
 import type { KnownStates } from './known-states.js';
-import { type ClientOptions, isCachePort } from './options.js';
+import { type ClientOptions, isCachePort, isEventFeed } from './options.js';
 import { ResourceCache } from './resource-cache.js';
 import { SubscriptionPlan } from './subscription-plan.js';
 import { createWebSocketFeed, subscriptionTypes } from './websocket-feed.js';
@@ -61,6 +63,8 @@ export class Runtime {
   #feed: EventFeed | undefined;
   #auth: AuthProvider | undefined;
   #oauth: OAuthClient | undefined;
+  /** The app token of a conduit feed. */
+  #appAuth: AppTokenProvider | undefined;
   #closed = false;
   #syncing: Promise<void> = Promise.resolve();
   #syncQueued = false;
@@ -133,19 +137,7 @@ export class Runtime {
       o.readLevel ?? 'fast',
       this.#clock,
     );
-    this.#feed =
-      o.eventsub === false
-        ? undefined
-        : (o.eventsub ??
-          createWebSocketFeed({
-            clientId: o.clientId,
-            helix: this.helix,
-            wsUrl: o.urls?.eventsubWs,
-            helixUrl: o.urls?.helix,
-            token: async () => (await this.#auth!.getAccessToken({ tokenType: 'user', scopes: [] })).accessToken,
-            clock: o.clock,
-            logger: o.logger,
-          }));
+    this.#feed = this.#createFeed(o);
     this.ready = true;
     if (this.#feed) this.#wireFeed(this.#feed);
     await this.#feed?.start();
@@ -154,6 +146,40 @@ export class Runtime {
     if (!this.user) throw new AuthError(`the token's user ${info.userId} does not exist`);
     this.#scheduleSync();
     await this.#syncing;
+  }
+
+  /** The EventSub feed the options ask for (see `ClientOptions.eventsub`). */
+  #createFeed(o: ClientOptions): EventFeed | undefined {
+    if (o.eventsub === false) return undefined;
+    if (isEventFeed(o.eventsub)) return o.eventsub;
+    if (o.eventsub !== undefined) {
+      const app = new AppTokenProvider({
+        clientId: o.clientId,
+        clientSecret: o.clientSecret as string, // checked with the options
+        oauthBaseUrl: o.urls?.oauth,
+        dispatcher: o.dispatcher,
+        clock: o.clock,
+      });
+      this.#appAuth = app;
+      return createConduitFeed({
+        clientId: o.clientId,
+        appToken: async () => (await app.getAccessToken({ tokenType: 'app', scopes: [] })).accessToken,
+        conduitId: o.eventsub.conduit.id,
+        wsUrl: o.urls?.eventsubWs,
+        helixUrl: o.urls?.helix,
+        clock: o.clock,
+        logger: o.logger,
+      });
+    }
+    return createWebSocketFeed({
+      clientId: o.clientId,
+      helix: this.helix,
+      wsUrl: o.urls?.eventsubWs,
+      helixUrl: o.urls?.helix,
+      token: async () => (await this.#auth!.getAccessToken({ tokenType: 'user', scopes: [] })).accessToken,
+      clock: o.clock,
+      logger: o.logger,
+    });
   }
 
   /**
@@ -194,6 +220,7 @@ export class Runtime {
     await this.helix?.close().catch(() => {});
     await (this.#auth as { close?: () => Promise<void> } | undefined)?.close?.().catch(() => {});
     await this.#oauth?.close().catch(() => {});
+    await this.#appAuth?.close().catch(() => {});
   }
 
   #wireFeed(feed: EventFeed): void {

@@ -1,22 +1,14 @@
 /**
- * The Client's default {@link EventFeed}: `@twitchify/eventsub`'s WebSocket listener over the user's token.
- * Subscriptions Twitch refuses for good (400/403: a missing scope, not a moderator of that channel) are dropped
- * from the wanted set and reported, so the reads depending on them fall back to their TTL instead of retrying.
+ * The Client's default {@link EventFeed}: `@twitchify/eventsub`'s WebSocket listener over the user's token (see
+ * `feedOver` for what a feed does with refusals and waits).
  */
 
-import {
-  type CoverageEvent,
-  conditionKeys,
-  createEventSubApi,
-  type EventSubNotification,
-  EventSubWebSocketListener,
-  specKey,
-} from '@twitchify/eventsub';
-import { SubscriptionRefusedError } from '../errors.js';
+import { conditionKeys, createEventSubApi, EventSubWebSocketListener } from '@twitchify/eventsub';
 import type { HelixClient } from '../helix/helix-client.js';
 import type { Clock, Logger } from '../http/environment.js';
 import type { EventFeed } from './event-feed.js';
-import type { PlannedSubscription, TypeInfo } from './subscription-plan.js';
+import type { TypeInfo } from './subscription-plan.js';
+import { feedOver } from './transport-feed.js';
 
 /** The newest version and the condition keys of every subscription type the eventsub package knows. */
 export function subscriptionTypes(): Map<string, TypeInfo> {
@@ -46,9 +38,6 @@ export interface WebSocketFeedOptions {
   settleMs?: number;
 }
 
-/** A permanent refusal: retrying cannot help. */
-const REFUSED = /answered (400|403)/;
-
 export function createWebSocketFeed(options: WebSocketFeedOptions): EventFeed {
   const api = createEventSubApi({ clientId: options.clientId, token: options.token, baseUrl: options.helixUrl });
   const listener = new EventSubWebSocketListener({
@@ -57,51 +46,17 @@ export function createWebSocketFeed(options: WebSocketFeedOptions): EventFeed {
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const refusedHandlers = new Set<(feed: string, reason: unknown) => void>();
-  const settled = new Map<string, () => void>();
-  listener.onCoverage((e: CoverageEvent) => {
-    if (e.type === 'covered') settled.get(e.key)?.();
-    if (e.type === 'uncovered' && e.reason === 'create-failed') {
-      if (REFUSED.test(e.detail ?? '')) {
-        void listener.remove(e.spec).catch(() => {});
-        for (const h of refusedHandlers) h(e.key, new SubscriptionRefusedError(e.key, e.detail ?? 'refused'));
-      }
-      settled.get(e.key)?.();
-    }
-  });
-  return {
-    async setDesired(subscriptions: readonly PlannedSubscription[]) {
-      // Wait for every wanted subscription not covered yet (new ones, and ones an earlier call is waiting for).
-      const pending = subscriptions.filter((s) => (listener.coverage.get(specKey(s))?.coveredSince ?? null) === null);
-      const waits = pending.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            const key = specKey(s);
-            const timer = setTimeout(done, options.settleMs ?? 10_000);
-            const previous = settled.get(key);
-            function done() {
-              clearTimeout(timer);
-              if (settled.get(key) === done) settled.delete(key);
-              previous?.();
-              resolve();
-            }
-            settled.set(key, done);
-          }),
-      );
-      await listener.set(subscriptions.map((s) => ({ type: s.type, version: s.version, condition: s.condition })));
-      await Promise.all(waits);
+  return feedOver(
+    {
+      set: (specs) => listener.set(specs),
+      forget: (spec) => listener.remove(spec),
+      coverage: listener.coverage,
+      onCoverage: (h) => listener.onCoverage(h),
+      onNotification: (h) => listener.onNotification(h),
+      onError: (h) => listener.onError(h),
+      start: () => listener.start(),
+      stop: () => listener.stop(),
     },
-    onNotification: (h: (n: EventSubNotification) => void) => listener.onNotification(h),
-    onCoverage: (h: (e: CoverageEvent) => void) => listener.onCoverage(h),
-    onRefused(h) {
-      refusedHandlers.add(h);
-      return () => refusedHandlers.delete(h);
-    },
-    onError: (h) => listener.onError(h),
-    start: () => listener.start(),
-    async close() {
-      for (const done of [...settled.values()]) done();
-      await listener.stop();
-    },
-  };
+    { settleMs: options.settleMs },
+  );
 }

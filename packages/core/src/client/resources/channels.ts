@@ -158,7 +158,7 @@ export class ChannelsResource {
       'vips',
       b,
       send,
-      () => ({ apply, agrees: (loaded) => loaded.some((x) => x.userId === u) === present }),
+      () => ({ member: u, apply, agrees: (loaded) => loaded.some((x) => x.userId === u) === present }),
       (key) => this.getVips(b, { asUser: readerOf(key) ?? asUser }),
     );
   }

@@ -43,6 +43,7 @@ export class ModerationResource {
       b,
       () => this.#c.helix.moderation.addChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
       () => ({
+        member: u,
         apply: (l) => [...l.filter((x) => x.userId !== u), ref],
         agrees: (l) => l.some((x) => x.userId === u),
       }),
@@ -59,7 +60,11 @@ export class ModerationResource {
       'moderators',
       b,
       () => this.#c.helix.moderation.removeChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
-      () => ({ apply: (l) => l.filter((x) => x.userId !== u), agrees: (l) => !l.some((x) => x.userId === u) }),
+      () => ({
+        member: u,
+        apply: (l) => l.filter((x) => x.userId !== u),
+        agrees: (l) => !l.some((x) => x.userId === u),
+      }),
       (key) => this.getModerators(b, { asUser: readerOf(key) ?? asUser }),
     );
   }
@@ -103,6 +108,7 @@ export class ModerationResource {
           moderatorName: mod.userName,
         };
         return {
+          member: ban.userId,
           apply: (l) => [...l.filter((x) => x.userId !== ban.userId), entry],
           agrees: (l) => l.some((x) => x.userId === ban.userId),
         };
@@ -120,7 +126,11 @@ export class ModerationResource {
       'bans',
       b,
       () => this.#c.helix.moderation.unbanUser({ broadcasterId: b, moderatorId, userId: u }, { asUser: moderatorId }),
-      () => ({ apply: (l) => l.filter((x) => x.userId !== u), agrees: (l) => !l.some((x) => x.userId === u) }),
+      () => ({
+        member: u,
+        apply: (l) => l.filter((x) => x.userId !== u),
+        agrees: (l) => !l.some((x) => x.userId === u),
+      }),
       (key) => this.#rawBans(b, readerOf(key) ?? moderatorId),
     );
   }
