@@ -32,8 +32,16 @@ export interface ResourceCheck {
   /**
    * VIP lists only: the per-change check (`vip-check.ts`), which holds a read to the changes its process was told
    * of (one user added or removed each) rather than to their versions, whose states include changes not told yet.
+   * For lists, its counts are the resource's `violations` (promises 1 to 3, per member; restart safety's second
+   * half is checked as for every key).
    */
   perChange?: VipChangeCheck;
+  /**
+   * VIP lists only, for information: the same reads held to whole-list versions. A list read while an outside
+   * change's event is still on its way holds a set no version held (a phantom: the change is not known yet, and no
+   * client can know it); the per-version rules then count it against every later version.
+   */
+  perVersion?: Violations;
 }
 
 /** The resource a key names: `vips:42` → `vips`. */
@@ -143,9 +151,17 @@ export function check(h: History): CheckResult {
   h.phantom?.forEach((count, k) => {
     if (resourceOfKey[k]) resourceOfKey[k]!.phantom += count;
   });
+  // Lists are held to their members (the per-change check, below); their per-version counts are information.
+  const perMember = (res: ResourceCheck | undefined) =>
+    h.vips !== undefined && res !== undefined && res === byResource.vips;
   const flag = (what: keyof Violations, i: number, need: number, why = '') => {
-    violations[what]++;
     const res = resourceOfKey[r.key[i]!];
+    if (perMember(res)) {
+      res!.perVersion ??= zero();
+      res!.perVersion[what]++;
+      return;
+    }
+    violations[what]++;
     if (res) res.violations[what]++;
     const room = (x: ResourceCheck | undefined): x is ResourceCheck =>
       x !== undefined && x.examples.length < 10 && x.examples.filter((e) => e.startsWith(`${what}:`)).length < 2;
@@ -204,7 +220,7 @@ export function check(h: History): CheckResult {
       flag('monotonicReads', i, mono);
       broken = true;
     }
-    if (broken) brokenByProcess[p] = (brokenByProcess[p] ?? 0) + 1;
+    if (broken && !perMember(res)) brokenByProcess[p] = (brokenByProcess[p] ?? 0) + 1;
     if (broken && r.isFromCache(i)) flag('staleFills', i, Math.max(ryw, evt, mono));
 
     const restart = restartOf(p, s);
@@ -231,7 +247,16 @@ export function check(h: History): CheckResult {
     }
   });
 
-  if (h.vips && byResource.vips) byResource.vips.perChange = checkVipChanges(h);
+  if (h.vips && byResource.vips) {
+    const lists = byResource.vips;
+    lists.perChange = checkVipChanges(h);
+    for (const what of Object.keys(violations) as (keyof Violations)[]) {
+      violations[what] += lists.perChange.violations[what];
+      lists.violations[what] += lists.perChange.violations[what];
+    }
+    lists.examples.push(...lists.perChange.examples.slice(0, 8));
+    lists.perVersion ??= zero();
+  }
 
   const { staleness, staleReads, overTime } = stalenessAgainstTruth(h);
   return {

@@ -9,8 +9,8 @@
  * --keys <n> (50), --strict-share <0..1> (share of `strict` reads in the Redis row, 0.01), --vips <on|off> (on).
  *
  * Two resources: channel information (title writes, `channel.update` events carrying the full state) and each
- * process's own broadcaster's VIP list (add/remove writes built on the cached list, `channel.vip.add/remove` events
- * carrying one user, applied as a patch); see vips.ts for how VIP states are kept unique and mapped to versions.
+ * process's own broadcaster's VIP list (add/remove writes and `channel.vip.add/remove` events, each changing one
+ * user); see vips.ts for how VIP states are kept unique and mapped to versions, vip-check.ts for the per-member check.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -123,7 +123,10 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
           ]
             .map(cell)
             .join('')}</tr>`;
-        return [line(name, v), ...(x.perChange ? [line(`${name}, per change`, x.perChange.violations)] : [])];
+        return [
+          line(name, v),
+          ...(x.perVersion ? [line(`${name}, per whole-list version (information)`, x.perVersion)] : []),
+        ];
       }),
     )
     .join('');
@@ -152,9 +155,11 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
 <table><tr><th>system</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>hit rate</th><th>Helix requests</th><th>p50 µs</th><th>p99 µs</th><th>staleness p50 / p99 / max ms</th><th>δ ms</th></tr>${tr}</table>
 <h2>Per resource</h2>
 <p>channel: channel information (title writes; <code>channel.update</code> carries the full state). vips: the VIP list of
-each process's own broadcaster (add/remove writes built on the cached list; <code>channel.vip.add/remove</code> carry
-one user, applied as a patch). "per change": a read lacks a user whose add its process acknowledged or received, or
-has one whose removal it did; phantom: a list equal to no committed state.</p>
+each process's own broadcaster (add/remove writes and <code>channel.vip.add/remove</code> events each change
+one user, applied to the current list). A list is held to its members: a read breaks a promise when it lacks a user
+whose add its process acknowledged or received, or has one whose removal it did (restart safety as for every key).
+Phantom: a list read showing a set no version held, while an outside change's event was on its way; "per whole-list
+version" counts what whole-list versions would (information: no client can know a change before its event).</p>
 <table><tr><th>system</th><th>resource</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>phantom</th></tr>${perResource}</table>
 ${latencyChart(rows)}${stalenessChart(rows)}
 <h2>Example violations</h2>${examples || '<p>none</p>'}

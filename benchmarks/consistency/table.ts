@@ -49,23 +49,27 @@ export function renderTable(rows: RowSummary[]): string {
 function resourceLines(rows: RowSummary[]): string[] {
   const out = [
     'resources: channel (channel info: title writes, channel.update carries the full state) and vips (own VIP list:',
-    '  add/remove writes built on the cached list, channel.vip.add/remove carry one user, applied as a patch);',
-    '  per resource: reads, violations RYW/event/mono/stale fill/restart, phantom (a list equal to no committed state);',
-    '  vips also per change (RYW/event/mono/stale fill): a read lacks a user whose add its process was told of, or has',
-    '  one whose removal it was told of (the versions of such changes include changes whose events had not arrived)',
+    '  add/remove writes and channel.vip.add/remove events each change one user, applied to the current list);',
+    '  per resource: reads, violations RYW/event/mono/stale fill/restart as in the columns above. A list is held to its',
+    '  members (a read lacks a user whose add its process wrote or was told of, or has one whose removal it was told',
+    '  of; restart safety as for every key); phantom: list reads showing a set no version held (an outside change was',
+    '  still on its way), and how many reads whole-list versions would count (information: no client can know a',
+    '  change before its event)',
   ];
   const width = Math.max(...rows.map((r) => r.system.length));
   for (const r of rows) {
     const parts = Object.entries(r.byResource).map(([name, x]) => {
       const v = x.violations;
       const counts = [v.readYourWrites, v.eventStaleness, v.monotonicReads, v.staleFills, v.restartSafety].map(fmt);
-      const pc = x.perChange?.violations;
+      const pv = x.perVersion;
       const age = x.perChange?.unreflectedMs;
-      const perChange = pc
-        ? `, per change ${[pc.readYourWrites, pc.eventStaleness, pc.monotonicReads, pc.staleFills].map(fmt).join('/')}` +
-          (age && age.max > 0 ? ` (unreflected for p50/max ${age.p50.toFixed(0)}/${age.max.toFixed(0)} ms)` : '')
+      const perVersion = pv
+        ? `, per whole-list version ${[pv.readYourWrites, pv.eventStaleness, pv.monotonicReads, pv.staleFills, pv.restartSafety].map(fmt).join('/')}` +
+          (age && age.max > 0
+            ? ` (a told change unreflected p50/max ${age.p50.toFixed(0)}/${age.max.toFixed(0)} ms)`
+            : '')
         : '';
-      return `${name} ${fmt(x.reads)} reads ${counts.join('/')}${x.phantom ? `, ${fmt(x.phantom)} phantom` : ''}${perChange}`;
+      return `${name} ${fmt(x.reads)} reads ${counts.join('/')}${x.phantom ? `, ${fmt(x.phantom)} phantom` : ''}${perVersion}`;
     });
     out.push(`  ${r.system.padEnd(width)}  ${parts.join('; ')}`);
   }
