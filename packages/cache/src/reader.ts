@@ -192,7 +192,8 @@ export class Reader {
         // began, the pin staying until the source agrees): otherwise every read of the key would ask the source
         // again for as long as it lags. The source was asked after the read began, so restart safety holds too.
         x.c.pins.refusals++;
-        value = snap.pin.value as V;
+        // a copy: the authority may hand the same pinned object to other reads, each with its own basis
+        value = structuredClone(snap.pin.value) as V;
       }
       // The load equals the pinned state, but the caller says the source has not caught up with it (it laid a
       // state it knows over a lagging answer): stored, and the pin stays until the source itself agrees.
@@ -203,18 +204,18 @@ export class Reader {
     if (json === undefined || uncovered || flight.superseded || Trackers.stale(flight, snap.kv, x.know.epoch)) {
       if (json !== undefined && !uncovered) x.refused();
       if (lease) this.#release(req.key);
-      return deepFreeze(value);
+      return this.#unstored(value, snap);
     }
     let filled: Awaited<ReturnType<Context['auth']['fill']>>;
     try {
       filled = await x.auth.fill(req.key, snap, json, ttlMs, agreement);
     } catch {
-      return deepFreeze(value);
+      return this.#unstored(value, snap);
     }
     if (!filled.stored) {
       if (filled.reason === 'pin') x.c.pins.refusals++;
       x.refused();
-      return deepFreeze(value);
+      return this.#unstored(value, snap);
     }
     if (x.redis !== undefined) x.c.redis.fills++;
     if (x.mem === undefined) x.know.noteBasis(value, snap.feeds);
@@ -228,6 +229,19 @@ export class Reader {
       bytes: json.length,
     });
     return deepFreeze(value);
+  }
+
+  /**
+   * A value returned without being stored: it carries the feed epochs its read began under, a feed that was not
+   * covered then as an epoch that never holds, so that a change built on it is not stored as if read after a gap.
+   */
+  #unstored<V>(value: V, snap: Snapshot): V {
+    const frozen = deepFreeze(value);
+    this.#x.know.noteBasis(
+      frozen,
+      snap.feeds.map(([f, e, covered]) => [f, covered > 0 ? e : -1] as const),
+    );
+    return frozen;
   }
 
   /** Another process holds the fill lease: wait (bounded) for its fill, then read it, else fill ourselves. */
@@ -300,9 +314,15 @@ export class Reader {
     x.open();
     x.c.source.loads++;
     try {
-      return deepFreeze(
+      const value = deepFreeze(
         await req.load(x.abort.signal, { at: undefined, feeds: req.feeds.map((f) => [f, -1] as const) }),
       );
+      // nothing vouches for when it was read: a change built on it is not stored
+      x.know.noteBasis(
+        value,
+        req.feeds.map((f) => [f, -1] as const),
+      );
+      return value;
     } catch (err) {
       x.c.source.errors++;
       throw err;

@@ -199,4 +199,40 @@ describe('basedOn', () => {
       expect(loads).toBe(1);
     });
   }
+
+  // A value the cache returned without storing it (read during a gap, or a pinned state served over a lagging load)
+  // says so too: a change built on it after coverage came back is not stored.
+  for (const redis of [true, false]) {
+    const where = redis ? 'on Redis' : 'in memory';
+    it(`${where}: basisOf an unstored answer read during a gap never holds`, async () => {
+      const key = `unstored-${where}`;
+      const a = await make(redis);
+      await a.coverage.started('feed');
+      await a.write(key, { v: 2, t: 'pinned' }, { feeds: ['feed'], pinMs: 60_000, at: 1 });
+      await a.coverage.gap('feed', { from: 1 });
+      let loads = 0;
+      const lagging = async () => {
+        loads++;
+        return { v: 1, t: 'lagging' };
+      };
+      // during the gap: the source lags behind the pin, the pinned state is served and nothing is stored
+      const base = await a.read(key, { feeds: ['feed'], load: lagging });
+      expect(base).toEqual({ v: 2, t: 'pinned' });
+      const basis = a.basisOf(base);
+      expect(basis?.feeds).toEqual([['feed', -1]]);
+      await a.coverage.gap('feed', { from: 1, to: 2 });
+      await a.apply({ id: `e:${key}`, at: 5, key, value: { ...base, t: 'event' }, feeds: ['feed'], basedOn: basis });
+      // not served from the cache: the source is asked after the gap (it has caught up by now)
+      let asked = 0;
+      const read = await a.read(key, {
+        feeds: ['feed'],
+        load: async () => {
+          asked++;
+          return { v: 3, t: 'event' };
+        },
+      });
+      expect(asked).toBe(1);
+      expect(read).toEqual({ v: 3, t: 'event' });
+    });
+  }
 });

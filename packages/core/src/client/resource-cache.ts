@@ -86,13 +86,18 @@ export class ResourceCache {
     hooks: ResourceHooks,
     level: ReadLevel,
     clock: { now(): number } = { now: () => Date.now() },
+    sourceLagMs = 5_000,
   ) {
     this.cache = cache;
     this.known = known;
     this.#hooks = hooks;
     this.#level = level;
     this.#clock = clock;
+    this.#sourceLagMs = Math.max(1, sourceLagMs);
   }
+
+  /** How long Helix may serve a state older than a change (see `ClientOptions.sourceLagMs`). */
+  readonly #sourceLagMs: number;
 
   /**
    * Call right before sending a write of resource `kind:id` to Twitch (`sentAt`: when it was sent, if earlier).
@@ -335,6 +340,9 @@ export class ResourceCache {
     this.known.remember<V>(base, change.at, apply, agrees);
     const tags = [base, `user:${id}`];
     const order = commutes ? { commutes: true } : {};
+    // A list built member by member may lack a change whose event Twitch lost: it is held against Helix only as
+    // long as Helix can lag, then revalidated (Helix's answer, with this process's known changes laid over).
+    const pinMs = commutes ? this.#sourceLagMs : EVENT_PIN_MS;
     await Promise.all(
       keys.map((key) =>
         // Tracked from the moment the event is received: reads of the key in this process wait for the change.
@@ -353,7 +361,7 @@ export class ResourceCache {
               at: change.at,
               key,
               patch: apply,
-              pinMs: EVENT_PIN_MS,
+              pinMs,
               ...order,
             });
           }
@@ -369,7 +377,7 @@ export class ResourceCache {
             tags,
             feeds,
             ttlMs: this.entry(kind).ttlMs,
-            pinMs: EVENT_PIN_MS,
+            pinMs,
             ...order,
           });
         }),

@@ -136,6 +136,7 @@ export class Runtime {
       },
       o.readLevel ?? 'fast',
       this.#clock,
+      o.sourceLagMs ?? 5000,
     );
     this.#feed = this.#createFeed(o);
     this.ready = true;
