@@ -210,13 +210,14 @@ describe('basedOn', () => {
       await a.coverage.started('feed');
       await a.write(key, { v: 2, t: 'pinned' }, { feeds: ['feed'], pinMs: 60_000, at: 1 });
       await a.coverage.gap('feed', { from: 1 });
-      let loads = 0;
+      let lagged = 0;
       const lagging = async () => {
-        loads++;
+        lagged++;
         return { v: 1, t: 'lagging' };
       };
       // during the gap: the source lags behind the pin, the pinned state is served and nothing is stored
       const base = await a.read(key, { feeds: ['feed'], load: lagging });
+      expect(lagged).toBe(1);
       expect(base).toEqual({ v: 2, t: 'pinned' });
       const basis = a.basisOf(base);
       expect(basis?.feeds).toEqual([['feed', -1]]);
