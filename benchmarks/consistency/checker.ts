@@ -42,6 +42,8 @@ export interface ResourceCheck {
    * client can know it); the per-version rules then count it against every later version.
    */
   perVersion?: Violations;
+  /** Staleness against truth of this resource's reads (ms), as the row's column counts it for all reads. */
+  stalenessMs?: { p50: number; p99: number; max: number };
 }
 
 /** The resource a key names: `vips:42` → `vips`. */
@@ -258,7 +260,11 @@ export function check(h: History): CheckResult {
     lists.perVersion ??= zero();
   }
 
-  const { staleness, staleReads, overTime } = stalenessAgainstTruth(h);
+  const { staleness, staleReads, overTime, byResource: stalenessOf } = stalenessAgainstTruth(h);
+  for (const [name, x] of Object.entries(byResource)) {
+    const p = stalenessOf[name];
+    if (p !== undefined) x.stalenessMs = { p50: p.p50, p99: p.p99, max: p.max };
+  }
   return {
     reads: n,
     unmatched,
@@ -340,9 +346,12 @@ function stalenessAgainstTruth(h: History): {
   staleness: Percentiles;
   staleReads: number;
   overTime: { t: number; max: number; mean: number }[];
+  byResource: Record<string, Percentiles>;
 } {
   const r = h.reads;
   const values = new Float64Array(r.size);
+  const resourceOfKey = h.keys.map(resourceOf);
+  const perResource = new Map<string, number[]>();
   let m = 0;
   let staleReads = 0;
   let t0 = Number.POSITIVE_INFINITY;
@@ -365,6 +374,13 @@ function stalenessAgainstTruth(h: History): {
     const stale = next !== undefined && next.committedAt < s ? s - next.committedAt : 0;
     if (stale > 0) staleReads++;
     values[m++] = stale;
+    const name = resourceOfKey[r.key[i]!]!;
+    let list = perResource.get(name);
+    if (list === undefined) {
+      list = [];
+      perResource.set(name, list);
+    }
+    list.push(stale);
     const b = Math.min(buckets - 1, Math.floor((s - t0) / width));
     if (stale > bMax[b]!) bMax[b] = stale;
     bSum[b]! += stale;
@@ -375,7 +391,9 @@ function stalenessAgainstTruth(h: History): {
     max: bMax[b]!,
     mean: bCount[b]! ? bSum[b]! / bCount[b]! : 0,
   }));
-  return { staleness: percentiles(values.subarray(0, m)), staleReads, overTime };
+  const byResource: Record<string, Percentiles> = {};
+  for (const [name, list] of perResource) byResource[name] = percentiles(Float64Array.from(list));
+  return { staleness: percentiles(values.subarray(0, m)), staleReads, overTime, byResource };
 }
 
 /** The first version strictly newer than `v` (versions ascending). */

@@ -50,11 +50,11 @@ function resourceLines(rows: RowSummary[]): string[] {
   const out = [
     'resources: channel (channel info: title writes, channel.update carries the full state) and vips (own VIP list:',
     '  add/remove writes and channel.vip.add/remove events each change one user, applied to the current list);',
-    '  per resource: reads, violations RYW/event/mono/stale fill/restart as in the columns above. A list is held to its',
-    '  members (a read lacks a user whose add its process wrote or was told of, or has one whose removal it was told',
-    '  of; restart safety as for every key); phantom: list reads showing a set no version held (an outside change was',
-    '  still on its way), and how many reads whole-list versions would count (information: no client can know a',
-    '  change before its event)',
+    '  per resource: reads, violations RYW/event/mono/stale fill/restart as in the columns above, staleness against',
+    '  truth p50/p99/max. A list is held to its members (a read lacks a user whose add its process wrote or was told',
+    '  of, or has one whose removal it was told of; restart safety as for every key). Phantom: list reads showing a',
+    '  set no version held (a change still on its way, or lost), and what whole-list versions would count',
+    '  (information: no client can know a change before its event)',
   ];
   const width = Math.max(...rows.map((r) => r.system.length));
   for (const r of rows) {
@@ -69,7 +69,9 @@ function resourceLines(rows: RowSummary[]): string[] {
             ? ` (a told change unreflected p50/max ${age.p50.toFixed(0)}/${age.max.toFixed(0)} ms)`
             : '')
         : '';
-      return `${name} ${fmt(x.reads)} reads ${counts.join('/')}${x.phantom ? `, ${fmt(x.phantom)} phantom` : ''}${perVersion}`;
+      const st = x.stalenessMs;
+      const stale = st ? `, stale ${st.p50.toFixed(0)}/${st.p99.toFixed(0)}/${st.max.toFixed(0)} ms` : '';
+      return `${name} ${fmt(x.reads)} reads ${counts.join('/')}${stale}${x.phantom ? `, ${fmt(x.phantom)} phantom` : ''}${perVersion}`;
     });
     out.push(`  ${r.system.padEnd(width)}  ${parts.join('; ')}`);
   }
