@@ -120,6 +120,9 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
             fmt(c.staleFills),
             fmt(c.restartSafety),
             fmt(x.phantom),
+            x.stalenessMs && c === v
+              ? `${x.stalenessMs.p50.toFixed(0)} / ${x.stalenessMs.p99.toFixed(0)} / ${x.stalenessMs.max.toFixed(0)}`
+              : '',
           ]
             .map(cell)
             .join('')}</tr>`;
@@ -160,7 +163,7 @@ one user, applied to the current list). A list is held to its members: a read br
 whose add its process acknowledged or received, or has one whose removal it did (restart safety as for every key).
 Phantom: a list read showing a set no version held, while an outside change's event was on its way; "per whole-list
 version" counts what whole-list versions would (information: no client can know a change before its event).</p>
-<table><tr><th>system</th><th>resource</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>phantom</th></tr>${perResource}</table>
+<table><tr><th>system</th><th>resource</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>phantom</th><th>staleness p50 / p99 / max ms</th></tr>${perResource}</table>
 ${latencyChart(rows)}${stalenessChart(rows)}
 <h2>Example violations</h2>${examples || '<p>none</p>'}
 <h2>Example violations per resource</h2>${resourceExamples || '<p>none</p>'}
