@@ -7,8 +7,8 @@ import { Client, ConfigurationError } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { Redis } from 'ioredis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { REDIS_URL, until } from './support.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `t:client-conduit:${randomUUID().slice(0, 8)}:`;
 
 let mock: MockServer;
@@ -38,14 +38,6 @@ function instance(): Client {
   });
   clients.push(client);
   return client;
-}
-
-async function until<T>(fn: () => T | Promise<T>): Promise<T> {
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 it('two instances share one conduit: each event reaches one of them, and both read it', async () => {
@@ -94,6 +86,8 @@ it('two instances share one conduit: each event reaches one of them, and both re
 
   // One instance stops: its shard is disabled and every later event goes to the one left.
   await second.close();
+  // (once the emulator has seen its socket go: an event routed to the shard before that would be Twitch's to lose)
+  await until(() => mock.eventsub.sessions().filter((x) => x.status !== 'closed').length === 1);
   const after = seen.first.length;
   for (const title of ['after the second stopped 1', 'after the second stopped 2']) {
     mock.external.updateChannel(b.id, { title });

@@ -9,8 +9,8 @@ import { Client } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { REDIS_URL, until } from './support.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `t:client-redis:${randomUUID().slice(0, 8)}:`;
 
 let mock: MockServer | undefined;
@@ -36,14 +36,6 @@ function clientOn(m: MockServer, p = prefix): Client {
   });
   clients.push(client);
   return client;
-}
-
-async function until<T>(fn: () => T | Promise<T>): Promise<T> {
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const helixReadsOf = (m: MockServer, id: string, after: number) =>

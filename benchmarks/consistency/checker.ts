@@ -46,6 +46,15 @@ export interface ResourceCheck {
   stalenessMs?: { p50: number; p99: number; max: number };
 }
 
+/** Zero of every promise. */
+export const noViolations = (): Violations => ({
+  readYourWrites: 0,
+  eventStaleness: 0,
+  monotonicReads: 0,
+  staleFills: 0,
+  restartSafety: 0,
+});
+
 /** The resource a key names: `vips:42` → `vips`. */
 export const resourceOf = (key: string): string => {
   const i = key.indexOf(':');
@@ -123,13 +132,7 @@ const NONE = { maxBefore: () => -1 };
 export function check(h: History): CheckResult {
   const r = h.reads;
   const n = r.size;
-  const violations: Violations = {
-    readYourWrites: 0,
-    eventStaleness: 0,
-    monotonicReads: 0,
-    staleFills: 0,
-    restartSafety: 0,
-  };
+  const violations = noViolations();
   const examples: Record<keyof Violations, string[]> = {
     readYourWrites: [],
     eventStaleness: [],
@@ -137,13 +140,7 @@ export function check(h: History): CheckResult {
     staleFills: [],
     restartSafety: [],
   };
-  const zero = (): Violations => ({
-    readYourWrites: 0,
-    eventStaleness: 0,
-    monotonicReads: 0,
-    staleFills: 0,
-    restartSafety: 0,
-  });
+  const zero = noViolations;
   const byResource: Record<string, ResourceCheck> = {};
   const resourceOfKey = h.keys.map((k) => {
     const name = resourceOf(k);

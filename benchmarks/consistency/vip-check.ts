@@ -18,7 +18,7 @@
  * Witnesses and reads of the same process only (a VIP list is read by its broadcaster's process alone; a restarted
  * process keeps its id, so what it knew before the restart binds it after). A read is counted once per promise.
  */
-import type { Violations } from './checker.js';
+import { noViolations, type Violations } from './checker.js';
 import type { History, VipChangeWitness } from './history.js';
 import { type Percentiles, percentiles } from './stats.js';
 
@@ -35,13 +35,7 @@ export interface VipChangeCheck {
 }
 
 export function checkVipChanges(h: History): VipChangeCheck {
-  const violations: Violations = {
-    readYourWrites: 0,
-    eventStaleness: 0,
-    monotonicReads: 0,
-    staleFills: 0,
-    restartSafety: 0,
-  };
+  const violations = noViolations();
   const examples: string[] = [];
   const ages: number[] = [];
   const d = h.vips;

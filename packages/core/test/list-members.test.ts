@@ -6,7 +6,7 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Client } from '../src/index.js';
-import { emulatorClient } from './support.js';
+import { emulatorClient, until } from './support.js';
 
 let mock: MockServer;
 let client: Client;
@@ -29,14 +29,6 @@ afterEach(async () => {
   await client.close();
   await mock.stop();
 });
-
-async function until<T>(fn: () => T | Promise<T>): Promise<T> {
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 it('a late event of one member and a write of another both stay in the list', async () => {
   const b = mock.users[0]!.id;

@@ -28,3 +28,12 @@ export function emulatorClient(mock: MockServer, extra: Partial<ClientOptions> =
     ...extra,
   });
 }
+
+/** Waits until `fn` returns a truthy value, and returns it (no timed assertion: the test's timeout bounds it). */
+export async function until<T>(fn: () => T | Promise<T>, stepMs = 10): Promise<T> {
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

@@ -6,7 +6,7 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Client } from '../src/index.js';
-import { emulatorClient } from './support.js';
+import { emulatorClient, until } from './support.js';
 
 let mock: MockServer;
 let client: Client;
@@ -31,14 +31,6 @@ async function watchingOwnChannel(): Promise<{ b: { id: string }; titles: string
   await client.channels.get(b.id);
   await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
   return { b, titles };
-}
-
-async function until<T>(fn: () => T | Promise<T>): Promise<T> {
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 it('an outside change committed while our write was on its way does not hide the write', async () => {
