@@ -93,6 +93,8 @@ it('two instances share one conduit: each event reaches one of them, and both re
     mock.external.updateChannel(b.id, { title });
     await until(async () => (await first.channels.get(b.id))?.title === title);
   }
+  // (the handlers run once the cache has the change: wait for them too)
+  await until(() => seen.first.length - after === 2);
   expect(seen.first.slice(after)).toEqual(['after the second stopped 1', 'after the second stopped 2']);
 });
 
