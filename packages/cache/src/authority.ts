@@ -16,8 +16,11 @@ export interface Snapshot {
   kv: number;
   tags: readonly Versioned[];
   feeds: readonly FeedState[];
-  /** A write pinned on the key, if one is active. */
-  pin: { value: unknown } | undefined;
+  /**
+   * A write pinned on the key, if one is active; `scope`: the parts it holds (those whose change's window has not
+   * ended), undefined when it holds the whole value.
+   */
+  pin: { value: unknown; scope?: readonly string[] } | undefined;
   /** Whether this process holds the cross-process lease to fill the key, another does, or there is none. */
   lease: 'held' | 'busy' | 'none';
   /** Order position (`at`) of the newest change recorded for the key, if any gave one. */
@@ -84,8 +87,16 @@ export type CoverageOp = 'started' | 'resumed' | 'lost' | 'stopped' | 'renew';
 /** A change to apply at the authority, after dedupe and ordering. */
 export type AuthorityChange =
   | { mode: 'invalidate' }
-  | { mode: 'value'; json: string; deps: Deps; ttlMs: number; pinMs: number }
-  | { mode: 'cas'; json: string; deps: Deps; ttlMs: number; pinMs: number; expectKv: number };
+  | { mode: 'value'; json: string; deps: Deps; ttlMs: number; pinMs: number; pinScope?: readonly string[] }
+  | {
+      mode: 'cas';
+      json: string;
+      deps: Deps;
+      ttlMs: number;
+      pinMs: number;
+      pinScope?: readonly string[];
+      expectKv: number;
+    };
 
 /** Answer of {@link Authority.apply}. */
 export type ApplyAnswer =
@@ -115,7 +126,10 @@ export interface Authority {
   fill(key: string, snapshot: Snapshot, json: string, ttlMs: number, agrees: boolean | 'same'): Promise<FillAnswer>;
   /** Drops the fill lease without storing (the load failed). */
   release(key: string): Promise<void>;
-  /** Records a write at a new version, pinned for `pinMs`, unless `at` is older than what the key reflects. */
+  /**
+   * Records a write at a new version, pinned for `pinMs` (about the parts in `pinScope`, accumulated with those of an
+   * active pin; undefined: the whole value), unless `at` is older than what the key reflects.
+   */
   write(
     key: string,
     json: string,
@@ -123,6 +137,7 @@ export interface Authority {
     ttlMs: number,
     pinMs: number,
     at: number | undefined,
+    pinScope?: readonly string[],
   ): Promise<WriteAnswer>;
   /** Applies a change to a key, once per id, unless older than what the key reflects. */
   applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer>;

@@ -19,10 +19,21 @@ import type { Clock } from './types.js';
 // cache cost milliseconds to create.
 const one = (): number => 1;
 
+/**
+ * A pinned state: held until `until` while its tags hold; `scope` (part -> until): the parts it holds, each until its
+ * own change's window ends; undefined: the whole value.
+ */
+interface Pin {
+  value: unknown;
+  until: number;
+  tags: readonly Versioned[];
+  scope: Map<string, number> | undefined;
+}
+
 interface KeyState {
   v: number;
   at: number;
-  pin: { value: unknown; until: number; tags: readonly Versioned[] } | undefined;
+  pin: Pin | undefined;
 }
 
 /**
@@ -96,6 +107,7 @@ export class LocalAuthority implements Authority {
     _ttlMs: number,
     pinMs: number,
     at: number | undefined,
+    pinScope?: readonly string[],
   ): Promise<WriteAnswer> {
     // ordered like `applyKey`: a write older than what the key reflects, landing later, changes nothing
     const prior = this.#keys.get(key);
@@ -104,7 +116,7 @@ export class LocalAuthority implements Authority {
     }
     const state = this.#bump(key, at);
     const stored = this.#stored(state.v, deps);
-    if (pinMs > 0) state.pin = { value: JSON.parse(json), until: this.#clock.now() + pinMs, tags: stored.tags };
+    if (pinMs > 0) state.pin = this.#pin(prior, json, pinMs, stored.tags, pinScope);
     this.#notify({ kind: 'key', name: key, version: state.v });
     return stored;
   }
@@ -122,9 +134,7 @@ export class LocalAuthority implements Authority {
     if (mode === 'invalidate' || change.mode === 'invalidate')
       return { outcome: 'applied', kv: state.v, stored: undefined };
     const stored = this.#stored(state.v, change.deps);
-    if (change.pinMs > 0) {
-      state.pin = { value: JSON.parse(change.json), until: this.#clock.now() + change.pinMs, tags: stored.tags };
-    }
+    if (change.pinMs > 0) state.pin = this.#pin(prior, change.json, change.pinMs, stored.tags, change.pinScope);
     return { outcome: 'applied', kv: state.v, stored: stored.stored ? stored : undefined };
   }
 
@@ -184,11 +194,44 @@ export class LocalAuthority implements Authority {
     return [feed, f?.e ?? 0, f?.covered ? Number.POSITIVE_INFINITY : 0];
   }
 
-  #activePin(state: KeyState | undefined): { value: unknown } | undefined {
+  /**
+   * The pin of a change landing on a key whose state was `prior`: a scoped change adds its parts to those of the
+   * prior pin while it is active (each part held until its own change's window ends); a change without scope, or
+   * one landing on an active pin of the whole value, holds the whole value.
+   */
+  #pin(
+    prior: KeyState | undefined,
+    json: string,
+    pinMs: number,
+    tags: readonly Versioned[],
+    pinScope: readonly string[] | undefined,
+  ): Pin {
+    const now = this.#clock.now();
+    const until = now + pinMs;
+    let scope: Map<string, number> | undefined;
+    if (pinScope !== undefined) {
+      const before = prior?.pin !== undefined && this.#holds(prior.pin) ? prior.pin : undefined;
+      if (before === undefined || before.scope !== undefined) {
+        scope = new Map();
+        if (before?.scope !== undefined) for (const [part, u] of before.scope) if (u > now) scope.set(part, u);
+        for (const part of pinScope) scope.set(part, until);
+      }
+    }
+    return { value: JSON.parse(json), until, tags, scope };
+  }
+
+  #holds(pin: Pin): boolean {
+    if (pin.until <= this.#clock.now()) return false;
+    for (const [tag, v] of pin.tags) if ((this.#tags.get(tag)?.v ?? 0) !== v) return false;
+    return true;
+  }
+
+  #activePin(state: KeyState | undefined): Snapshot['pin'] {
     const pin = state?.pin;
-    if (pin === undefined) return undefined;
-    if (pin.until <= this.#clock.now()) return undefined;
-    for (const [tag, v] of pin.tags) if ((this.#tags.get(tag)?.v ?? 0) !== v) return undefined;
-    return pin;
+    if (pin === undefined || !this.#holds(pin)) return undefined;
+    if (pin.scope === undefined) return { value: pin.value };
+    const now = this.#clock.now();
+    const scope = [...pin.scope].filter(([, u]) => u > now).map(([part]) => part);
+    return scope.length === 0 ? undefined : { value: pin.value, scope };
   }
 }

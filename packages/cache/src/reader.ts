@@ -15,6 +15,7 @@ interface Request<V> {
   feeds: readonly string[];
   ttlMs: number;
   agrees: ((loaded: V, pinned: V) => boolean) | undefined;
+  merge: ((loaded: V, pinned: V, scope: readonly string[]) => V) | undefined;
 }
 
 /** A fill in flight: the one source call of its key in this process. */
@@ -64,7 +65,11 @@ export class Reader {
       feeds: checkNames('options.feeds', options.feeds),
       ttlMs: x.ttl(options.ttlMs, 'options.ttlMs'),
       agrees: options.agrees,
+      merge: options.merge,
     };
+    if (req.merge !== undefined && typeof req.merge !== 'function') {
+      throw new CacheArgumentError('options.merge', 'must be a function');
+    }
     if (x.pending.size > 0 && x.pending.affects(key, req.tags)) {
       // Redis may still hold the state from before a change it could not record: record it first, or ask the source
       await x.pending.flush(x.auth);
@@ -185,19 +190,33 @@ export class Reader {
     }
     let agreement: true | 'same' = true;
     const ttlMs = req.ttlMs;
-    if (snap.pin !== undefined && !(req.agrees ?? sameState)(value, snap.pin.value as V)) {
-      if (req.agrees === undefined || !sameState(value, snap.pin.value)) {
-        // The source still serves the state from before a write this cache recorded: it lags, the write stands.
-        // The pinned state is the answer, and it is stored like a fill (only if nothing changed since the read
-        // began, the pin staying until the source agrees): otherwise every read of the key would ask the source
-        // again for as long as it lags. The source was asked after the read began, so restart safety holds too.
-        x.c.pins.refusals++;
-        // a copy: the authority may hand the same pinned object to other reads, each with its own basis
-        value = structuredClone(snap.pin.value) as V;
+    const pin = snap.pin;
+    const agrees = req.agrees ?? sameState;
+    if (pin !== undefined && !agrees(value, pin.value as V)) {
+      if (pin.scope !== undefined && req.merge !== undefined) {
+        // The pin holds some parts only: the pinned state for those, the source's answer for the rest (a change the
+        // pin is not about, whose notification was lost, say, reaches the cache while the pin holds). When merging
+        // changes nothing, the source agrees with every part the pin holds, and the pin ends.
+        const merged = req.merge(value, structuredClone(pin.value) as V, pin.scope);
+        if (!agrees(value, merged)) {
+          x.c.pins.merges++;
+          value = merged;
+          agreement = 'same';
+        }
+      } else {
+        if (req.agrees === undefined || !sameState(value, pin.value)) {
+          // The source still serves the state from before a write this cache recorded: it lags, the write stands.
+          // The pinned state is the answer, and it is stored like a fill (only if nothing changed since the read
+          // began, the pin staying until the source agrees): otherwise every read of the key would ask the source
+          // again for as long as it lags. The source was asked after the read began, so restart safety holds too.
+          x.c.pins.refusals++;
+          // a copy: the authority may hand the same pinned object to other reads, each with its own basis
+          value = structuredClone(pin.value) as V;
+        }
+        // The load equals the pinned state, but the caller says the source has not caught up with it (it laid a
+        // state it knows over a lagging answer): stored, and the pin stays until the source itself agrees.
+        agreement = 'same';
       }
-      // The load equals the pinned state, but the caller says the source has not caught up with it (it laid a
-      // state it knows over a lagging answer): stored, and the pin stays until the source itself agrees.
-      agreement = 'same';
     }
     const json = this.#encodeOrReport(req.key, value);
     const uncovered = snap.feeds.some((f) => f[2] <= 0);

@@ -61,6 +61,17 @@ export interface ReadOptions<V> {
    * returned. Default: equal canonical JSON.
    */
   agrees?: (loaded: V, pinned: V) => boolean;
+  /**
+   * How a loaded state and a pinned one combine when the pin is about some parts of the value only (its changes gave
+   * a {@link WriteOptions.pinScope}): `merge(loaded, pinned, scope)` returns the pinned state for the parts named in
+   * `scope` and the loaded one for the rest (`pinned` is a copy the function may keep). With it, a load that
+   * disagrees with such a pin is not refused wholesale: the merged state is the answer, stored with the pin kept, so
+   * that a change the pin is not about (one whose notification was lost, say) reaches the cache while the pin holds.
+   * The source agrees with the pin (which then ends) when `agrees(loaded, merge(loaded, pinned, scope))`: merging
+   * the pinned parts into the load changes nothing. Without it, or for a pin without scope, a disagreeing load is
+   * refused as described at {@link agrees}.
+   */
+  merge?: (loaded: V, pinned: V, scope: readonly string[]) => V;
 }
 
 /** Options of one {@link Cache.write}. */
@@ -77,6 +88,14 @@ export interface WriteOptions {
    * is then revalidated from the source). Default: the cache's `defaultPinMs`. 0: no pin.
    */
   pinMs?: number;
+  /**
+   * The parts of the value the write is about (names, validated like keys: the ids of the list members it changed,
+   * say): the pin then holds only those parts against the source, for reads that give a
+   * {@link ReadOptions.merge}. While a pin is active, the scopes of the pinned changes landing on the key accumulate,
+   * each part held until its own change's window ends; a pinned change without scope holds the whole value again.
+   * Default: the whole value.
+   */
+  pinScope?: readonly string[];
   /**
    * Order position of the write (a timestamp or a version), shared with {@link Change.at}: a write older than what the
    * key already reflects changes nothing (the newer state and its pin stand), and older changes applied later are
@@ -106,6 +125,8 @@ export type Change<V = unknown> =
        * pin ({@link WriteOptions.pinMs}); for changes that carry the new state. Default 0: no pin.
        */
       pinMs?: number;
+      /** As {@link WriteOptions.pinScope}: the parts of the value the change is about. Default: the whole value. */
+      pinScope?: readonly string[];
       /** As {@link WriteOptions.basedOn}: stored only if the feed epochs the value was built under still hold. */
       basedOn?: LoadInfo;
       /** See the `commutes` of the patch form. */
@@ -118,6 +139,8 @@ export type Change<V = unknown> =
       patch: (old: V) => V;
       ttlMs?: number;
       pinMs?: number;
+      /** As {@link WriteOptions.pinScope}. */
+      pinScope?: readonly string[];
       /**
        * The change commutes with the key's other changes (it changes one member of a list, say): it is applied
        * whatever the key's order position (`at`), and does not move it. The caller orders changes of one member.
@@ -151,8 +174,11 @@ export interface CacheStats {
   /** Redis tier: also values that did not decode, failed calls, the breaker, and whether the connection is ready. */
   redis: (TierStats & { decodeErrors: number; errors: number; breaker: BreakerState; connected: boolean }) | undefined;
   source: { loads: number; errors: number };
-  /** Writes pinned, and fills refused because they disagreed with a pin. */
-  pins: { held: number; refusals: number };
+  /**
+   * Writes pinned, fills refused because they disagreed with a pin, and fills that disagreed with a pin about some
+   * parts only and were merged with it (see {@link ReadOptions.merge}).
+   */
+  pins: { held: number; refusals: number; merges: number };
   /** Invalidations made by this process (keys and tags, including writes and applied changes). */
   invalidations: number;
   /** Changes given to `apply`, by outcome. */

@@ -38,6 +38,7 @@ export class Writer {
     const pinMs = options.pinMs ?? x.o.defaultPinMs;
     if (!Number.isInteger(pinMs) || pinMs < 0) throw new CacheArgumentError('options.pinMs', 'must be an integer >= 0');
     const at = options.at === undefined ? undefined : x.at(options.at, 'options.at');
+    const pinScope = scopeOf('options.pinScope', options.pinScope);
     const json = x.encode(key, value);
     // the written state is revalidated from the source when its pin ends
     const ttlMs = pinMs > 0 ? Math.min(ttl, pinMs) : ttl;
@@ -45,7 +46,7 @@ export class Writer {
     try {
       let answer: WriteAnswer;
       try {
-        answer = await x.auth.write(key, json, deps, ttlMs, pinMs, at);
+        answer = await x.auth.write(key, json, deps, ttlMs, pinMs, at, pinScope);
       } catch (err) {
         if (err instanceof CacheRedisUnavailableError) this.#unrecorded('key', key);
         throw err;
@@ -132,6 +133,8 @@ export class Writer {
       let expectKv: number | undefined;
       let ttlMs: number;
       const pinMs = this.#pinOf(change);
+      const pinScope = 'pinScope' in change ? scopeOf('change.pinScope', change.pinScope) : undefined;
+      const scoped = pinScope === undefined ? {} : { pinScope };
       if ('value' in change) {
         json = x.encode(key, change.value);
         deps = {
@@ -162,8 +165,8 @@ export class Writer {
         key,
         at,
         expectKv === undefined
-          ? { mode: 'value', json, deps, ttlMs, pinMs }
-          : { mode: 'cas', json, deps, ttlMs, pinMs, expectKv },
+          ? { mode: 'value', json, deps, ttlMs, pinMs, ...scoped }
+          : { mode: 'cas', json, deps, ttlMs, pinMs, expectKv, ...scoped },
       );
       if (answer.outcome === 'applied') {
         x.c.invalidations++;
@@ -220,6 +223,15 @@ export class Writer {
       throw err;
     }
   }
+}
+
+/** A pin's scope (see {@link WriteOptions.pinScope}), validated; undefined: the whole value. */
+function scopeOf(field: string, scope: readonly string[] | undefined): readonly string[] | undefined {
+  if (scope === undefined) return undefined;
+  if (!Array.isArray(scope) || scope.length === 0) {
+    throw new CacheArgumentError(field, 'must be a non-empty array of names (omit it to pin the whole value)');
+  }
+  return checkNames(field, scope);
 }
 
 /** The feed epochs of a `basedOn` (see {@link WriteOptions.basedOn}), validated. */

@@ -97,7 +97,7 @@ describe('in-process tier alone', () => {
     await cache.write('k', { v: 2 }, { pinMs: 60_000 });
     expect(await cache.read('k', { load: src.loader('k') })).toEqual({ v: 2 });
     expect(src.loads).toBe(1);
-    expect(cache.stats().pins).toEqual({ held: 1, refusals: 0 });
+    expect(cache.stats().pins).toEqual({ held: 1, refusals: 0, merges: 0 });
   });
 
   it('a fill that disagrees with a pinned write inside its window is refused and the write is returned', async () => {

@@ -31,7 +31,7 @@ import { CircuitBreaker } from './breaker.js';
 import { type BusStatus, InvalidationBus } from './bus.js';
 import { RedisCaller, SCRIPTS } from './caller.js';
 import { openDataClient, openSubscriber } from './connections.js';
-import { depArgs, depStates, fillTail, snapshotOf, storedEntryOf } from './script-io.js';
+import { depArgs, depStates, fillTail, scopeArg, snapshotOf, storedEntryOf } from './script-io.js';
 
 /** Hooks through which the Redis authority reports to the cache. */
 export interface RedisAuthorityHooks {
@@ -212,6 +212,7 @@ export class RedisAuthority implements Authority {
     ttlMs: number,
     pinMs: number,
     at: number | undefined,
+    pinScope?: readonly string[],
   ): Promise<WriteAnswer> {
     const reply = await this.#call.run(
       SCRIPTS.write,
@@ -225,6 +226,7 @@ export class RedisAuthority implements Authority {
         String(pinMs),
         at === undefined ? '' : String(at),
         String(this.#opts.versionTtlMs),
+        scopeArg(pinScope),
         ...depArgs(deps),
       ],
     );
@@ -253,6 +255,7 @@ export class RedisAuthority implements Authority {
         String(this.#opts.dedupeTtlMs),
         String(this.#opts.versionTtlMs),
         stores ? String(change.pinMs) : '0',
+        stores ? scopeArg(change.pinScope) : '',
         ...depArgs(deps),
       ],
     );

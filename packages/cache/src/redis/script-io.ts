@@ -1,6 +1,6 @@
 import type { Deps, FeedState, Snapshot, StoredEntry, Versioned } from '../authority.js';
 import { CacheDecodeError } from '../errors.js';
-import { type ReadHit, type ReadMiss, storedMeta } from '../wire/replies.js';
+import { pinScopeOf, type ReadHit, type ReadMiss, storedMeta } from '../wire/replies.js';
 
 /**
  * What goes into the Lua scripts of `scripts.ts` and how their answers become the authority's values: flat string
@@ -19,6 +19,11 @@ export function depArgs(deps: Deps): string[] {
     String(basis.length),
     ...basis.flatMap(([f, e]) => [f, String(e)]),
   ];
+}
+
+/** Script argument for a pin's scope: a JSON array of its parts, '' for the whole value. */
+export function scopeArg(pinScope: readonly string[] | undefined): string {
+  return pinScope === undefined ? '' : JSON.stringify(pinScope);
 }
 
 /** Pairs the versions a script answered (tags', then feeds' as epoch/coverage pairs) with their names. */
@@ -64,12 +69,13 @@ export function snapshotOf(
   miss: ReadMiss,
   onDecodeError: (error: CacheDecodeError) => void,
 ): Snapshot {
-  const [, kv, tagVersions, feedFlat, pinJson, leaseCode, atText] = miss;
+  const [, kv, tagVersions, feedFlat, pinJson, leaseCode, atText, scopeJson] = miss;
   const at = atText === null ? undefined : Number(atText);
   let pin: Snapshot['pin'];
   if (pinJson !== null) {
     try {
-      pin = { value: JSON.parse(pinJson) };
+      const value: unknown = JSON.parse(pinJson);
+      pin = scopeJson === null ? { value } : { value, scope: pinScopeOf.parse(JSON.parse(scopeJson)) };
     } catch (cause) {
       onDecodeError(new CacheDecodeError(key, 'pinned value does not decode; pin ignored', { cause }));
     }

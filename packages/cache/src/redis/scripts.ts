@@ -6,7 +6,8 @@
  * Layout under `base` = `{prefix}` (one hash tag: every key of a cache lives in one Cluster slot):
  *   seq          counter: every version, tag version, feed epoch and stamp is a fresh value of it, so a version that
  *                expired and is recreated is never equal to one a fill remembered
- *   v:<key>      hash: v (version), at (order position), pu/pv/pt (pin: until, value JSON, tag meta)
+ *   v:<key>      hash: v (version), at (order position), pu/pv/pt/ps (pin: until, value JSON, tag meta, scope: JSON
+ *                object part -> until, Redis ms, absent when the pin holds the whole value)
  *   n:<key>      the version again, as a string, so that a strict check is one plain MGET with the tag versions
  *   d:<key>      hash: s (stamp), k (version stored under), m (meta JSON of tags and feeds, '' for none), v (JSON),
  *                x (expiry, Redis ms). A value exists only under its key's current version (see READ), so one
@@ -96,13 +97,44 @@ local function depmeta(first)
   if ntags == 0 and nfeeds == 0 then return '', tv, fv, covered, pinmeta end
   return '{"t":[' .. table.concat(tparts, ',') .. '],"f":[' .. table.concat(fparts, ',') .. ']}', tv, fv, covered, pinmeta
 end
+-- The active pin of a key (hash vkey): nil when none holds, false when it holds the whole value, else its scope as a
+-- table part -> until (only the parts whose window has not ended).
+local function activepin(vkey)
+  local p = redis.call('HMGET', vkey, 'pu', 'pt', 'ps')
+  if not p[1] or tonumber(p[1]) <= now() or not meta_valid(p[2]) then return nil end
+  if not p[3] then return false end
+  local parts, any = {}, false
+  for part, u in pairs(cjson.decode(p[3])) do
+    if tonumber(u) > now() then
+      parts[part] = tonumber(u)
+      any = true
+    end
+  end
+  if not any then return nil end
+  return parts
+end
+-- Sets the pin of a change (pinMs > 0): scopeJson (a JSON array of parts, '' for the whole value) adds its parts,
+-- each held until this change's window ends, to those of the prior pin (activepin before the change), unless that
+-- held the whole value; a change without scope holds the whole value.
+local function setpin(vkey, prior, pinMs, json, pinmeta, scopeJson)
+  local u = now() + pinMs
+  redis.call('HSET', vkey, 'pu', u, 'pv', json, 'pt', pinmeta)
+  if scopeJson == '' or prior == false then
+    redis.call('HDEL', vkey, 'ps')
+    return
+  end
+  local parts = {}
+  if prior then parts = prior end
+  for _, part in ipairs(cjson.decode(scopeJson)) do parts[part] = u end
+  redis.call('HSET', vkey, 'ps', cjson.encode(parts))
+end
 `;
 
 /**
  * KEYS: v, d, l, w. ARGV: base, localStamp (-1: skip the stored value), wantLease, leaseMs, holder, ntags, tags..., nfeeds, feeds...
  * Returns {1, cover} (the stored value still has localStamp), {2, s, k, m, v, pttl, cover} (a valid value), or
  * {3, kv, tagVersions, feedStates, pinJson|nil, lease (0 none, 1 held, 2 busy), at|nil (order position of the
- * newest change recorded, as stored)}.
+ * newest change recorded, as stored), pinScopeJson|nil (the parts the pin holds, a JSON array; nil: the whole value)}.
  */
 export const READ = `${PRELUDE}
 -- Every script that advances a key's version deletes its value, and FILL stores one only under the current
@@ -128,9 +160,16 @@ for i = 1, nfeeds do
   fs[#fs + 1] = e
   fs[#fs + 1] = c
 end
-local pin = false
-local p = redis.call('HMGET', KEYS[1], 'pu', 'pv', 'pt')
-if p[1] and tonumber(p[1]) > now() and meta_valid(p[3]) then pin = p[2] end
+local pin, scope = false, false
+local ap = activepin(KEYS[1])
+if ap ~= nil then
+  pin = redis.call('HGET', KEYS[1], 'pv')
+  if ap then
+    local enc = {}
+    for part in pairs(ap) do enc[#enc + 1] = cjson.encode(part) end
+    scope = '[' .. table.concat(enc, ',') .. ']'
+  end
+end
 local lease = 0
 if ARGV[3] == '1' then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[4]) then
@@ -140,7 +179,7 @@ if ARGV[3] == '1' then
     redis.call('SET', KEYS[4], '1', 'PX', ARGV[4])
   end
 end
-return {3, kv, tv, fs, pin, lease, redis.call('HGET', KEYS[1], 'at')}
+return {3, kv, tv, fs, pin, lease, redis.call('HGET', KEYS[1], 'at'), scope}
 `;
 
 /**
@@ -169,7 +208,7 @@ local p = redis.call('HMGET', KEYS[1], 'pu', 'pt')
 if p[1] then
   local holds = tonumber(p[1]) > now() and meta_valid(p[2])
   if holds and ARGV[8] == '0' then release() return {0, 'pin'} end
-  if not holds or ARGV[8] == '1' then redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt') end
+  if not holds or ARGV[8] == '1' then redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt', 'ps') end
 end
 local s = redis.call('INCR', base .. 'seq')
 redis.call('DEL', KEYS[2])
@@ -189,8 +228,8 @@ return 1
 `;
 
 /**
- * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, ntags, tags..., nfeeds, feeds..., nbasis,
- * (feed, epoch)...
+ * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, pinScope (JSON array|''), ntags,
+ * tags..., nfeeds, feeds..., nbasis, (feed, epoch)...
  * Returns {version, stored (0 when a feed is not covered), tagVersions, feedStates}, or {-1, 0, {}, {}} when `at`
  * is older than what the key already reflects (ordered like APPLY_KEY: an older write landing later changes nothing).
  */
@@ -199,11 +238,13 @@ if ARGV[7] ~= '' then
   local cur = redis.call('HGET', KEYS[1], 'at')
   if cur and tonumber(ARGV[7]) < tonumber(cur) then return {-1, 0, {}, {}} end
 end
+local prior = nil
+if tonumber(ARGV[6]) > 0 and ARGV[9] ~= '' then prior = activepin(KEYS[1]) end
 local ver = redis.call('INCR', base .. 'seq')
 redis.call('HSET', KEYS[1], 'v', ver)
 redis.call('SET', KEYS[3], ver, 'PX', ARGV[8])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'at', ARGV[7]) end
-local meta, tv, fv, covered, pinmeta = depmeta(9)
+local meta, tv, fv, covered, pinmeta = depmeta(10)
 redis.call('DEL', KEYS[2])
 local stored = 0
 if covered then
@@ -212,9 +253,9 @@ if covered then
   stored = 1
 end
 if tonumber(ARGV[6]) > 0 then
-  redis.call('HSET', KEYS[1], 'pu', now() + tonumber(ARGV[6]), 'pv', ARGV[4], 'pt', pinmeta)
+  setpin(KEYS[1], prior, tonumber(ARGV[6]), ARGV[4], pinmeta, ARGV[9])
 else
-  redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
+  redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt', 'ps')
 end
 redis.call('PEXPIRE', KEYS[1], ARGV[8])
 redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])
@@ -223,7 +264,8 @@ return {ver, stored, tv, fv}
 
 /**
  * KEYS: v, d, a, n. ARGV: base, key, origin, id|'', at|'', mode (invalidate|value|cas), json, ttlMs, expectKv,
- * dedupeTtlMs, versionTtlMs, pinMs, ntags, tags..., nfeeds, feeds..., nbasis, (feed, epoch)...
+ * dedupeTtlMs, versionTtlMs, pinMs, pinScope (JSON array|''), ntags, tags..., nfeeds, feeds..., nbasis,
+ * (feed, epoch)...
  * Returns {'duplicate'}, {'ignored'} or {'applied', version, stored, tagVersions, feedStates}. A value change with
  * pinMs > 0 is pinned like a write (even when a feed is uncovered and nothing is stored).
  */
@@ -235,25 +277,25 @@ if ARGV[5] ~= '' then
 end
 local mode = ARGV[6]
 if mode == 'cas' and tonumber(redis.call('HGET', KEYS[1], 'v') or '0') ~= tonumber(ARGV[9]) then mode = 'invalidate' end
+local prior = nil
+if mode ~= 'invalidate' and tonumber(ARGV[12]) > 0 and ARGV[13] ~= '' then prior = activepin(KEYS[1]) end
 local ver = redis.call('INCR', base .. 'seq')
 redis.call('HSET', KEYS[1], 'v', ver)
 redis.call('SET', KEYS[4], ver, 'PX', ARGV[11])
 if ARGV[5] ~= '' then redis.call('HSET', KEYS[1], 'at', ARGV[5]) end
-redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt')
+redis.call('HDEL', KEYS[1], 'pu', 'pv', 'pt', 'ps')
 redis.call('PEXPIRE', KEYS[1], ARGV[11])
 redis.call('DEL', KEYS[2])
 local stored, tv, fv = 0, {}, {}
 if mode ~= 'invalidate' then
   local meta, covered, pinmeta
-  meta, tv, fv, covered, pinmeta = depmeta(13)
+  meta, tv, fv, covered, pinmeta = depmeta(14)
   if covered then
     redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[7], 'x', now() + tonumber(ARGV[8]))
     redis.call('PEXPIRE', KEYS[2], ARGV[8])
     stored = 1
   end
-  if tonumber(ARGV[12]) > 0 then
-    redis.call('HSET', KEYS[1], 'pu', now() + tonumber(ARGV[12]), 'pv', ARGV[7], 'pt', pinmeta)
-  end
+  if tonumber(ARGV[12]) > 0 then setpin(KEYS[1], prior, tonumber(ARGV[12]), ARGV[7], pinmeta, ARGV[13]) end
 end
 redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])
 return {'applied', ver, stored, tv, fv}

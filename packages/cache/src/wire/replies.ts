@@ -18,10 +18,14 @@ const readMiss = z.tuple([
   z.string().nullable(),
   z.union([z.literal(0), z.literal(1), z.literal(2)]),
   z.string().nullable(),
+  z.string().nullable(),
 ]);
 /** READ's answer when the stored entry is newer than the caller's: stamp, kv, meta, json, pttl, feed coverage. */
 export type ReadHit = z.infer<typeof readHit>;
-/** READ's answer when there is no entry: kv, tag versions, feed epochs and coverage, pinned json, lease code. */
+/**
+ * READ's answer when there is no entry: kv, tag versions, feed epochs and coverage, pinned json, lease code, order
+ * position, the pin's scope (JSON array) when it holds some parts only.
+ */
 export type ReadMiss = z.infer<typeof readMiss>;
 type ReadReply = z.infer<typeof readSame> | ReadHit | ReadMiss;
 
@@ -64,6 +68,9 @@ export const applyReply = z.union([
 
 /** Reply of the COVERAGE script. */
 export const coverageReply = z.tuple([int, int]);
+
+/** The parts a pin holds (decoded from READ's scope JSON). */
+export const pinScopeOf = z.array(z.string());
 
 /** Meta of a stored value: the tag versions and feed epochs it was filled under. */
 export const storedMeta = z.object({

@@ -41,6 +41,63 @@ export interface CachedReadOptions {
  */
 const EVENT_PIN_MS = 15_000;
 
+/**
+ * The field naming a member of each list read whose changes are made one member at a time: their pins hold only the
+ * members changed (`pinScope`), and a Helix answer is merged with them (see `mergeMembers`).
+ */
+const MEMBER_ID: Partial<Record<ResourceKind, string>> = {
+  vips: 'userId',
+  moderators: 'userId',
+  bans: 'userId',
+  rewards: 'id',
+};
+
+/**
+ * A Helix answer `loaded` merged with a list pinned about the members in `scope`: each of those as the pinned list
+ * has it (present, at its pinned position among the loaded ones, or absent), every other member as Helix has it.
+ */
+export function mergeMembers(idField: string, loaded: unknown, pinned: unknown, scope: readonly string[]): unknown {
+  if (!Array.isArray(loaded) || !Array.isArray(pinned)) return pinned;
+  const idOf = (x: unknown): string | undefined => {
+    const v = typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[idField] : undefined;
+    return typeof v === 'string' ? v : undefined;
+  };
+  const inScope = new Set(scope);
+  const fromPin = new Map<string, unknown>();
+  for (const x of pinned) {
+    const id = idOf(x);
+    if (id !== undefined && inScope.has(id)) fromPin.set(id, x);
+  }
+  const out: unknown[] = [];
+  const placed = new Set<string>();
+  for (const x of loaded) {
+    const id = idOf(x);
+    if (id === undefined || !inScope.has(id)) out.push(x);
+    else if (fromPin.has(id) && !placed.has(id)) {
+      out.push(fromPin.get(id));
+      placed.add(id);
+    }
+  }
+  // members the pin has and Helix lacks: after the pinned member that precedes them and Helix has too, else last
+  for (let i = 0; i < pinned.length; i++) {
+    const id = idOf(pinned[i]);
+    if (id === undefined || !fromPin.has(id) || placed.has(id)) continue;
+    let at = out.length;
+    for (let j = i - 1; j >= 0; j--) {
+      const k = out.indexOf(pinned[j]);
+      const prev = idOf(pinned[j]);
+      const found = k >= 0 ? k : out.findIndex((y) => prev !== undefined && idOf(y) === prev);
+      if (found >= 0) {
+        at = found + 1;
+        break;
+      }
+    }
+    out.splice(at, 0, pinned[i]);
+    placed.add(id);
+  }
+  return out;
+}
+
 /** Members of one list whose last change is remembered before old marks are dropped (see `#memberAdvance`). */
 const MEMBER_MARKS = 256;
 /** How long a member's last change orders later ones: far longer than any event arrives late. */
@@ -75,6 +132,16 @@ export class ResourceCache {
 
   /** Loaded states with a known state laid over (see the `agrees` of `#cacheRead`). */
   readonly #overlaid = new WeakSet<object>();
+
+  /**
+   * Per list key: until when the members of the list that no change of this process was about may be trusted. A
+   * Helix load sets it to the end of its fill's TTL (shorter when it was made while a feed had only just started or
+   * resumed covering, see `ResourceHooks.ttlFor`); the first member change after it brings it down to when Helix
+   * shows that change (`sourceLagMs`), and later changes do not extend it. A list built member by member is stored
+   * only that long: it is then revalidated from Helix (merged with the pins of the members changed meanwhile), so a
+   * change of another member whose event was lost is repaired even while the list keeps changing.
+   */
+  readonly #trustedUntil = new Map<string, number>();
 
   /** Per resource key: this process's writes whose order against events is not known yet (see WriteInFlight). */
   readonly #writes = new Map<string, Set<WriteInFlight>>();
@@ -229,10 +296,20 @@ export class ResourceCache {
     level: ReadLevel,
   ): Promise<V> {
     const base = `${entry.kind}:${id}`;
+    const idField = MEMBER_ID[entry.kind];
+    const ttlMs = this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs;
     return this.cache.read<V>(key, {
+      // a list's pin holds only the members its changes were about: Helix's answer stands for the others
+      ...(idField === undefined
+        ? {}
+        : {
+            merge: (loaded: V, pinned: V, scope: readonly string[]) =>
+              mergeMembers(idField, loaded, pinned, scope) as V,
+          }),
       load: async (signal, info) => {
         this.#hooks.onLoad?.(base);
         const loaded = await load(signal);
+        if (idField !== undefined) this.#trustedUntil.set(key, this.#clock.now() + ttlMs);
         const value = this.known.overlay(base, loaded, info?.at);
         if (value !== loaded && typeof value === 'object' && value !== null) this.#overlaid.add(value);
         if (info !== undefined) this.#basis.set(key, { value, info });
@@ -242,7 +319,7 @@ export class ResourceCache {
       // behind that state, even when the result equals the pinned one (ending the pin then would let another
       // process, which does not know that state, fill Helix's lagging answer).
       agrees: (loaded, pinned) => !this.#overlaid.has(loaded as object) && sameState(loaded, pinned),
-      ttlMs: this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs,
+      ttlMs,
       tags: [base, `user:${id}`],
       feeds,
       level,
@@ -334,12 +411,14 @@ export class ResourceCache {
     change: { id: string; at: number },
     apply: (old: V) => V,
     agrees: (loaded: V) => boolean,
-    commutes = false,
+    member?: string,
   ): Promise<void> {
+    const commutes = member !== undefined;
     const keys = this.copies(kind, id);
     this.known.remember<V>(base, change.at, apply, agrees);
     const tags = [base, `user:${id}`];
-    const order = commutes ? { commutes: true } : {};
+    // a member's change commutes with the others, and its pin holds that member only
+    const order = member !== undefined ? { commutes: true, pinScope: [member] } : {};
     // A list built member by member may lack a change whose event Twitch lost: it is held against Helix only as
     // long as Helix can lag, then revalidated (Helix's answer, with this process's known changes laid over).
     const pinMs = commutes ? this.#sourceLagMs : EVENT_PIN_MS;
@@ -376,7 +455,7 @@ export class ResourceCache {
             value,
             tags,
             feeds,
-            ttlMs: this.entry(kind).ttlMs,
+            ttlMs: member === undefined ? this.entry(kind).ttlMs : this.#memberTtl(key, this.entry(kind).ttlMs),
             pinMs,
             ...order,
           });
@@ -401,7 +480,7 @@ export class ResourceCache {
   ): Promise<void> {
     const base = `${kind}:${id}`;
     if (!this.#memberAdvance(base, member, change.at)) return;
-    await this.#patch(kind, id, base, change, apply, agrees, true);
+    await this.#patch(kind, id, base, change, apply, agrees, member);
   }
 
   /**
@@ -420,11 +499,20 @@ export class ResourceCache {
     this.#memberAdvance(write.base, member, write.sentAt);
     const change = { id: `write:${randomUUID()}`, at: write.sentAt };
     try {
-      await this.#patch(kind, id, write.base, change, apply, agrees, true);
+      await this.#patch(kind, id, write.base, change, apply, agrees, member);
     } finally {
       // Changes of other members commute with this one: no event has to wait for this write's own event.
       write.settle();
     }
+  }
+
+  /** The TTL of a list built by a member change on the current state of `key` (see `#trustedUntil`). */
+  #memberTtl(key: string, ttlMs: number): number {
+    const now = this.#clock.now();
+    const until = Math.min(this.#trustedUntil.get(key) ?? Number.POSITIVE_INFINITY, now + this.#sourceLagMs);
+    this.#trustedUntil.set(key, until);
+    // an integer: clocks may give fractions of a millisecond
+    return Math.max(1, Math.floor(Math.min(ttlMs, until - now)));
   }
 
   /**
