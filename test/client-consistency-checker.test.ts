@@ -273,6 +273,16 @@ function vipHistory(opts: Partial<History> = {}) {
         sets,
         changes,
         removedAt: new Map([[1, new Map([['a', 40]])]]),
+        addedAt: new Map([
+          [
+            1,
+            new Map([
+              ['a', 10],
+              ['b', 20],
+              ['c', 30],
+            ]),
+          ],
+        ]),
       };
       return h;
     },
@@ -313,6 +323,10 @@ describe('checker: VIP lists (a change applied on a cached base)', () => {
     expect(res.byResource.vips!.perChange!.violations.readYourWrites).toBe(1);
     expect(res.byResource.vips!.perVersion!.readYourWrites).toBe(1);
     expect(res.staleReads).toBe(2);
+    // per member: the first read lacks b (added at 20) from 22, the last lacks c (added at 30) from 31
+    expect(res.byResource.vips!.stalenessMs?.max).toBe(2);
+    // per member: the first read lacks b (added at 20) from 22, the last lacks c (added at 30) from 31
+    expect(res.byResource.vips!.stalenessMs?.max).toBe(2);
   });
 
   it('counts a VIP read that ignores a received removal event, per member and per version', () => {

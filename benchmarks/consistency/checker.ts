@@ -362,13 +362,20 @@ function stalenessAgainstTruth(h: History): {
   const bMax = new Float64Array(buckets);
   const bSum = new Float64Array(buckets);
   const bCount = new Float64Array(buckets);
+  const lists = h.vips;
   for (let i = 0; i < r.size; i++) {
     const v = r.version[i]!;
     if (v < 0) continue;
-    const versions = h.truth[r.key[i]!] ?? [];
-    const next = firstNewer(versions, v);
     const s = r.start[i]!;
-    const stale = next !== undefined && next.committedAt < s ? s - next.committedAt : 0;
+    let stale: number;
+    const set = lists === undefined ? -1 : (lists.readSet[i] ?? -1);
+    if (lists !== undefined && set >= 0) {
+      // a list, per member (as its promises): since the oldest committed change the read does not reflect
+      stale = listStaleness(lists, r.key[i]!, lists.sets[set]!, s);
+    } else {
+      const next = firstNewer(h.truth[r.key[i]!] ?? [], v);
+      stale = next !== undefined && next.committedAt < s ? s - next.committedAt : 0;
+    }
     if (stale > 0) staleReads++;
     values[m++] = stale;
     const name = resourceOfKey[r.key[i]!]!;
@@ -391,6 +398,28 @@ function stalenessAgainstTruth(h: History): {
   const byResource: Record<string, Percentiles> = {};
   for (const [name, list] of perResource) byResource[name] = percentiles(Float64Array.from(list));
   return { staleness: percentiles(values.subarray(0, m)), staleReads, overTime, byResource };
+}
+
+/**
+ * How long before `s` the oldest change of list `key` that `read` does not reflect was committed (0 when it reflects
+ * every change committed before `s`): a member it has whose removal was committed, or one it lacks whose add was.
+ */
+function listStaleness(lists: NonNullable<History['vips']>, key: number, read: ReadonlySet<string>, s: number): number {
+  const added = lists.addedAt?.get(key);
+  const removed = lists.removedAt.get(key);
+  let since = s;
+  for (const u of read) {
+    const at = removed?.get(u);
+    if (at !== undefined && at < since) since = at;
+  }
+  if (added !== undefined) {
+    for (const [u, at] of added) {
+      if (at >= since || read.has(u)) continue;
+      const gone = removed?.get(u);
+      if (gone === undefined || gone >= s) since = at;
+    }
+  }
+  return s - since;
 }
 
 /** The first version strictly newer than `v` (versions ascending). */
