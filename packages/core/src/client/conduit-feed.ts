@@ -9,21 +9,14 @@
  * routed to it may be lost), so every process revalidates.
  */
 import { createEventSubApi, EventSubConduitShard, specKey } from '@twitchify/eventsub';
-import type { Clock, Logger } from '../http/environment.js';
 import type { EventFeed } from './event-feed.js';
-import { feedOver } from './transport-feed.js';
+import { type FeedEnvironment, feedOver } from './transport-feed.js';
 
-export interface ConduitFeedOptions {
-  clientId: string;
+export interface ConduitFeedOptions extends FeedEnvironment {
   /** An app access token of the client (client credentials). */
   appToken: () => Promise<string>;
   /** The conduit to join; default the app's first conduit, created when it has none. */
   conduitId?: string | undefined;
-  wsUrl?: string | undefined;
-  helixUrl?: string | undefined;
-  clock?: Clock | undefined;
-  logger?: Logger | undefined;
-  settleMs?: number;
 }
 
 export function createConduitFeed(options: ConduitFeedOptions): EventFeed {

@@ -6,8 +6,20 @@
  */
 import { type CoverageEvent, type EventSubNotification, type SubscriptionSpec, specKey } from '@twitchify/eventsub';
 import { SubscriptionRefusedError } from '../errors.js';
+import type { Clock, Logger } from '../http/environment.js';
 import type { EventFeed } from './event-feed.js';
 import type { PlannedSubscription } from './subscription-plan.js';
+
+/** What every feed over Twitch's EventSub is given: who the app is and where Twitch is. */
+export interface FeedEnvironment {
+  clientId: string;
+  wsUrl?: string | undefined;
+  helixUrl?: string | undefined;
+  clock?: Clock | undefined;
+  logger?: Logger | undefined;
+  /** How long `setDesired` waits for new subscriptions to be enabled (default 10 s); they keep trying after. */
+  settleMs?: number;
+}
 
 /** What a feed needs of a transport. */
 export interface FeedTransport {

@@ -5,10 +5,9 @@
 
 import { conditionKeys, createEventSubApi, EventSubWebSocketListener } from '@twitchify/eventsub';
 import type { HelixClient } from '../helix/helix-client.js';
-import type { Clock, Logger } from '../http/environment.js';
 import type { EventFeed } from './event-feed.js';
 import type { TypeInfo } from './subscription-plan.js';
-import { feedOver } from './transport-feed.js';
+import { type FeedEnvironment, feedOver } from './transport-feed.js';
 
 /** The newest version and the condition keys of every subscription type the eventsub package knows. */
 export function subscriptionTypes(): Map<string, TypeInfo> {
@@ -26,16 +25,9 @@ export function subscriptionTypes(): Map<string, TypeInfo> {
 /** 'beta' sorts below numbered versions. */
 const rank = (v: string) => (Number.isFinite(Number(v)) ? Number(v) : -1);
 
-export interface WebSocketFeedOptions {
-  clientId: string;
+export interface WebSocketFeedOptions extends FeedEnvironment {
   helix: HelixClient;
   token: () => Promise<string>;
-  wsUrl?: string | undefined;
-  helixUrl?: string | undefined;
-  clock?: Clock | undefined;
-  logger?: Logger | undefined;
-  /** How long `setDesired` waits for new subscriptions to be enabled (default 10 s); they keep trying after. */
-  settleMs?: number;
 }
 
 export function createWebSocketFeed(options: WebSocketFeedOptions): EventFeed {
