@@ -57,7 +57,9 @@ Workload per row: reads of the channels (90 %) and of the process's own broadcas
 50 ms and an external VIP change every 200 ms (its event carries only the one user added or removed); a socket drop
 every 7 s. Violations are counted per resource (channel, vips) in the JSON (byResource) and the table's footer.
 
-Results: benchmarks/results/consistency-latest.json and consistency-latest.html`);
+Results: benchmarks/results/consistency-latest.json and consistency-latest.html
+Debugging: BENCH_DEBUG=1 prints per-process cache stats; BENCH_DUMP=1 prints the timeline (truth, acks, events,
+gaps, restarts, reads) of the key of the Redis row's first violation.`);
   process.exit(0);
 }
 

@@ -5,10 +5,11 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { MockServer } from '@twitchify/mock';
 import { Redis } from 'ioredis';
 import { check } from './checker.js';
 import type { ChildMessage, ChildStart } from './child.js';
-import type { Restart } from './history.js';
+import type { History, Restart } from './history.js';
 import type { RecordedProcess } from './recorder.js';
 import { epochOffset } from './recorder.js';
 import {
@@ -158,6 +159,7 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
       },
       vipBroadcasters,
     );
+    if (process.env.BENCH_DUMP) dumpFirstViolation(history, mock);
     return {
       result: {
         system: `Twitchify on Redis (${o.processes} processes)`,
@@ -194,4 +196,34 @@ async function cleanRedis(url: string, prefix: string): Promise<void> {
   } finally {
     r.disconnect();
   }
+}
+
+/** Debug (BENCH_DUMP=1): the timeline of the key of the first violating read: truth, acks, events, gaps, reads. */
+function dumpFirstViolation(history: History, mock: MockServer): void {
+  const res = check(history);
+  const first = Object.values(res.examples).flat()[0];
+  if (first === undefined) return;
+  const keyName = /read (\S+)/.exec(first)?.[1];
+  const k = history.keys.indexOf(keyName ?? '');
+  if (k < 0) return;
+  const t0 = history.truth[k]?.[0]?.committedAt ?? 0;
+  const rel = (t: number) => (t - t0).toFixed(1);
+  const lines: string[] = [`first violation: ${first}`];
+  for (const h of mock.history(keyName!))
+    lines.push(`${rel(h.committedAt)} truth v${h.version} ${JSON.stringify((h.state as { title?: string }).title)}`);
+  for (const a of history.acks) if (a.key === k) lines.push(`${rel(a.at)} ack p${a.proc} v${a.version}`);
+  for (const e of history.events) if (e.key === k) lines.push(`${rel(e.at)} event p${e.proc} v${e.version}`);
+  for (const g of history.gaps) if (g.key === k) lines.push(`${rel(g.start)} gap p${g.proc} until ${rel(g.end)}`);
+  for (const x of history.restarts) lines.push(`${rel(x.downAt)} restart p${x.proc} up ${rel(x.upAt)}`);
+  const r = history.reads;
+  const last = new Map<number, number>();
+  for (let i = 0; i < r.size; i++) {
+    if (r.key[i] !== k) continue;
+    const p = r.proc[i]!;
+    if (last.get(p) !== r.version[i])
+      lines.push(`${rel(r.start[i]!)} read p${p} v${r.version[i]}${r.isFromCache(i) ? ' cache' : ' helix'}`);
+    last.set(p, r.version[i]!);
+  }
+  const sorted = lines.slice(1).sort((a, b) => Number.parseFloat(a) - Number.parseFloat(b));
+  process.stderr.write(`${[lines[0], ...sorted].join('\n')}\n`);
 }
