@@ -151,6 +151,8 @@ export async function twitchify(
     ...(options.redisUrl ? { cache: { redis: { url: options.redisUrl, prefix: options.prefix ?? 'bench:' } } } : {}),
     instrument: options.instrument,
     clock: options.clock,
+    // BENCH_DUMP: every change the cache records, on stderr, to hold against the dumped timeline
+    ...(process.env.BENCH_DUMP ? { logger: changeLogger(options.clock) } : {}),
   });
   await client.run({ accessToken: t.accessToken });
   if (options.warm) {
@@ -198,5 +200,19 @@ export async function twitchify(
       if (process.env.BENCH_DEBUG) process.stderr.write(`cache stats: ${JSON.stringify(client.cacheReport().stats)}\n`);
       await client.close();
     },
+  };
+}
+
+/** Logs the cache's recorded changes (debug `cache: change`) with the run's clock; the rest is dropped. */
+function changeLogger(clock: { now(): number }) {
+  const quiet = () => {};
+  return {
+    debug(message: string, fields?: Record<string, unknown>) {
+      if (message === 'cache: change')
+        process.stderr.write(`CHANGE pid${process.pid} ${clock.now().toFixed(1)} ${JSON.stringify(fields)}\n`);
+    },
+    info: quiet,
+    warn: quiet,
+    error: quiet,
   };
 }

@@ -78,6 +78,13 @@ export class Writer {
       outcome = await this.#recorded('key', key, () => this.#applyKey(id, key, order, change));
     }
     x.c.changes[outcome]++;
+    x.logger.debug('cache: change', {
+      target: 'tag' in change ? `tag ${change.tag}` : change.key,
+      id,
+      at,
+      commutes: 'commutes' in change && change.commutes === true,
+      outcome,
+    });
     return outcome;
   }
 
