@@ -13,6 +13,19 @@ const openCache = cacheOpener(prefix);
 const make = (redis = true) => openCache(redis);
 
 type Store = (cache: Cache, key: string, value: { v: number; t: string }, basedOn: LoadInfo) => Promise<unknown>;
+/** Reads `{ v: 1, t: 'old' }` through `cache` from a loader that keeps the read's LoadInfo: the base of a change. */
+async function readBase(cache: Cache, key: string): Promise<{ base: { v: number; t: string }; info: LoadInfo }> {
+  let info: LoadInfo | undefined;
+  const base = await cache.read(key, {
+    feeds: ['feed'],
+    load: async (_signal, i) => {
+      info = i;
+      return { v: 1, t: 'old' };
+    },
+  });
+  return { base, info: info as LoadInfo };
+}
+
 const stores: [string, Store][] = [
   ['write', (c, key, value, basedOn) => c.write(key, value, { feeds: ['feed'], pinMs: 10_000, at: 5, basedOn })],
   [
@@ -31,18 +44,12 @@ describe('basedOn', () => {
       await a.coverage.gap('feed', { from: 1 }); // nobody listens
 
       // the base read, during the gap: a source call, not cached
-      let info: LoadInfo | undefined;
-      const base = await a.read(key, {
-        feeds: ['feed'],
-        load: async (_signal, i) => {
-          info = i;
-          return { v: 1, t: 'old' }; // 'v' read during the gap; a change to it was missed
-        },
-      });
+      // 'v' read during the gap; a change to it was missed
+      const { base, info } = await readBase(a, key);
       expect(info?.feeds?.[0]?.[0]).toBe('feed');
 
       await a.coverage.gap('feed', { from: 1, to: 2 }); // coverage is back (Redis records the new epoch)
-      await store(a, key, { ...base, t: 'new' }, info as LoadInfo); // the event / write-through lands after
+      await store(a, key, { ...base, t: 'new' }, info); // the event / write-through lands after
 
       // Neither process serves it without asking the source after the gap.
       let loadsA = 0;
@@ -76,16 +83,9 @@ describe('basedOn', () => {
       const b = await make();
       await a.coverage.started('feed');
       await a.coverage.gap('feed', { from: 1 });
-      let info: LoadInfo | undefined;
-      const base = await a.read(key, {
-        feeds: ['feed'],
-        load: async (_signal, i) => {
-          info = i;
-          return { v: 1, t: 'old' };
-        },
-      });
+      const { base, info } = await readBase(a, key);
       await a.coverage.gap('feed', { from: 1, to: 2 });
-      await store(a, key, { ...base, t: 'new' }, info as LoadInfo);
+      await store(a, key, { ...base, t: 'new' }, info);
       // the source still lags (serves 'old'): the pin refuses it in the other process
       const read = await b.read(key, { feeds: ['feed'], level: 'strict', load: async () => ({ v: 1, t: 'old' }) });
       expect(read).toEqual({ v: 1, t: 'new' });
@@ -97,15 +97,8 @@ describe('basedOn', () => {
       const a = await make();
       const b = await make();
       await a.coverage.started('feed');
-      let info: LoadInfo | undefined;
-      const base = await a.read(key, {
-        feeds: ['feed'],
-        load: async (_signal, i) => {
-          info = i;
-          return { v: 1, t: 'old' };
-        },
-      });
-      await store(a, key, { ...base, t: 'new' }, info as LoadInfo);
+      const { base, info } = await readBase(a, key);
+      await store(a, key, { ...base, t: 'new' }, info);
       let loads = 0;
       const read = await b.read(key, {
         feeds: ['feed'],
@@ -124,16 +117,9 @@ describe('basedOn', () => {
     const a = await make(false);
     await a.coverage.started('feed');
     await a.coverage.gap('feed', { from: 1 });
-    let info: LoadInfo | undefined;
-    const base = await a.read('m', {
-      feeds: ['feed'],
-      load: async (_signal, i) => {
-        info = i;
-        return { v: 1, t: 'old' };
-      },
-    });
+    const { base, info } = await readBase(a, 'm');
     await a.coverage.gap('feed', { from: 1, to: 2 });
-    await a.write('m', { ...base, t: 'new' }, { feeds: ['feed'], pinMs: 10_000, basedOn: info as LoadInfo });
+    await a.write('m', { ...base, t: 'new' }, { feeds: ['feed'], pinMs: 10_000, basedOn: info });
     let loads = 0;
     const read = await a.read('m', {
       feeds: ['feed'],

@@ -3,24 +3,13 @@
  * is answered by a source call made during the gap, even while the resume is still on its way to Redis (a read then
  * must not share a load begun under the gap).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { type Cache, createCache } from '../src/index.js';
-import { cleanPrefix, deferred, REDIS_URL, testPrefix, until } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import type { Cache } from '../src/index.js';
+import { cacheOpener, deferred, testPrefix, until } from './helpers.js';
 
 const prefix = testPrefix('coverage-resume');
-const open: Cache[] = [];
-
-async function make(): Promise<Cache> {
-  const cache = createCache({ redis: { url: REDIS_URL, prefix } });
-  open.push(cache);
-  await until(() => cache.stats().bus.connected && cache.stats().redis?.connected === true, 'Redis and the bus');
-  return cache;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((c) => c.close()));
-  await cleanPrefix(prefix);
-});
+const openCache = cacheOpener(prefix);
+const make = (): Promise<Cache> => openCache(true);
 
 describe('coverage resuming', () => {
   it('a read that begins after coverage came back does not share a load made during the gap', async () => {
