@@ -79,6 +79,8 @@ export type Notice =
   | { kind: 'tag'; name: string; version: number }
   | { kind: 'feed'; name: string; version: number }
   | { kind: 'filled'; name: string; version: number }
+  /** A write window of key `name` ended, settled or closed: changes it held may go through. */
+  | { kind: 'order'; name: string; version: number }
   | { kind: 'flush' };
 
 /** Coverage operations on a feed. */
@@ -98,10 +100,27 @@ export type AuthorityChange =
       expectKv: number;
     };
 
+/** An open write window that holds a change (see {@link Authority.openWindow}). */
+export interface HoldingWindow {
+  id: string;
+  /** The JSON the write stored when it ended the window; undefined while it has not. */
+  json: string | undefined;
+  /** How long the window still holds at most. */
+  remainingMs: number;
+}
+
 /** Answer of {@link Authority.apply}. */
 export type ApplyAnswer =
   | { outcome: 'duplicate' | 'ignored' }
+  | { outcome: 'held'; windows: readonly HoldingWindow[] }
   | { outcome: 'applied'; kv: number; stored: WriteAnswer | undefined };
+
+/** How a write ends its window: when the source answered, and how long changes inside stay held. */
+export interface WindowEnd {
+  id: string;
+  to: number;
+  holdMs: number;
+}
 
 /** See the module comment. */
 export interface Authority {
@@ -138,9 +157,27 @@ export interface Authority {
     pinMs: number,
     at: number | undefined,
     pinScope?: readonly string[],
+    window?: WindowEnd,
   ): Promise<WriteAnswer>;
-  /** Applies a change to a key, once per id, unless older than what the key reflects. */
-  applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer>;
+  /**
+   * Applies a change to a key, once per id, unless older than what the key reflects. A change whose `at` falls
+   * inside an open write window of the key (after its `from`, not after its `to`) is held: nothing is recorded.
+   * `settles`: the id of a window this change is the write's own change of; that window is closed first.
+   */
+  applyKey(
+    id: string,
+    key: string,
+    at: number | undefined,
+    change: AuthorityChange,
+    settles?: string,
+  ): Promise<ApplyAnswer>;
+  /**
+   * Opens a write window on a key: a write is being sent at `from`, and the source's answer will not say when it
+   * committed it; changes ordered after `from` are held until the window ends and settles. Open at most `maxMs`.
+   */
+  openWindow(key: string, id: string, from: number, maxMs: number): Promise<void>;
+  /** Closes a write window (the write failed or wrote nothing): changes it held go through. */
+  closeWindow(key: string, id: string): Promise<void>;
   /** Invalidates a tag, once per id, unless older than what the tag reflects. */
   applyTag(id: string | undefined, tag: string, at: number | undefined): Promise<ApplyAnswer>;
   /** Invalidates a key unconditionally. */

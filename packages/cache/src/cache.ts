@@ -11,7 +11,16 @@ import { type CacheOptions, resolveOptions, silentLogger } from './options.js';
 import { Reader } from './reader.js';
 import { RedisAuthority, type RedisAuthorityHooks } from './redis/redis-authority.js';
 import { Trackers } from './trackers.js';
-import type { ApplyOutcome, CacheStats, Change, LoadInfo, ReadLevel, ReadOptions, WriteOptions } from './types.js';
+import type {
+  ApplyOutcome,
+  CacheStats,
+  Change,
+  LoadInfo,
+  ReadLevel,
+  ReadOptions,
+  WindowOptions,
+  WriteOptions,
+} from './types.js';
 import { Writer } from './writer.js';
 
 /**
@@ -126,6 +135,31 @@ export class Cache {
     return this.#writer.apply(change);
   }
 
+  /**
+   * Opens a write window on `key`, right before the application sends a write to a source that will not say when it
+   * committed it. A change ordered inside the window (after `from`, and once {@link write} ends the window with
+   * `window: { id, to }`, not after `to`) may have been committed before the write as well as after it: in every
+   * process sharing the cache, {@link apply} holds it (`'held'`) until the write's own change arrives and settles the
+   * order (see {@link Change.settles}), the window is closed, or it runs out. Resolves with the window's id. Rejects
+   * with `CacheRedisUnavailableError` when Redis could not record it (the write may go on without a window).
+   */
+  openWindow(key: string, options: WindowOptions): Promise<string> {
+    return this.#writer.openWindow(key, options);
+  }
+
+  /** Closes a write window whose write failed or wrote nothing through: the changes it held go through. */
+  closeWindow(key: string, id: string): Promise<void> {
+    return this.#writer.closeWindow(key, id);
+  }
+
+  /**
+   * Resolves when a change of `key` that {@link apply} answered `'held'` may be applied again: a write window of the
+   * key ended, settled or closed (in any process), or may have run out. Never rejects.
+   */
+  windowsSettled(key: string): Promise<void> {
+    return this.#writer.windowsSettled(key);
+  }
+
   /** Invalidates a key or a tag now, in every process. Rejects with `CacheRedisUnavailableError` if Redis failed. */
   invalidate(target: { key: string } | { tag: string }): Promise<void> {
     return this.#writer.invalidate(target);
@@ -166,6 +200,7 @@ export class Cache {
     x.abort.abort(new CacheClosedError());
     this.#mem?.lru.clear();
     this.#reader.wakeAll();
+    this.#writer.wakeAll();
     await this.coverage.close();
     await x.auth.close();
   }
@@ -186,6 +221,9 @@ export class Cache {
         break;
       case 'filled':
         this.#reader.filled(n.name);
+        break;
+      case 'order':
+        this.#writer.orderChanged(n.name);
         break;
       case 'flush':
         this.#bumpEpoch('flush');

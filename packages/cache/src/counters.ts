@@ -8,7 +8,7 @@ export class Counters {
   readonly redis = { ...tier(), decodeErrors: 0, errors: 0 };
   readonly source = { loads: 0, errors: 0 };
   readonly pins = { held: 0, refusals: 0, merges: 0 };
-  readonly changes = { applied: 0, duplicate: 0, ignored: 0 };
+  readonly changes = { applied: 0, duplicate: 0, ignored: 0, held: 0, settled: 0 };
   readonly bus = { messages: 0, drops: 0, malformed: 0 };
   invalidations = 0;
   epochBumps = 0;

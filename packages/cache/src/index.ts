@@ -28,6 +28,7 @@ export type {
   ReadLevel,
   ReadOptions,
   TierStats,
+  WindowOptions,
   WriteOptions,
 } from './types.js';
 export { sameState } from './values.js';

@@ -7,10 +7,12 @@ import type {
   Deps,
   FeedState,
   FillAnswer,
+  HoldingWindow,
   Notice,
   ReadAnswer,
   Snapshot,
   Versioned,
+  WindowEnd,
   WriteAnswer,
 } from './authority.js';
 import type { Clock } from './types.js';
@@ -30,6 +32,17 @@ interface Pin {
   scope: Map<string, number> | undefined;
 }
 
+/** A write window (see `Authority.openWindow`); `to` and `json` once the write ended it. */
+interface Window {
+  from: number;
+  to: number | undefined;
+  until: number;
+  json: string | undefined;
+}
+
+/** Keys with windows past which expired windows are swept when one opens (windows of keys never changed again). */
+const WINDOW_SWEEP_AT = 1_000;
+
 interface KeyState {
   v: number;
   at: number;
@@ -48,6 +61,7 @@ export class LocalAuthority implements Authority {
   readonly #tags: LRUCache<string, { v: number; at: number }>;
   readonly #feeds = new Map<string, { e: number; covered: boolean }>();
   readonly #applied: LRUCache<string, true>;
+  readonly #windows = new Map<string, Map<string, Window>>();
   readonly #clock: Clock;
   readonly #notify: (notice: Notice) => void;
 
@@ -108,7 +122,9 @@ export class LocalAuthority implements Authority {
     pinMs: number,
     at: number | undefined,
     pinScope?: readonly string[],
+    window?: WindowEnd,
   ): Promise<WriteAnswer> {
+    if (window !== undefined) this.#endWindow(key, window, json);
     // ordered like `applyKey`: a write older than what the key reflects, landing later, changes nothing
     const prior = this.#keys.get(key);
     if (at !== undefined && prior !== undefined && at < prior.at) {
@@ -121,13 +137,28 @@ export class LocalAuthority implements Authority {
     return stored;
   }
 
-  async applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer> {
-    if (id !== '') {
-      if (this.#applied.has(id)) return { outcome: 'duplicate' };
-      this.#applied.set(id, true);
+  async applyKey(
+    id: string,
+    key: string,
+    at: number | undefined,
+    change: AuthorityChange,
+    settles?: string,
+  ): Promise<ApplyAnswer> {
+    if (id !== '' && this.#applied.has(id)) return { outcome: 'duplicate' };
+    // the write's own change settles its window even when a newer change makes it ignored: its order is known
+    if (settles !== undefined && this.#windows.get(key)?.delete(settles) === true) {
+      this.#notify({ kind: 'order', name: key, version: 0 });
     }
     const prior = this.#keys.get(key);
-    if (at !== undefined && prior !== undefined && at < prior.at) return { outcome: 'ignored' };
+    if (at !== undefined && prior !== undefined && at < prior.at) {
+      if (id !== '') this.#applied.set(id, true);
+      return { outcome: 'ignored' };
+    }
+    if (at !== undefined) {
+      const holding = this.#holding(key, at);
+      if (holding.length > 0) return { outcome: 'held', windows: holding };
+    }
+    if (id !== '') this.#applied.set(id, true);
     const mode = change.mode === 'cas' && (prior?.v ?? 0) !== change.expectKv ? 'invalidate' : change.mode;
     const state = this.#bump(key, at);
     this.#notify({ kind: 'key', name: key, version: state.v });
@@ -136,6 +167,54 @@ export class LocalAuthority implements Authority {
     const stored = this.#stored(state.v, change.deps);
     if (change.pinMs > 0) state.pin = this.#pin(prior, change.json, change.pinMs, stored.tags, change.pinScope);
     return { outcome: 'applied', kv: state.v, stored: stored.stored ? stored : undefined };
+  }
+
+  async openWindow(key: string, id: string, from: number, maxMs: number): Promise<void> {
+    if (this.#windows.size >= WINDOW_SWEEP_AT) for (const k of [...this.#windows.keys()]) this.#live(k);
+    let windows = this.#windows.get(key);
+    if (windows === undefined) {
+      windows = new Map();
+      this.#windows.set(key, windows);
+    }
+    windows.set(id, { from, to: undefined, until: this.#clock.now() + maxMs, json: undefined });
+  }
+
+  async closeWindow(key: string, id: string): Promise<void> {
+    if (this.#windows.get(key)?.delete(id) === true) this.#notify({ kind: 'order', name: key, version: 0 });
+  }
+
+  /** The write ended its window: only changes ordered up to `to` stay held, for `holdMs` at most. */
+  #endWindow(key: string, end: WindowEnd, json: string): void {
+    const w = this.#live(key)?.get(end.id);
+    if (w === undefined) return;
+    w.to = end.to;
+    w.json = json;
+    w.until = this.#clock.now() + end.holdMs;
+    this.#notify({ kind: 'order', name: key, version: 0 });
+  }
+
+  /** The windows of `key` that hold a change ordered at `at`. */
+  #holding(key: string, at: number): HoldingWindow[] {
+    const windows = this.#live(key);
+    if (windows === undefined) return [];
+    const now = this.#clock.now();
+    const holding: HoldingWindow[] = [];
+    for (const [id, w] of windows) {
+      if (at > w.from && (w.to === undefined || at <= w.to))
+        holding.push({ id, json: w.json, remainingMs: w.until - now });
+    }
+    return holding;
+  }
+
+  /** The unexpired windows of `key` (expired ones are dropped). */
+  #live(key: string): Map<string, Window> | undefined {
+    const windows = this.#windows.get(key);
+    if (windows === undefined) return undefined;
+    const now = this.#clock.now();
+    for (const [id, w] of windows) if (w.until <= now) windows.delete(id);
+    if (windows.size > 0) return windows;
+    this.#windows.delete(key);
+    return undefined;
   }
 
   async applyTag(id: string | undefined, tag: string, at: number | undefined): Promise<ApplyAnswer> {

@@ -56,6 +56,16 @@ export interface CacheOptions {
   defaultTtlMs?: number;
   /** Pin window of writes when a call gives none. Default: 15 000 ms. */
   defaultPinMs?: number;
+  /**
+   * How long a write window (see `Cache.openWindow`) stays open when its write never ends it. Default: 15 000 ms
+   * (longer than a request to the source takes, retries included).
+   */
+  defaultWindowOpenMs?: number;
+  /**
+   * How long an ended write window holds the changes ordered inside it when the write's own change does not arrive.
+   * Default: 3 000 ms (the source announces changes within a second or so).
+   */
+  defaultWindowHoldMs?: number;
   /** Largest JSON accepted for one value; larger values are refused with `CacheValueTooLargeError`. Default: 1 MiB. */
   maxValueBytes?: number;
   /** Default: `Date`. */
@@ -99,6 +109,8 @@ const optionsSchema = z.object({
   readLevel: z.enum(['fast', 'strict']).default('fast'),
   defaultTtlMs: positive.default(60_000),
   defaultPinMs: nonNegative.default(15_000),
+  defaultWindowOpenMs: positive.default(15_000),
+  defaultWindowHoldMs: positive.default(3_000),
   maxValueBytes: positive.default(1 << 20),
   clock: z
     .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')

@@ -107,6 +107,24 @@ export interface WriteOptions {
    * under are still current and covered; otherwise the version advances and the pin holds, but nothing is stored.
    */
   basedOn?: LoadInfo;
+  /**
+   * The write window this write ends (see {@link Cache.openWindow}): `to` is when the source answered, so that only
+   * changes ordered in `(from, to]` stay held; they are held until the write's own change settles the order (see
+   * {@link Change.settles}) or `holdMs` passes (default: the cache's `defaultWindowHoldMs`). The written value is kept
+   * with the window, to recognise that change.
+   */
+  window?: { id: string; to: number; holdMs?: number };
+}
+
+/** Options of {@link Cache.openWindow}. */
+export interface WindowOptions {
+  /** Order position (as {@link WriteOptions.at}) of when the write is sent: changes ordered after it are held. */
+  from: number;
+  /**
+   * How long the window may stay open without being ended by the write (its process died, say): after that, held
+   * changes go through in their order. Default: the cache's `defaultWindowOpenMs`.
+   */
+  maxMs?: number;
 }
 
 /** A change pushed from outside (an event), applied by {@link Cache.apply}. */
@@ -131,6 +149,8 @@ export type Change<V = unknown> =
       basedOn?: LoadInfo;
       /** See the `commutes` of the patch form. */
       commutes?: boolean;
+      /** See the `settles` of the patch form. */
+      settles?: (written: V) => boolean;
     }
   | {
       id: string;
@@ -146,15 +166,24 @@ export type Change<V = unknown> =
        * whatever the key's order position (`at`), and does not move it. The caller orders changes of one member.
        */
       commutes?: boolean;
+      /**
+       * Whether this change is the source's own record of a write whose window is open on the key (see
+       * {@link Cache.openWindow}), given the value written: such a change is not held by that window, and applying
+       * it settles the window (the write's place in the order is then known). Without it, a change ordered inside
+       * an open window is held until the window settles or runs out.
+       */
+      settles?: (written: V) => boolean;
     }
   | { id: string; at: number; key: string; invalidate: true }
   | { id: string; at: number; tag: string; invalidate: true };
 
 /**
  * What {@link Cache.apply} did: `'applied'`; `'duplicate'` (this id was applied before: nothing changed);
- * `'ignored'` (older than what the key or tag already reflects: nothing changed).
+ * `'ignored'` (older than what the key or tag already reflects: nothing changed); `'held'` (ordered inside a write
+ * window whose write's place in the order is not known yet: nothing changed, nothing was recorded; apply it again
+ * once {@link Cache.windowsSettled} resolves).
  */
-export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored';
+export type ApplyOutcome = 'applied' | 'duplicate' | 'ignored' | 'held';
 
 /** Counters of one tier. */
 export interface TierStats {
@@ -181,8 +210,8 @@ export interface CacheStats {
   pins: { held: number; refusals: number; merges: number };
   /** Invalidations made by this process (keys and tags, including writes and applied changes). */
   invalidations: number;
-  /** Changes given to `apply`, by outcome. */
-  changes: { applied: number; duplicate: number; ignored: number };
+  /** Changes given to `apply`, by outcome, and write windows settled by a write's own change. */
+  changes: { applied: number; duplicate: number; ignored: number; held: number; settled: number };
   /** Times the in-process tier stopped trusting everything it held (bus drop, reconnect, Redis failure). */
   epochBumps: number;
   /** Feed epochs advanced by this process (coverage started, gap, stopped). */

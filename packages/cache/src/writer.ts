@@ -1,8 +1,9 @@
-import type { Deps, Versioned, WriteAnswer } from './authority.js';
+import { randomUUID } from 'node:crypto';
+import type { ApplyAnswer, AuthorityChange, Deps, Versioned, WindowEnd, WriteAnswer } from './authority.js';
 import type { Context } from './context.js';
 import { CacheArgumentError, CacheRedisUnavailableError } from './errors.js';
 import { checkName, checkNames } from './names.js';
-import type { ApplyOutcome, Change, LoadInfo, WriteOptions } from './types.js';
+import type { ApplyOutcome, Change, LoadInfo, WindowOptions, WriteOptions } from './types.js';
 import { deepFreeze } from './values.js';
 
 /** The current value of a key, for a patch. */
@@ -18,11 +19,75 @@ interface Current {
  * Everything that changes what the cache holds: writes the application made, changes pushed from outside (events),
  * and invalidations. Each advances a version at the authority first, then updates the in-process tier.
  */
+/** Longest wait for a write window's news before a held change is tried again (a bus message may be lost). */
+const HELD_RETRY_MS = 250;
+
 export class Writer {
   readonly #x: Context;
+  /** Per key: who waits for news of its write windows (see {@link windowsSettled}). */
+  readonly #orderWaiters = new Map<string, Set<() => void>>();
+  /** Per key: when the windows that held its last held change run out at the latest. */
+  readonly #heldUntil = new Map<string, number>();
 
   constructor(context: Context) {
     this.#x = context;
+  }
+
+  async openWindow(key: string, options: WindowOptions): Promise<string> {
+    const x = this.#x;
+    x.open();
+    checkName('key', key);
+    if (typeof options !== 'object' || options === null) throw new CacheArgumentError('options', 'must be an object');
+    const from = x.at(options.from, 'options.from');
+    const maxMs = options.maxMs ?? x.o.defaultWindowOpenMs;
+    if (!Number.isInteger(maxMs) || maxMs <= 0)
+      throw new CacheArgumentError('options.maxMs', 'must be a positive integer');
+    const id = randomUUID();
+    await x.auth.openWindow(key, id, from, maxMs);
+    return id;
+  }
+
+  async closeWindow(key: string, id: string): Promise<void> {
+    const x = this.#x;
+    x.open();
+    await x.auth.closeWindow(checkName('key', key), checkName('id', id));
+  }
+
+  /**
+   * Resolves when a write window of `key` ended, settled or closed (in any process), or when the windows that held
+   * its last held change may have run out; at most {@link HELD_RETRY_MS} later, or at once if the cache closes.
+   */
+  windowsSettled(key: string): Promise<void> {
+    const x = this.#x;
+    if (x.closed) return Promise.resolve();
+    const waitMs = Math.max(1, Math.min(HELD_RETRY_MS, (this.#heldUntil.get(key) ?? 0) - x.clock.now()));
+    return new Promise((resolve) => {
+      let waiters = this.#orderWaiters.get(key);
+      if (waiters === undefined) {
+        waiters = new Set();
+        this.#orderWaiters.set(key, waiters);
+      }
+      const set = waiters;
+      const done = (): void => {
+        clearTimeout(timer);
+        set.delete(done);
+        if (set.size === 0 && this.#orderWaiters.get(key) === set) this.#orderWaiters.delete(key);
+        resolve();
+      };
+      const timer = setTimeout(done, waitMs);
+      set.add(done);
+    });
+  }
+
+  /** A write window of `key` changed: held changes of it may go through now. */
+  orderChanged(key: string): void {
+    const waiters = this.#orderWaiters.get(key);
+    if (waiters !== undefined) for (const wake of [...waiters]) wake();
+  }
+
+  /** The cache closes: nobody waits. */
+  wakeAll(): void {
+    for (const key of [...this.#orderWaiters.keys()]) this.orderChanged(key);
   }
 
   async write<V>(key: string, value: V, options: WriteOptions): Promise<void> {
@@ -39,6 +104,7 @@ export class Writer {
     if (!Number.isInteger(pinMs) || pinMs < 0) throw new CacheArgumentError('options.pinMs', 'must be an integer >= 0');
     const at = options.at === undefined ? undefined : x.at(options.at, 'options.at');
     const pinScope = scopeOf('options.pinScope', options.pinScope);
+    const window = this.#windowEnd(options.window);
     const json = x.encode(key, value);
     // the written state is revalidated from the source when its pin ends
     const ttlMs = pinMs > 0 ? Math.min(ttl, pinMs) : ttl;
@@ -46,7 +112,7 @@ export class Writer {
     try {
       let answer: WriteAnswer;
       try {
-        answer = await x.auth.write(key, json, deps, ttlMs, pinMs, at, pinScope);
+        answer = await x.auth.write(key, json, deps, ttlMs, pinMs, at, pinScope, window);
       } catch (err) {
         if (err instanceof CacheRedisUnavailableError) this.#unrecorded('key', key);
         throw err;
@@ -152,7 +218,7 @@ export class Writer {
         ttlMs = x.ttl(change.ttlMs, 'change.ttlMs');
       } else if ('patch' in change && typeof change.patch === 'function') {
         const current = await this.#current(key);
-        if (current === undefined) return await this.#invalidateChange(id, key, at);
+        if (current === undefined) return await this.#invalidateChange(id, key, at, settlesOf(change.settles));
         json = x.encode(key, change.patch(current.value as V));
         // built on the current value: stored only if the feed epochs it was stored under still hold (promise 5)
         deps = {
@@ -167,13 +233,15 @@ export class Writer {
       }
       // a pinned state is revalidated from the source when its pin ends, as a written one is
       if (pinMs > 0) ttlMs = Math.min(ttlMs, pinMs);
-      const answer = await x.auth.applyKey(
+      const settles = 'settles' in change ? settlesOf(change.settles) : undefined;
+      const answer = await this.#applyAt(
         id,
         key,
         at,
         expectKv === undefined
           ? { mode: 'value', json, deps, ttlMs, pinMs, ...scoped }
           : { mode: 'cas', json, deps, ttlMs, pinMs, expectKv, ...scoped },
+        settles,
       );
       if (answer.outcome === 'applied') {
         x.c.invalidations++;
@@ -188,6 +256,56 @@ export class Writer {
     }
   }
 
+  /** `WriteOptions.window`, validated. */
+  #windowEnd(window: WriteOptions['window']): WindowEnd | undefined {
+    if (window === undefined) return undefined;
+    const x = this.#x;
+    if (typeof window !== 'object' || window === null) {
+      throw new CacheArgumentError('options.window', 'must be { id, to, holdMs? }');
+    }
+    const holdMs = window.holdMs ?? x.o.defaultWindowHoldMs;
+    if (!Number.isInteger(holdMs) || holdMs <= 0) {
+      throw new CacheArgumentError('options.window.holdMs', 'must be a positive integer');
+    }
+    return { id: checkName('options.window.id', window.id), to: x.at(window.to, 'options.window.to'), holdMs };
+  }
+
+  /**
+   * Applies a change at the authority. Held by a write window whose written value the change recognises as its
+   * own (`settles`): applied again at once, settling that window.
+   */
+  async #applyAt(
+    id: string,
+    key: string,
+    at: number | undefined,
+    change: AuthorityChange,
+    settles: ((written: never) => boolean) | undefined,
+  ): Promise<ApplyAnswer> {
+    const x = this.#x;
+    const answer = await x.auth.applyKey(id, key, at, change);
+    if (answer.outcome !== 'held') return answer;
+    const own = settles === undefined ? undefined : answer.windows.find((w) => recognises(settles, w.json));
+    if (own !== undefined) {
+      x.c.changes.settled++;
+      const again = await x.auth.applyKey(id, key, at, change, own.id);
+      if (again.outcome !== 'held') return again;
+      this.#held(key, again);
+      return again;
+    }
+    this.#held(key, answer);
+    return answer;
+  }
+
+  /** Remembers until when the windows that held a change of `key` may hold it (see {@link windowsSettled}). */
+  #held(key: string, answer: { windows: readonly { remainingMs: number }[] }): void {
+    const remaining = Math.max(0, ...answer.windows.map((w) => w.remainingMs));
+    this.#heldUntil.set(key, this.#x.clock.now() + remaining);
+    if (this.#heldUntil.size > 1_000) {
+      const now = this.#x.clock.now();
+      for (const [k, until] of this.#heldUntil) if (until <= now) this.#heldUntil.delete(k);
+    }
+  }
+
   /** The pin window of a value or patch change (0: none); validated like `WriteOptions.pinMs`. */
   #pinOf(change: { pinMs?: number }): number {
     const pinMs = change.pinMs ?? 0;
@@ -195,8 +313,13 @@ export class Writer {
     return pinMs;
   }
 
-  async #invalidateChange(id: string, key: string, at: number | undefined): Promise<ApplyOutcome> {
-    const answer = await this.#x.auth.applyKey(id, key, at, { mode: 'invalidate' });
+  async #invalidateChange(
+    id: string,
+    key: string,
+    at: number | undefined,
+    settles?: (written: never) => boolean,
+  ): Promise<ApplyOutcome> {
+    const answer = await this.#applyAt(id, key, at, { mode: 'invalidate' }, settles);
     if (answer.outcome === 'applied') this.#x.c.invalidations++;
     return answer.outcome;
   }
@@ -251,4 +374,21 @@ function basisOf(field: string, basedOn: LoadInfo | undefined): readonly Version
     if (!Number.isInteger(epoch)) throw new CacheArgumentError(`${field}.feeds[${i}]`, 'epoch must be an integer');
     return [checkName(`${field}.feeds[${i}]`, feed), epoch];
   });
+}
+
+/** `Change.settles`, validated. */
+function settlesOf(settles: unknown): ((written: never) => boolean) | undefined {
+  if (settles === undefined) return undefined;
+  if (typeof settles !== 'function') throw new CacheArgumentError('change.settles', 'must be a function');
+  return settles as (written: never) => boolean;
+}
+
+/** Whether `settles` recognises the value a window's write stored (a predicate that throws recognises nothing). */
+function recognises(settles: (written: never) => boolean, json: string | undefined): boolean {
+  if (json === undefined) return false;
+  try {
+    return settles(deepFreeze(JSON.parse(json)) as never) === true;
+  } catch {
+    return false;
+  }
 }

@@ -157,7 +157,7 @@ describe('in-process tier alone', () => {
     );
     expect(await cache.read('k', { load: src.loader('k') })).toEqual({ v: 11 });
     expect(src.loads).toBe(0);
-    expect(cache.stats().changes).toEqual({ applied: 2, duplicate: 1, ignored: 1 });
+    expect(cache.stats().changes).toEqual({ applied: 2, duplicate: 1, ignored: 1, held: 0, settled: 0 });
   });
 
   it('a patch with nothing cached invalidates', async () => {

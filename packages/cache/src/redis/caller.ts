@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { CacheRedisUnavailableError } from '../errors.js';
 import type { CircuitBreaker } from './breaker.js';
-import { APPLY_KEY, APPLY_TAG, COVERAGE, FILL, READ, RELEASE, WRITE } from './scripts.js';
+import { APPLY_KEY, APPLY_TAG, CLOSE_WINDOW, COVERAGE, FILL, OPEN_WINDOW, READ, RELEASE, WRITE } from './scripts.js';
 
 /** A Lua script and its SHA1, for EVALSHA. */
 export interface Script {
@@ -20,6 +20,8 @@ export const SCRIPTS = {
   applyKey: script(APPLY_KEY),
   applyTag: script(APPLY_TAG),
   coverage: script(COVERAGE),
+  openWindow: script(OPEN_WINDOW),
+  closeWindow: script(CLOSE_WINDOW),
 };
 
 /** Anything with zod's `safeParse` shape. */

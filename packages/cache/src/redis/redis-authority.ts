@@ -7,11 +7,13 @@ import type {
   Deps,
   FeedState,
   FillAnswer,
+  HoldingWindow,
   Notice,
   ReadAnswer,
   Snapshot,
   StoredEntry,
   Versioned,
+  WindowEnd,
   WriteAnswer,
 } from '../authority.js';
 import { CacheDecodeError, type CacheRedisUnavailableError, redactUrl } from '../errors.js';
@@ -25,6 +27,7 @@ import {
   mgetReply,
   peekReply,
   readReply,
+  windowReply,
   writeReply,
 } from '../wire/replies.js';
 import { CircuitBreaker } from './breaker.js';
@@ -213,6 +216,7 @@ export class RedisAuthority implements Authority {
     pinMs: number,
     at: number | undefined,
     pinScope?: readonly string[],
+    window?: WindowEnd,
   ): Promise<WriteAnswer> {
     const reply = await this.#call.run(
       SCRIPTS.write,
@@ -227,16 +231,26 @@ export class RedisAuthority implements Authority {
         at === undefined ? '' : String(at),
         String(this.#opts.versionTtlMs),
         scopeArg(pinScope),
+        window?.id ?? '',
+        window === undefined ? '' : String(window.to),
+        window === undefined ? '0' : String(window.holdMs),
         ...depArgs(deps),
       ],
     );
     const [kv, stored, tv, fv] = this.#call.parse(writeReply, reply, key);
+    if (window !== undefined) this.#hooks.notify({ kind: 'order', name: key, version: 0 }, false);
     if (kv < 0) return { ignored: true, kv: 0, stamp: 0, stored: false, tags: [], feeds: [] };
     this.#hooks.notify({ kind: 'key', name: key, version: kv }, false);
     return { kv, stamp: kv, stored: stored === 1, ...depStates(deps, tv, fv) };
   }
 
-  async applyKey(id: string, key: string, at: number | undefined, change: AuthorityChange): Promise<ApplyAnswer> {
+  async applyKey(
+    id: string,
+    key: string,
+    at: number | undefined,
+    change: AuthorityChange,
+    settles?: string,
+  ): Promise<ApplyAnswer> {
     const stores = change.mode !== 'invalidate';
     const deps = stores ? change.deps : { tags: [], feeds: [] };
     const reply = await this.#call.run(
@@ -256,10 +270,13 @@ export class RedisAuthority implements Authority {
         String(this.#opts.versionTtlMs),
         stores ? String(change.pinMs) : '0',
         stores ? scopeArg(change.pinScope) : '',
+        settles ?? '',
         ...depArgs(deps),
       ],
     );
     const r = this.#call.parse(applyReply, reply, key);
+    if (settles !== undefined) this.#hooks.notify({ kind: 'order', name: key, version: 0 }, false);
+    if (r[0] === 'held') return { outcome: 'held', windows: holdingWindows(r[1]) };
     if (r[0] !== 'applied') return { outcome: r[0] };
     const kv = r[1];
     this.#hooks.notify({ kind: 'key', name: key, version: kv }, false);
@@ -283,9 +300,29 @@ export class RedisAuthority implements Authority {
       ],
     );
     const r = this.#call.parse(applyReply, reply, tag);
+    if (r[0] === 'held') return { outcome: 'held', windows: holdingWindows(r[1]) };
     if (r[0] !== 'applied') return { outcome: r[0] };
     this.#hooks.notify({ kind: 'tag', name: tag, version: r[1] }, false);
     return { outcome: 'applied', kv: r[1], stored: undefined };
+  }
+
+  async openWindow(key: string, id: string, from: number, maxMs: number): Promise<void> {
+    const reply = await this.#call.run(
+      SCRIPTS.openWindow,
+      [`${this.#base}v:${key}`],
+      [this.#base, key, id, String(from), String(maxMs), String(this.#opts.versionTtlMs)],
+    );
+    this.#call.parse(windowReply, reply, key);
+  }
+
+  async closeWindow(key: string, id: string): Promise<void> {
+    const reply = await this.#call.run(
+      SCRIPTS.closeWindow,
+      [`${this.#base}v:${key}`],
+      [this.#base, key, this.#origin, id],
+    );
+    this.#call.parse(windowReply, reply, key);
+    this.#hooks.notify({ kind: 'order', name: key, version: 0 }, false);
   }
 
   async invalidateKey(key: string): Promise<number> {
@@ -322,7 +359,22 @@ export class RedisAuthority implements Authority {
 
   #message(m: BusMessage): void {
     if (m.origin === this.#origin) return; // applied already, when the script returned
-    const kind = m.kind === 'k' ? 'key' : m.kind === 't' ? 'tag' : m.kind === 'f' ? 'feed' : 'filled';
+    const kind =
+      m.kind === 'k' ? 'key' : m.kind === 't' ? 'tag' : m.kind === 'f' ? 'feed' : m.kind === 'o' ? 'order' : 'filled';
     this.#hooks.notify({ kind, name: m.name, version: m.version }, true);
   }
+}
+
+/** The windows of a `held` reply: flat (id, written JSON or '', remaining ms) triples. */
+function holdingWindows(flat: readonly (string | number)[]): HoldingWindow[] {
+  const windows: HoldingWindow[] = [];
+  for (let i = 0; i + 2 < flat.length; i += 3) {
+    const json = flat[i + 1];
+    windows.push({
+      id: String(flat[i]),
+      json: typeof json === 'string' && json !== '' ? json : undefined,
+      remainingMs: Number(flat[i + 2]),
+    });
+  }
+  return windows;
 }

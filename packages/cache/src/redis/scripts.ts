@@ -16,8 +16,10 @@
  *   t:<tag>      version (string), ta:<tag> order position
  *   f:<feed>     hash: e (epoch), u (covered until, Redis ms; 0: not covered), l (when a process last reported a
  *                gap, Redis ms; cleared when one resumes or starts it)
+ *                wn: write windows, a JSON object id -> [from, to ('' until the write ends it), until (Redis ms),
+ *                written JSON ('' until then)]; from and to as strings (cjson keeps 14 digits of a number)
  *   a:<id>       applied change ids (dedupe)
- *   bus          pub/sub channel; messages `kind|version|origin|name`
+ *   bus          pub/sub channel; messages `kind|version|origin|name` (kind o: a write window of key `name` changed)
  */
 
 const PRELUDE = `
@@ -112,6 +114,24 @@ local function activepin(vkey)
   end
   if not any then return nil end
   return parts
+end
+-- The unexpired write windows of a key (field wn of hash vkey), as a table id -> window; what does not decode is
+-- dropped (Redis may be shared with anything).
+local function livewindows(vkey)
+  local raw = redis.call('HGET', vkey, 'wn')
+  local live = {}
+  if not raw then return live end
+  local ok, all = pcall(cjson.decode, raw)
+  if not ok or type(all) ~= 'table' then return live end
+  for id, w in pairs(all) do
+    if type(w) == 'table' and tonumber(w[3]) and tonumber(w[3]) > now() then live[id] = w end
+  end
+  return live
+end
+-- Stores the windows and tells every process that changes they held may go through.
+local function savewindows(vkey, live, key, origin)
+  if next(live) == nil then redis.call('HDEL', vkey, 'wn') else redis.call('HSET', vkey, 'wn', cjson.encode(live)) end
+  redis.call('PUBLISH', base .. 'bus', 'o|0|' .. origin .. '|' .. key)
 end
 -- Sets the pin of a change (pinMs > 0): scopeJson (a JSON array of parts, '' for the whole value) adds its parts,
 -- each held until this change's window ends, to those of the prior pin (activepin before the change), unless that
@@ -228,12 +248,22 @@ return 1
 `;
 
 /**
- * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, pinScope (JSON array|''), ntags,
- * tags..., nfeeds, feeds..., nbasis, (feed, epoch)...
+ * KEYS: v, d, n. ARGV: base, key, origin, json, ttlMs, pinMs, at|'', versionTtlMs, pinScope (JSON array|''),
+ * windowId|'', windowTo, windowHoldMs, ntags, tags..., nfeeds, feeds..., nbasis, (feed, epoch)...
  * Returns {version, stored (0 when a feed is not covered), tagVersions, feedStates}, or {-1, 0, {}, {}} when `at`
  * is older than what the key already reflects (ordered like APPLY_KEY: an older write landing later changes nothing).
+ * The write ends its window (whether or not it is ignored): held from then on are the changes ordered up to
+ * windowTo, for windowHoldMs at most, and the written JSON is kept to recognise the write's own change.
  */
 export const WRITE = `${PRELUDE}
+if ARGV[10] ~= '' then
+  local live = livewindows(KEYS[1])
+  local w = live[ARGV[10]]
+  if w then
+    live[ARGV[10]] = {w[1], ARGV[11], now() + tonumber(ARGV[12]), ARGV[4]}
+    savewindows(KEYS[1], live, ARGV[2], ARGV[3])
+  end
+end
 if ARGV[7] ~= '' then
   local cur = redis.call('HGET', KEYS[1], 'at')
   if cur and tonumber(ARGV[7]) < tonumber(cur) then return {-1, 0, {}, {}} end
@@ -244,7 +274,7 @@ local ver = redis.call('INCR', base .. 'seq')
 redis.call('HSET', KEYS[1], 'v', ver)
 redis.call('SET', KEYS[3], ver, 'PX', ARGV[8])
 if ARGV[7] ~= '' then redis.call('HSET', KEYS[1], 'at', ARGV[7]) end
-local meta, tv, fv, covered, pinmeta = depmeta(10)
+local meta, tv, fv, covered, pinmeta = depmeta(13)
 redis.call('DEL', KEYS[2])
 local stored = 0
 if covered then
@@ -264,17 +294,43 @@ return {ver, stored, tv, fv}
 
 /**
  * KEYS: v, d, a, n. ARGV: base, key, origin, id|'', at|'', mode (invalidate|value|cas), json, ttlMs, expectKv,
- * dedupeTtlMs, versionTtlMs, pinMs, pinScope (JSON array|''), ntags, tags..., nfeeds, feeds..., nbasis,
- * (feed, epoch)...
- * Returns {'duplicate'}, {'ignored'} or {'applied', version, stored, tagVersions, feedStates}. A value change with
- * pinMs > 0 is pinned like a write (even when a feed is uncovered and nothing is stored).
+ * dedupeTtlMs, versionTtlMs, pinMs, pinScope (JSON array|''), settles (window id|''), ntags, tags..., nfeeds,
+ * feeds..., nbasis, (feed, epoch)...
+ * Returns {'duplicate'}, {'ignored'}, {'held', {windowId, writtenJson|'', remainingMs, ...}} (ordered inside an open
+ * write window: nothing recorded, the id included) or {'applied', version, stored, tagVersions, feedStates}. A value
+ * change with pinMs > 0 is pinned like a write (even when a feed is uncovered and nothing is stored). `settles`
+ * closes that window first: this change is its write's own, so the write's order is known.
  */
 export const APPLY_KEY = `${PRELUDE}
-if ARGV[4] ~= '' and not redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[10]) then return {'duplicate'} end
-if ARGV[5] ~= '' then
-  local cur = redis.call('HGET', KEYS[1], 'at')
-  if cur and tonumber(ARGV[5]) < tonumber(cur) then return {'ignored'} end
+if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[3]) == 1 then return {'duplicate'} end
+local function applied_id()
+  if ARGV[4] ~= '' then redis.call('SET', KEYS[3], '1', 'PX', ARGV[10]) end
 end
+if ARGV[14] ~= '' then
+  local live = livewindows(KEYS[1])
+  if live[ARGV[14]] then
+    live[ARGV[14]] = nil
+    savewindows(KEYS[1], live, ARGV[2], ARGV[3])
+  end
+end
+if ARGV[5] ~= '' then
+  local at = tonumber(ARGV[5])
+  local cur = redis.call('HGET', KEYS[1], 'at')
+  if cur and at < tonumber(cur) then
+    applied_id()
+    return {'ignored'}
+  end
+  local held = {}
+  for id, w in pairs(livewindows(KEYS[1])) do
+    if at > tonumber(w[1]) and (w[2] == '' or at <= tonumber(w[2])) then
+      held[#held + 1] = id
+      held[#held + 1] = w[4]
+      held[#held + 1] = tonumber(w[3]) - now()
+    end
+  end
+  if #held > 0 then return {'held', held} end
+end
+applied_id()
 local mode = ARGV[6]
 if mode == 'cas' and tonumber(redis.call('HGET', KEYS[1], 'v') or '0') ~= tonumber(ARGV[9]) then mode = 'invalidate' end
 local prior = nil
@@ -289,7 +345,7 @@ redis.call('DEL', KEYS[2])
 local stored, tv, fv = 0, {}, {}
 if mode ~= 'invalidate' then
   local meta, covered, pinmeta
-  meta, tv, fv, covered, pinmeta = depmeta(14)
+  meta, tv, fv, covered, pinmeta = depmeta(15)
   if covered then
     redis.call('HSET', KEYS[2], 's', ver, 'k', ver, 'm', meta, 'v', ARGV[7], 'x', now() + tonumber(ARGV[8]))
     redis.call('PEXPIRE', KEYS[2], ARGV[8])
@@ -299,6 +355,25 @@ if mode ~= 'invalidate' then
 end
 redis.call('PUBLISH', base .. 'bus', 'k|' .. ver .. '|' .. ARGV[3] .. '|' .. ARGV[2])
 return {'applied', ver, stored, tv, fv}
+`;
+
+/** KEYS: v. ARGV: base, key, id, from, maxMs, versionTtlMs. Opens a write window on the key (see `wn`). */
+export const OPEN_WINDOW = `${PRELUDE}
+local live = livewindows(KEYS[1])
+live[ARGV[3]] = {ARGV[4], '', now() + tonumber(ARGV[5]), ''}
+redis.call('HSET', KEYS[1], 'wn', cjson.encode(live))
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+return 1
+`;
+
+/** KEYS: v. ARGV: base, key, origin, id. Closes a write window: the changes it held go through. */
+export const CLOSE_WINDOW = `${PRELUDE}
+local live = livewindows(KEYS[1])
+if live[ARGV[4]] then
+  live[ARGV[4]] = nil
+  savewindows(KEYS[1], live, ARGV[2], ARGV[3])
+end
+return 1
 `;
 
 /** KEYS: t (version), ta (order position), a (dedupe). ARGV: base, tag, origin, id|'', at|'', dedupeTtlMs, versionTtlMs. */

@@ -59,12 +59,16 @@ export const fillReply = z.union([
 /** Reply of the WRITE script. */
 export const writeReply = z.tuple([int, z.union([z.literal(0), z.literal(1)]), ints, ints]);
 
-/** Reply of the APPLY_KEY and APPLY_TAG scripts. */
+/** Reply of the APPLY_KEY and APPLY_TAG scripts; `held` lists (window id, written JSON or '', remaining ms)... */
 export const applyReply = z.union([
   z.tuple([z.enum(['duplicate', 'ignored'])]),
+  z.tuple([z.literal('held'), z.array(z.union([z.string(), int]))]),
   z.tuple([z.literal('applied'), int]),
   z.tuple([z.literal('applied'), int, z.union([z.literal(0), z.literal(1)]), ints, ints]),
 ]);
+
+/** Reply of the OPEN_WINDOW and CLOSE_WINDOW scripts. */
+export const windowReply = z.literal(1);
 
 /** Reply of the COVERAGE script. */
 export const coverageReply = z.tuple([int, int]);
@@ -79,8 +83,11 @@ export const storedMeta = z.object({
 });
 export type StoredMeta = z.infer<typeof storedMeta>;
 
-/** Bus message kinds: key/tag/feed version advanced, a fill that others wait for was stored. */
-const busKind = z.enum(['k', 't', 'f', 'F']);
+/**
+ * Bus message kinds: key/tag/feed version advanced, a fill that others wait for was stored, a write window of a key
+ * ended, settled or closed.
+ */
+const busKind = z.enum(['k', 't', 'f', 'F', 'o']);
 
 /** A bus message, `kind|version|origin|name`; the name is last so that it may contain `|`. */
 export interface BusMessage {

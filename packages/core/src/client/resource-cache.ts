@@ -5,7 +5,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type LoadInfo, type ReadLevel, sameState } from '@twitchify/cache';
+import { type ApplyOutcome, type LoadInfo, type ReadLevel, sameState } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
 import type { CachePort } from './cache-port.js';
@@ -23,6 +23,8 @@ export interface ResourceHooks {
    * (or resumed) covering, because Helix may still serve a state whose change was announced before anybody listened.
    */
   ttlFor?(feeds: readonly string[], ttlMs: number): number;
+  /** A failure that loses nothing but should be reported (a write window Redis could not record, say). */
+  onError?(error: unknown): void;
 }
 
 /** Options of one cached read. */
@@ -98,6 +100,20 @@ export function mergeMembers(idField: string, loaded: unknown, pinned: unknown, 
   return out;
 }
 
+/** An event's (or member write's) change of one cached copy, as `ResourceCache.#patch` applies it. */
+interface KeyChange<V> {
+  kind: ResourceKind;
+  key: string;
+  tags: readonly string[];
+  change: { id: string; at: number };
+  apply: (old: V) => V;
+  agrees: (loaded: V) => boolean;
+  pinMs: number;
+  /** For a member's change: it commutes, and its pin holds that member only. */
+  order: { commutes?: boolean; pinScope?: string[] };
+  member: string | undefined;
+}
+
 /** Members of one list whose last change is remembered before old marks are dropped (see `#memberAdvance`). */
 const MEMBER_MARKS = 256;
 /** How long a member's last change orders later ones: far longer than any event arrives late. */
@@ -143,8 +159,6 @@ export class ResourceCache {
    */
   readonly #trustedUntil = new Map<string, number>();
 
-  /** Per resource key: this process's writes whose order against events is not known yet (see WriteInFlight). */
-  readonly #writes = new Map<string, Set<WriteInFlight>>();
   readonly #clock: { now(): number };
 
   constructor(
@@ -167,24 +181,34 @@ export class ResourceCache {
   readonly #sourceLagMs: number;
 
   /**
-   * Call right before sending a write of resource `kind:id` to Twitch (`sentAt`: when it was sent, if earlier).
-   * The returned handle orders the write: pass it to {@link writeThrough}; call `answered()` when Twitch answers and
-   * `end()` in a `finally`.
+   * Call right before sending a write of resource `kind:id` to Twitch (`sentAt`: when it was sent, if earlier). Opens
+   * a write window on every cached copy of the resource (see WriteInFlight), unless the resource is a list changed
+   * one member at a time (such changes commute: nothing needs their order). The returned handle orders the write:
+   * pass it to {@link writeThrough}; call `answered()` when Twitch answers and {@link endWrite} in a `finally`.
    */
-  beginWrite(kind: ResourceKind, id: string, sentAt = this.#clock.now()): WriteInFlight {
-    const base = `${kind}:${id}`;
-    const write = new WriteInFlight(base, sentAt, this.#clock, (w) => {
-      const set = this.#writes.get(w.base);
-      set?.delete(w);
-      if (set?.size === 0) this.#writes.delete(w.base);
-    });
-    let set = this.#writes.get(base);
-    if (set === undefined) {
-      set = new Set();
-      this.#writes.set(base, set);
-    }
-    set.add(write);
+  async beginWrite(kind: ResourceKind, id: string, sentAt = this.#clock.now()): Promise<WriteInFlight> {
+    const write = new WriteInFlight(`${kind}:${id}`, sentAt, this.#clock);
+    if (MEMBER_ID[kind] !== undefined) return write;
+    await Promise.all(
+      this.copies(kind, id).map(async (key) => {
+        try {
+          write.windows.set(key, await this.cache.openWindow(key, { from: sentAt }));
+        } catch (err) {
+          // Redis could not record it: the write goes on, ordered by when it was sent (as without windows)
+          this.#hooks.onError?.(err);
+        }
+      }),
+    );
     return write;
+  }
+
+  /** The write's call is over: windows it did not end by a write-through (it failed, or wrote nothing) close. */
+  async endWrite(write: WriteInFlight): Promise<void> {
+    const open = [...write.windows];
+    write.windows.clear();
+    await Promise.all(
+      open.map(([key, id]) => this.cache.closeWindow(key, id).catch((err: unknown) => this.#hooks.onError?.(err))),
+    );
   }
 
   /**
@@ -200,7 +224,7 @@ export class ResourceCache {
     ) => { apply: (old: V) => V; agrees: (loaded: V) => boolean; member?: string | undefined } | undefined,
     current: (key: string) => Promise<V>,
   ): Promise<R> {
-    const write = this.beginWrite(kind, id);
+    const write = await this.beginWrite(kind, id);
     try {
       const answer = await send();
       write.answered();
@@ -209,30 +233,7 @@ export class ResourceCache {
       else if (c !== undefined) await this.writeThrough(write, c.apply, c.agrees, current);
       return answer;
     } finally {
-      write.end();
-    }
-  }
-
-  /**
-   * Before an event that carries state is applied: when it may have been committed before or after a write of this
-   * process still waiting for its own event, it waits until that order is known (see WriteInFlight). Returns the
-   * write whose own event this is (it settles once the event is in the cache), if it is one.
-   */
-  async #orderAgainstWrites(
-    base: string,
-    at: number,
-    agrees: (state: never) => boolean,
-  ): Promise<WriteInFlight | undefined> {
-    for (;;) {
-      const writes = this.#writes.get(base);
-      if (writes === undefined) return undefined;
-      let wait: WriteInFlight | undefined;
-      for (const w of writes) {
-        if (w.isReady && w.states.some((state) => agrees(state as never))) return w;
-        if (wait === undefined && w.ambiguous(at)) wait = w;
-      }
-      if (wait === undefined) return undefined;
-      await wait.changed();
+      await this.endWrite(write);
     }
   }
 
@@ -346,18 +347,18 @@ export class ResourceCache {
     const keys = this.copies(kind, id);
     this.known.remember<V>(write.base, at, apply, agrees);
     const ttlMs = this.entry(kind).ttlMs;
-    const states: V[] = [];
     await Promise.all(
       keys.map(async (key) => {
         // Read the current state first (outside the tracking: the read itself would wait for the change).
         const base = await current(key);
         const next = apply(base);
-        states.push(next);
         const basedOn = this.#basedOn(key, base);
         // Written with the read's feeds: a coverage gap revalidates the value in every process sharing the cache
         // (nothing from before a gap is served before Helix was asked again), while the pin, which depends on tags
         // only, outlives the gap and keeps refusing Helix's lagging answer.
         const feeds = this.#feedsOf(key);
+        // ends the key's window: events timestamped up to Twitch's answer stay held until this write's own event
+        const window = write.endWindow(key);
         await this.#track(key, () =>
           this.cache.write(key, next, {
             at,
@@ -365,13 +366,11 @@ export class ResourceCache {
             feeds,
             ttlMs,
             ...(basedOn === undefined ? {} : { basedOn }),
+            ...(window === undefined ? {} : { window }),
           }),
         );
       }),
     );
-    // No copy of the resource is cached in this process: no read here to protect, nothing to hold events for.
-    if (states.length === 0) write.settle();
-    else write.ready(states);
   }
 
   /** Runs a change of `key`, making reads of the key wait for it (see `#inflight`). */
@@ -395,13 +394,7 @@ export class ResourceCache {
     apply: (old: V) => V,
     agrees: (loaded: V) => boolean,
   ): Promise<void> {
-    const base = `${kind}:${id}`;
-    const own = this.#writes.size === 0 ? undefined : await this.#orderAgainstWrites(base, change.at, agrees);
-    try {
-      await this.#patch(kind, id, base, change, apply, agrees);
-    } finally {
-      own?.settle();
-    }
+    await this.#patch(kind, id, `${kind}:${id}`, change, apply, agrees);
   }
 
   async #patch<V>(
@@ -423,45 +416,58 @@ export class ResourceCache {
     // long as Helix can lag, then revalidated (Helix's answer, with this process's known changes laid over).
     const pinMs = commutes ? this.#sourceLagMs : EVENT_PIN_MS;
     await Promise.all(
-      keys.map((key) =>
-        // Tracked from the moment the event is received: reads of the key in this process wait for the change.
-        this.#track(key, async () => {
-          // The event's state is recorded as a pinned change, built on the current state (a cache hit, or Helix
-          // with the known states, this event's included, laid over), so that a process that has not received the
-          // event yet cannot fill Helix's lagging answer: the pin refuses it in every process. Ordered by `at`
-          // and deduplicated by id in the cache (an older event arriving late changes nothing). 'ignored' is not
-          // acted on: with several processes it mostly means another process applied the same change first (its
-          // copy of the event has another message id and the same timestamp).
-          const l = this.#loaders.get(key);
-          const cur = l === undefined ? undefined : await this.#current<V>(key, l);
-          if (cur === undefined) {
-            return this.cache.apply<V>({
-              id: `${change.id}:${key}`,
-              at: change.at,
-              key,
-              patch: apply,
-              pinMs,
-              ...order,
-            });
-          }
-          const feeds = this.#feedsOf(key);
-          const value = apply(cur.value);
-          const basedOn = this.#basedOn(key, cur.value);
-          return this.cache.apply<V>({
-            ...(basedOn === undefined ? {} : { basedOn }),
-            id: `${change.id}:${key}`,
-            at: change.at,
-            key,
-            value,
-            tags,
-            feeds,
-            ttlMs: member === undefined ? this.entry(kind).ttlMs : this.#memberTtl(key, this.entry(kind).ttlMs),
-            pinMs,
-            ...order,
-          });
-        }),
-      ),
+      keys.map(async (key) => {
+        // Held while it may have been committed before or after a write in flight (see WriteInFlight), untracked:
+        // until its order is known the event is not received, and reads go on with the state before it.
+        const plan: KeyChange<V> = { kind, key, tags, change, apply, agrees, pinMs, order, member };
+        while ((await this.#patchKey(plan)) === 'held') {
+          await this.cache.windowsSettled(key);
+        }
+      }),
     );
+  }
+
+  /** One attempt at an event's change of one copy (see `#patch`). */
+  #patchKey<V>({ kind, key, tags, change, apply, agrees, pinMs, order, member }: KeyChange<V>): Promise<ApplyOutcome> {
+    // Tracked from the moment the event is received: reads of the key in this process wait for the change.
+    return this.#track(key, async () => {
+      // The event's state is recorded as a pinned change, built on the current state (a cache hit, or Helix
+      // with the known states, this event's included, laid over), so that a process that has not received the
+      // event yet cannot fill Helix's lagging answer: the pin refuses it in every process. Ordered by `at`
+      // and deduplicated by id in the cache (an older event arriving late changes nothing). 'ignored' is not
+      // acted on: with several processes it mostly means another process applied the same change first (its
+      // copy of the event has another message id and the same timestamp).
+      // `settles`: this is a write's own event when the written state has its fields (see WriteInFlight)
+      const l = this.#loaders.get(key);
+      const cur = l === undefined ? undefined : await this.#current<V>(key, l);
+      if (cur === undefined) {
+        return this.cache.apply<V>({
+          id: `${change.id}:${key}`,
+          at: change.at,
+          key,
+          patch: apply,
+          pinMs,
+          settles: agrees,
+          ...order,
+        });
+      }
+      const feeds = this.#feedsOf(key);
+      const value = apply(cur.value);
+      const basedOn = this.#basedOn(key, cur.value);
+      return this.cache.apply<V>({
+        ...(basedOn === undefined ? {} : { basedOn }),
+        id: `${change.id}:${key}`,
+        at: change.at,
+        key,
+        value,
+        tags,
+        feeds,
+        ttlMs: member === undefined ? this.entry(kind).ttlMs : this.#memberTtl(key, this.entry(kind).ttlMs),
+        pinMs,
+        settles: agrees,
+        ...order,
+      });
+    });
   }
 
   /**
@@ -497,13 +503,9 @@ export class ResourceCache {
     const kind = write.base.slice(0, split) as ResourceKind;
     const id = write.base.slice(split + 1);
     this.#memberAdvance(write.base, member, write.sentAt);
+    // Changes of other members commute with this one: no event waits for this write's own event (no window).
     const change = { id: `write:${randomUUID()}`, at: write.sentAt };
-    try {
-      await this.#patch(kind, id, write.base, change, apply, agrees, member);
-    } finally {
-      // Changes of other members commute with this one: no event has to wait for this write's own event.
-      write.settle();
-    }
+    await this.#patch(kind, id, write.base, change, apply, agrees, member);
   }
 
   /** The TTL of a list built by a member change on the current state of `key` (see `#trustedUntil`). */

@@ -133,6 +133,7 @@ export class Runtime {
         feedsFor: (entry, id, reader) => (this.#feed ? this.plan.feedsFor(entry, id, reader) : []),
         onLoad: o.instrument?.onLoad,
         ttlFor: (feeds, ttlMs) => this.#settleTtl(feeds, ttlMs),
+        onError: (e) => this.#host.error(e),
       },
       o.readLevel ?? 'fast',
       this.#clock,

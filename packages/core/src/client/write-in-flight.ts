@@ -1,20 +1,15 @@
 /**
- * A write this process made to Twitch whose place among other changes of the same resource is not known yet.
+ * A write this process sends to Twitch, whose place among other changes of the same resource is not known yet.
  *
  * Twitch commits a write at some moment between when it was sent and when it was answered; the answer does not say
  * when. An event for a change made elsewhere, timestamped inside that interval, may have been committed before the
  * write or after it: applied at once it can hide the write (read-your-writes broken) or, ignored, be lost (its
- * event broken). Twitch also sends the event of the write itself, timestamped at its commit: once that event has
- * arrived the order is known. So the events timestamped inside a pending write's interval wait until its own event
- * has been applied (or the write failed, or {@link AMBIGUITY_HOLD_MS} passed), then go through in the usual order.
+ * event broken). Twitch also sends the event of the write itself, timestamped at its commit: once that event is in
+ * the cache the order is known. So before sending, the write opens a window on each cached copy of the resource
+ * (`Cache.openWindow`, recorded in Redis when the cache is shared): every process holds the events timestamped
+ * inside it until the write's own event has settled it (or the write failed, or the window ran out), then applies
+ * them in the usual order. This handle remembers the windows and when the write was sent and answered.
  */
-
-/**
- * How long an event whose order against a write of this process is unknown waits for the write's own event. Twitch
- * delivers events within a second or so; the wait ends early as soon as the write's own event is in the cache, and
- * only such ambiguous events (rare: a change made elsewhere within one request's round trip) ever wait.
- */
-export const AMBIGUITY_HOLD_MS = 3_000;
 
 export class WriteInFlight {
   /** `kind:id` of the resource written. */
@@ -23,20 +18,14 @@ export class WriteInFlight {
   readonly sentAt: number;
   /** When Twitch answered; until then any later event may have been committed before the write. */
   answeredAt: number | undefined;
-  /** The states the write produced (one per cached copy), to recognise the write's own event. */
-  states: readonly unknown[] = [];
-  #ready = false;
-  #settled = false;
-  #waiters: Array<() => void> = [];
-  #timer: NodeJS.Timeout | undefined;
+  /** The window opened on each cached copy (cache key → window id) and not yet ended by a write-through. */
+  readonly windows = new Map<string, string>();
   readonly #clock: { now(): number };
-  readonly #onSettled: (write: WriteInFlight) => void;
 
-  constructor(base: string, sentAt: number, clock: { now(): number }, onSettled: (write: WriteInFlight) => void) {
+  constructor(base: string, sentAt: number, clock: { now(): number }) {
     this.base = base;
     this.sentAt = sentAt;
     this.#clock = clock;
-    this.#onSettled = onSettled;
   }
 
   /** Twitch acknowledged the write. */
@@ -44,48 +33,14 @@ export class WriteInFlight {
     this.answeredAt = this.#clock.now();
   }
 
-  /** The write is in the cache with these states: its own event can now be recognised. */
-  ready(states: readonly unknown[]): void {
-    if (this.#settled) return;
-    this.states = states;
-    this.#ready = true;
-    this.#timer = setTimeout(() => this.settle(), AMBIGUITY_HOLD_MS);
-    this.#timer.unref?.();
-    this.#wake();
-  }
-
-  get isReady(): boolean {
-    return this.#ready;
-  }
-
-  /** Whether an event timestamped `at` may have been committed before this write as well as after it. */
-  ambiguous(at: number): boolean {
-    return !this.#settled && at > this.sentAt && (this.answeredAt === undefined || at <= this.answeredAt);
-  }
-
-  /** Resolves at the next change of state (answered and ready, or settled). */
-  changed(): Promise<void> {
-    if (this.#settled) return Promise.resolve();
-    return new Promise((resolve) => this.#waiters.push(resolve));
-  }
-
-  /** The order is known (the write's own event is in the cache), the write failed, or the wait ran out. */
-  settle(): void {
-    if (this.#settled) return;
-    this.#settled = true;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#onSettled(this);
-    this.#wake();
-  }
-
-  /** The write's call is over: one that never reached the cache settles now (nothing to wait for). */
-  end(): void {
-    if (!this.#ready) this.settle();
-  }
-
-  #wake(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const wake of waiters) wake();
+  /**
+   * How the write-through of copy `key` ends its window (the window then holds only events timestamped up to the
+   * answer), or undefined when none is open for it. The window is the write-through's from then on.
+   */
+  endWindow(key: string): { id: string; to: number } | undefined {
+    const id = this.windows.get(key);
+    if (id === undefined) return undefined;
+    this.windows.delete(key);
+    return { id, to: this.answeredAt ?? this.#clock.now() };
   }
 }

@@ -53,25 +53,29 @@ export class UsersResource {
 
   /** Updates the Client user's description; the answer (Twitch returns the user) is written through. */
   async update(body: { description?: string }, options?: { asUser?: string }): Promise<User> {
-    const asUser = options?.asUser ?? this.#c.userId();
-    // The user written is the token's: known up front when the Client runs as that user (the usual case).
+    const asUser = options?.asUser ?? this.#c.userId() ?? undefined;
+    const send = () => this.#c.helix.users.updateUser({ description: body.description ?? '' }, { asUser });
+    const change = (answer: Awaited<ReturnType<typeof send>>) => {
+      const user = answer.data[0]!;
+      return { apply: () => user, agrees: (loaded: User | null) => loaded?.description === user.description };
+    };
+    // The user written is the token's: known up front when the Client runs as that user (the usual case), so the
+    // write opens its window before it is sent.
+    if (asUser !== undefined) {
+      const answer = await this.#c.rc.written('user', asUser, send, change, () => this.get(asUser));
+      return answer.data[0]!;
+    }
     const sentAt = this.#c.clock.now();
-    const answer = await this.#c.helix.users.updateUser(
-      { description: body.description ?? '' },
-      { asUser: asUser ?? undefined },
-    );
+    const answer = await send();
     const user = answer.data[0]!;
-    const write = this.#c.rc.beginWrite('user', user.id, sentAt);
+    const write = await this.#c.rc.beginWrite('user', user.id, sentAt);
     write.answered();
     try {
-      await this.#c.rc.writeThrough<User | null>(
-        write,
-        () => user,
-        (loaded) => loaded?.description === user.description,
-        () => this.get(user.id),
+      await this.#c.rc.writeThrough<User | null>(write, change(answer).apply, change(answer).agrees, () =>
+        this.get(user.id),
       );
     } finally {
-      write.end();
+      await this.#c.rc.endWrite(write);
     }
     return user;
   }
