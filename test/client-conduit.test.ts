@@ -5,9 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client, ConfigurationError } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
-import { Redis } from 'ioredis';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { REDIS_URL, until } from './support.js';
+import { deletePrefix, REDIS_URL, until } from './support.js';
 
 const prefix = `t:client-conduit:${randomUUID().slice(0, 8)}:`;
 
@@ -22,10 +21,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
   await mock.stop();
-  const r = new Redis(REDIS_URL);
-  const keys = await r.keys(`*${prefix}*`);
-  if (keys.length) await r.del(...keys);
-  r.disconnect();
+  await deletePrefix(prefix);
 });
 
 function instance(): Client {

@@ -9,7 +9,7 @@ import { Client } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { REDIS_URL, until } from './support.js';
+import { deletePrefix, REDIS_URL, until } from './support.js';
 
 const prefix = `t:client-redis:${randomUUID().slice(0, 8)}:`;
 
@@ -22,10 +22,7 @@ afterEach(async () => {
   for (const c of children.splice(0)) c.kill();
   await mock?.stop();
   mock = undefined;
-  const r = new Redis(REDIS_URL);
-  const keys = await r.keys(`*${prefix}*`);
-  if (keys.length) await r.del(...keys);
-  r.disconnect();
+  await deletePrefix(prefix);
 });
 
 function clientOn(m: MockServer, p = prefix): Client {
