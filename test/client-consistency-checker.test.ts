@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { check } from '../benchmarks/consistency/checker.js';
-import { type History, type ReadLevel, ReadLog, type VipChangeWitness } from '../benchmarks/consistency/history.js';
+import {
+  clampCommits,
+  type History,
+  type ReadLevel,
+  ReadLog,
+  type VipChangeWitness,
+} from '../benchmarks/consistency/history.js';
 import { VipVersions, vipChangeSig, vipReadSig } from '../benchmarks/consistency/vips.js';
 
 /** A small history builder: one key 'channel:1' (index 0) with versions committed at the given times. */
@@ -306,6 +312,24 @@ describe('checker: VIP lists (a change applied on a cached base)', () => {
     // Removing the newest VIP brings a state back: the window forbids it, and the mapping reports it.
     const back = new VipVersions([[], ['a'], ['a', 'b'], ['a']].map((userIds, version) => ({ version, userIds })));
     expect(back.duplicates).toBe(1);
+  });
+
+  it('takes a change as committed no later than a process acknowledged it (process clocks differ slightly)', () => {
+    // The SDK's removal of a (v4, committed at 40 by the emulator's clock) was acknowledged at 39.9 by the writing
+    // process's clock; a read at 39.95 lacking a is right, not a read older than what an earlier read showed.
+    const history = () => {
+      const v = vipHistory();
+      v.read(0, 35, 36, ['a', 'b', 'c']);
+      v.witness('ack', 0, 39.9, 'remove', 'a');
+      v.read(0, 39.95, 39.96, ['b', 'c']);
+      return v.done();
+    };
+    expect(check(history()).violations.monotonicReads).toBe(1);
+    const clamped = history();
+    clampCommits(clamped, clamped.vips!.changes, clamped.vips!.removedAt, clamped.vips!.addedAt!);
+    expect(clamped.vips!.removedAt.get(1)!.get('a')).toBe(39.9);
+    expect(clamped.truth[1]!.map((t) => t.committedAt)).toEqual([0, 10, 20, 30, 39.9]);
+    expect(check(clamped).violations).toEqual(check(vipHistory().done()).violations);
   });
 
   it('counts a stale VIP read after the own add was acknowledged, per resource, and not a correct one', () => {

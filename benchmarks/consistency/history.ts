@@ -200,3 +200,32 @@ export interface VipDetail {
   /** Per VIP key index: when each user's add was committed (for the examples). */
   addedAt?: Map<number, Map<string, number>>;
 }
+
+/**
+ * A change was committed before any process acknowledged or received it, but each process reads its own clock, and
+ * the clocks of processes differ by a fraction of a millisecond: an acknowledgement can appear to come before the
+ * commit it acknowledges (by 0.1 ms, say), which would make a read between the two look older than the change. So a
+ * commit time is taken as at most the earliest time a process acknowledged or received that change.
+ */
+export function clampCommits(
+  history: History,
+  changes: readonly VipChangeWitness[],
+  removedAt: Map<number, Map<string, number>>,
+  addedAt: Map<number, Map<string, number>>,
+): void {
+  for (const w of [...history.acks, ...history.events]) {
+    const version = history.truth[w.key]?.find((t) => t.version === w.version);
+    if (version !== undefined && version.committedAt > w.at) version.committedAt = w.at;
+  }
+  // versions stay in commit order
+  for (const versions of history.truth) {
+    for (let i = versions.length - 2; i >= 0; i--) {
+      versions[i]!.committedAt = Math.min(versions[i]!.committedAt, versions[i + 1]!.committedAt);
+    }
+  }
+  for (const w of changes) {
+    const byUser = (w.op === 'remove' ? removedAt : addedAt).get(w.key);
+    const committed = byUser?.get(w.userId);
+    if (committed !== undefined && committed > w.at) byUser!.set(w.userId, w.at);
+  }
+}

@@ -215,6 +215,7 @@ function dumpFirstViolation(history: History, mock: MockServer): void {
   for (const e of history.events) if (e.key === k) lines.push(`${rel(e.at)} event p${e.proc} v${e.version}`);
   for (const g of history.gaps) if (g.key === k) lines.push(`${rel(g.start)} gap p${g.proc} until ${rel(g.end)}`);
   for (const x of history.restarts) lines.push(`${rel(x.downAt)} restart p${x.proc} up ${rel(x.upAt)}`);
+  for (const x of history.sourceReads) if (x.key === k) lines.push(`${rel(x.at)} helix read`);
   const r = history.reads;
   const last = new Map<number, number>();
   for (let i = 0; i < r.size; i++) {

@@ -4,7 +4,14 @@
  */
 import { type MockServer, startMock } from '@twitchify/mock';
 import { type CheckResult, check } from './checker.js';
-import type { CoverageGap, History, SourceRead, VipChangeWitness, Witness } from './history.js';
+import {
+  type CoverageGap,
+  clampCommits,
+  type History,
+  type SourceRead,
+  type VipChangeWitness,
+  type Witness,
+} from './history.js';
 import { runLoop } from './process-loop.js';
 import { type RecordedProcess, Recorder, resolveVersions } from './recorder.js';
 import type { BenchSystem, SystemTarget } from './systems.js';
@@ -264,6 +271,7 @@ export function buildHistory(
     history.acks.push(...r.acks);
     history.events.push(...r.events);
   }
+  clampCommits(history, changes, removedAt, addedAt);
   if (vipBroadcasters.length > 0) {
     const readSet = new Int32Array(history.reads.size);
     let at = 0;
