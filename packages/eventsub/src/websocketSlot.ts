@@ -34,6 +34,14 @@ export interface SlotHost {
 /** How long `stop()` waits for its sockets' closing handshakes before it resolves anyway. */
 const closeWaitMs = 2_000;
 
+/**
+ * How long a create refused for good waits before it is reported as refused: Twitch answers 400 for a session that
+ * has just died as for a bad request, and the socket's close may reach us a moment after that answer. A refusal on a
+ * session that is gone by then is no refusal: the next session creates the subscription again. (Reported at once, a
+ * socket drop racing a create made the Client stop depending on the feed for good.)
+ */
+const refusalConfirmMs = 1_000;
+
 const closeMeaning: Record<number, string> = {
   4000: 'internal server error',
   4001: 'client sent inbound traffic',
@@ -62,6 +70,8 @@ export class WebSocketSlot {
   #settled: Promise<void> = Promise.resolve();
   /** Sockets opened by this slot that have not closed yet. */
   readonly #sockets = new Set<WebSocketLike>();
+  /** Refusals waiting to be confirmed (see {@link refusalConfirmMs}). */
+  readonly #confirming = new Set<NodeJS.Timeout>();
 
   constructor(host: SlotHost) {
     this.#host = host;
@@ -107,6 +117,8 @@ export class WebSocketSlot {
     }
     clearTimeout(this.#reconnectTimer);
     clearTimeout(this.#retryTimer);
+    for (const timer of this.#confirming) clearTimeout(timer);
+    this.#confirming.clear();
     this.#conn?.close();
     this.#conn = undefined;
     const now = this.#host.connection.clock.now();
@@ -246,18 +258,46 @@ export class WebSocketSlot {
       return;
     }
     let retry = false;
+    const refusals = new Map<string, EventSubError>();
     for (const [key, error] of failed) {
+      if (isPermanentRefusal(error)) {
+        // not retried on this session either way; reported once the session is known to have outlived the answer
+        this.#refused.add(key);
+        refusals.set(key, error);
+        continue;
+      }
       // The detail keeps the API error's "answered <status>" text: consumers tell refusals apart by it.
       this.#host.coverage.uncovered(key, now, 'create-failed', error.message);
       this.#host.receiver.error(error);
-      if (isPermanentRefusal(error)) this.#refused.add(key);
-      else retry = true;
+      retry = true;
     }
+    if (refusals.size > 0) this.#confirmRefusals(refusals, now);
     if (!retry) return;
     const delay = this.#host.retryStrategy(++this.#retryAttempt);
     if (delay === null) return;
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(() => void this.#createMissing(), delay);
+  }
+
+  /**
+   * Reports creates refused for good on the current session once {@link refusalConfirmMs} has passed with the
+   * session still alive; if it died meanwhile, the refusals were its death, and the next session creates them again.
+   */
+  #confirmRefusals(refusals: Map<string, EventSubError>, at: number): void {
+    const conn = this.#conn;
+    const timer = setTimeout(() => {
+      this.#confirming.delete(timer);
+      const alive = conn !== undefined && (conn.status === 'connected' || conn.status === 'reconnecting');
+      if (!alive || this.#conn !== conn || !this.#running) return;
+      for (const [key, error] of refusals) {
+        // removed (or removed and added again) meanwhile: nothing to report
+        if (!this.#refused.has(key) || !this.keys.has(key)) continue;
+        this.#host.coverage.uncovered(key, at, 'create-failed', error.message);
+        this.#host.receiver.error(error);
+      }
+    }, refusalConfirmMs);
+    timer.unref?.();
+    this.#confirming.add(timer);
   }
 
   /** Creates this slot's subscriptions that are not active, on the current session. */

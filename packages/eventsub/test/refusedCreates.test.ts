@@ -1,4 +1,8 @@
-/** Creates that Twitch refuses for good (403 missing authorization, 400 bad condition) are reported, not retried. */
+/**
+ * Creates that Twitch refuses for good (403 missing authorization, 400 bad condition) are reported, not retried; a
+ * refusal is reported once its session has outlived the answer by a second (Twitch also answers 400 for a session
+ * that has just died, and that is no refusal).
+ */
 
 import {
   type CoverageEvent,
@@ -45,6 +49,7 @@ it('reports a 403 refusal as uncovered with its status, surfaces the error, and 
   // start() resolves once the first reconcile is done, after its failures were handled (and any retry scheduled).
   await l.start();
   expect(l.active().map((s) => s.type)).toEqual(['channel.ban']);
+  await until('the refusal reported', () => refusedDetail(coverage, 'channel.follow').length > 0);
   const refused = refusedDetail(coverage, 'channel.follow');
   expect(refused).toHaveLength(1);
   expect(refused[0]?.detail).toMatch(/answered 403: subscription missing proper authorization/);
@@ -65,6 +70,7 @@ it('reports a 400 refusal (missing condition field) with "answered 400" and does
   l.add({ type: 'channel.ban', version: '1', condition: { broadcaster_user_id: b } });
   l.add({ type: 'channel.follow', version: '2', condition: { broadcaster_user_id: b } });
   await l.start();
+  await until('the refusal reported', () => refusedDetail(coverage, 'channel.follow').length > 0);
   const refused = refusedDetail(coverage, 'channel.follow');
   expect(refused[0]?.detail).toMatch(/answered 400: .*moderator_user_id/);
   expect(retries).toEqual([]);
@@ -78,4 +84,20 @@ it('still retries a 503 with backoff', async () => {
   await until('ban active after a retry', () => l.active().length === 1);
   expect(retries).toEqual([1]);
   expect(refusedDetail(coverage, 'channel.ban')[0]?.detail).toMatch(/answered 503/);
+});
+
+it('a 400 on a session that dies right after is no refusal: the next session creates the subscription', async () => {
+  const { l, b, errors, coverage } = listener();
+  // Twitch answers the create 400 (its session is gone), and the socket's close reaches us just after the answer.
+  env.mock.faults.inject({ path: '/eventsub/subscriptions', method: 'POST', status: 400, times: 1 });
+  l.add({ type: 'channel.ban', version: '1', condition: { broadcaster_user_id: b } });
+  await l.start();
+  expect(l.active()).toEqual([]);
+  env.mock.eventsub.dropSocket();
+  await until('ban active on the next session', () => l.active().length === 1);
+  // well past the confirmation delay: never reported as refused
+  await new Promise((r) => setTimeout(r, 1_200));
+  expect(refusedDetail(coverage, 'channel.ban').filter((e) => /answered 400/.test(e.detail ?? ''))).toEqual([]);
+  expect(errors.filter((e) => e instanceof EventSubApiError)).toEqual([]);
+  expect(l.active().map((s) => s.type)).toEqual(['channel.ban']);
 });
