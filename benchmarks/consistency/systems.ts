@@ -197,7 +197,12 @@ export async function twitchify(
       await client.channels.removeVip(id, userId);
     },
     async close() {
-      if (process.env.BENCH_DEBUG) process.stderr.write(`cache stats: ${JSON.stringify(client.cacheReport().stats)}\n`);
+      if (process.env.BENCH_DEBUG) {
+        const report = client.cacheReport();
+        process.stderr.write(
+          `cache stats: ${JSON.stringify(report.stats)}; feeds refused: ${report.feeds.refused.length}\n`,
+        );
+      }
       await client.close();
     },
   };
