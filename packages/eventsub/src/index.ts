@@ -25,6 +25,7 @@ export {
   type WebSocketLike,
 } from './socket.js';
 export { type ReconcileResult, type ReconcileTarget, SubscriptionManager } from './subscriptionManager.js';
+export { timestampMs } from './timestamp.js';
 export { EventSubTransportBase, type TransportBaseOptions } from './transport.js';
 export type {
   Clock,

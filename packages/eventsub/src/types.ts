@@ -40,7 +40,10 @@ export interface EventSubSubscription {
 export interface NotificationMeta {
   /** Twitch's id; a resent message keeps it. */
   messageId: string;
-  /** When Twitch sent it (RFC 3339): order by this, delivery order is not guaranteed. */
+  /**
+   * When Twitch sent it (RFC 3339, nanoseconds): order by this, delivery order is not guaranteed. `timestampMs` reads
+   * it without losing the digits past the millisecond.
+   */
   messageTimestamp: string;
   /** `clock.now()` when the frame was read. */
   receivedAt: number;

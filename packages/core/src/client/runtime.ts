@@ -3,7 +3,7 @@
  * plan, wired together. Built by `client.run()`, torn down by `client.close()`.
  */
 import { createCache } from '@twitchify/cache';
-import type { CoverageEvent, EventSubNotification, NotificationMeta } from '@twitchify/eventsub';
+import { type CoverageEvent, type EventSubNotification, type NotificationMeta, timestampMs } from '@twitchify/eventsub';
 import { AppTokenProvider } from '../auth/app-token-provider.js';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
@@ -24,6 +24,9 @@ import { type ClientOptions, isCachePort, isEventFeed } from './options.js';
 import { ResourceCache } from './resource-cache.js';
 import { SubscriptionPlan } from './subscription-plan.js';
 import { createWebSocketFeed, subscriptionTypes } from './websocket-feed.js';
+
+/** How long `run()` waits for a Redis cache to connect before going on without it (it keeps connecting). */
+const REDIS_READY_WAIT_MS = 5_000;
 
 /** Tokens given to `client.run()`. */
 export interface RunTokens {
@@ -125,6 +128,13 @@ export class Runtime {
     else {
       this.#cache = createCache({ ...(o.cache ?? {}), clock: o.clock, logger: o.logger });
       this.#ownsCache = true;
+    }
+    // Ready means ready: with Redis, wait (bounded) until the shared tier is connected and its bus subscribed, so
+    // that the first writes are shared at once rather than refused by a connection still opening.
+    if (this.#cache.ready !== undefined && !(await this.#cache.ready(REDIS_READY_WAIT_MS))) {
+      this.#o.logger?.warn('twitchify: the Redis cache is not connected yet; reads go to Helix until it is', {
+        waitedMs: REDIS_READY_WAIT_MS,
+      });
     }
     this.rc = new ResourceCache(
       this.#cache,
@@ -233,7 +243,8 @@ export class Runtime {
           this.#host.error(n.error);
           return;
         }
-        const at = Date.parse(n.meta.messageTimestamp) || this.#clock.now();
+        // to the microsecond: changes committed within one millisecond keep their order
+        const at = timestampMs(n.meta.messageTimestamp) || this.#clock.now();
         // The cache first (so a read made by a handler sees the change), then the app's handlers. Reads of the
         // key in this process wait for the change meanwhile; the event counts as received once the cache has it
         // (recorded in Redis, where other processes' strict reads see it and whence the bus carries it).

@@ -147,34 +147,37 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
     scheduler.deliver(`ws:${session.id}`, () => session.sendRaw(text));
   };
 
-  const deliver = (sub: HubSubscription, event: Record<string, unknown>) => {
+  /** `at`: when the change was committed, the message timestamp of every notification of it. */
+  const deliver = (sub: HubSubscription, event: Record<string, unknown>, at: number) => {
     const id = uuid(random);
     const t = sub.transport;
     if (t.method === 'websocket') {
-      deliverToSession(sessions.get(t.session_id), JSON.stringify(notificationFrame(id, now(), sub, event)));
+      deliverToSession(sessions.get(t.session_id), JSON.stringify(notificationFrame(id, at, sub, event)));
     } else if (t.method === 'webhook') {
       const body = { subscription: wireSubscription(sub), event };
-      scheduler.deliver(`wh:${sub.id}`, () => webhooks.send(sub, 'notification', body, id));
+      scheduler.deliver(`wh:${sub.id}`, () => webhooks.send(sub, 'notification', body, id, at));
     } else {
       const conduit = store.conduits.get(t.conduit_id);
       const shard = conduit && nextEnabledShard(conduit);
       if (!conduit || !shard?.transport) return;
       const st = shard.transport;
       if (st.method === 'websocket') {
-        deliverToSession(sessions.get(st.session_id), JSON.stringify(notificationFrame(id, now(), sub, event)));
+        deliverToSession(sessions.get(st.session_id), JSON.stringify(notificationFrame(id, at, sub, event)));
       } else {
         const body = { subscription: wireSubscription(sub), event };
         const via = viaShard(sub, st);
-        scheduler.deliver(`wh:${conduit.id}:${shard.id}`, () => webhooks.send(via, 'notification', body, id));
+        scheduler.deliver(`wh:${conduit.id}:${shard.id}`, () => webhooks.send(via, 'notification', body, id, at));
       }
     }
   };
 
   function publish(n: HubNotification): number {
     let count = 0;
+    // one timestamp for every subscriber: the clock can pass a millisecond while the loop runs
+    const at = now();
     for (const sub of store.subscriptions.values()) {
       if (!matches(sub, n.type, n.version, n.condition)) continue;
-      deliver(sub, n.event);
+      deliver(sub, n.event, at);
       count++;
     }
     return count;

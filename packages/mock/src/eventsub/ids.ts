@@ -20,7 +20,13 @@ export function sessionId(random: () => number): string {
   return `AQoQ${draw(random, b64, 24)}`;
 }
 
-/** RFC 3339 with nanoseconds, as Twitch writes message timestamps. */
+/**
+ * RFC 3339 with nanoseconds, as Twitch writes message timestamps; the fraction of a millisecond of `ms` is kept (to
+ * the microsecond a double holds at this magnitude), so that changes committed within one millisecond keep their
+ * order.
+ */
 export function timestamp(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '000000Z');
+  const whole = Math.floor(ms);
+  const nanos = Math.min(999_999, Math.floor((ms - whole) * 1e6));
+  return new Date(whole).toISOString().replace('Z', `${String(nanos).padStart(6, '0')}Z`);
 }

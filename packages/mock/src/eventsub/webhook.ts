@@ -79,10 +79,19 @@ export class WebhookSender {
     }
   }
 
-  /** Sends a notification or revocation, retrying on failure; the same message id on every attempt. */
-  send(sub: HubSubscription, type: 'notification' | 'revocation', payload: Record<string, unknown>, id?: string): void {
+  /**
+   * Sends a notification or revocation, retrying on failure; the same message id and timestamp on every attempt
+   * (`at`: when the change was committed; default now).
+   */
+  send(
+    sub: HubSubscription,
+    type: 'notification' | 'revocation',
+    payload: Record<string, unknown>,
+    id?: string,
+    at?: number,
+  ): void {
     const messageId = id ?? uuid(this.#o.random);
-    const ts = timestamp(this.#o.now());
+    const ts = timestamp(at ?? this.#o.now());
     const body = JSON.stringify(payload);
     const attempt = (n: number) => {
       if (this.#closed) return;
