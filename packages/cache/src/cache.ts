@@ -176,6 +176,19 @@ export class Cache {
     return feeds === undefined ? undefined : { at: undefined, feeds };
   }
 
+  /**
+   * Resolves `true` once the Redis tier is connected and its invalidation bus subscribed, or `false` when `timeoutMs`
+   * (default 5 000) passes first or the cache closes; the cache works either way (while Redis is not there, reads go
+   * to the source and changes that Redis could not record are retried), but only a connected tier shares what this
+   * process writes. Without Redis: `true` at once. Rejects only with `CacheArgumentError` for a bad `timeoutMs`.
+   */
+  async ready(timeoutMs = 5_000): Promise<boolean> {
+    const x = this.#x;
+    if (x.redis === undefined) return true;
+    if (!Number.isFinite(timeoutMs) || timeoutMs < 0) throw new CacheArgumentError('timeoutMs', 'must be >= 0');
+    return x.closed ? false : x.redis.whenReady(timeoutMs);
+  }
+
   /** Counters per tier and of the machinery; a copy. */
   stats(): CacheStats {
     return this.#x.c.snapshot({

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type Cache, type CacheOptions, createCache } from '../src/index.js';
+import { type Cache, CacheArgumentError, type CacheOptions, createCache } from '../src/index.js';
 import { cleanPrefix, deferred, REDIS_URL, Source, testPrefix, until } from './helpers.js';
 
 const prefix = testPrefix('redis');
@@ -241,6 +241,19 @@ describe('Redis tier', () => {
     expect(src.loads).toBe(5); // nothing cached that could not be verified
     expect(c.stats().redis?.breaker).toBe('open');
     await expect(c.write('k', { v: 2 })).rejects.toMatchObject({ code: 'TWITCHIFY_CACHE_REDIS_UNAVAILABLE' });
+  });
+
+  it('ready(): true once Redis and the bus are connected, false when Redis cannot be reached in time', async () => {
+    const c = createCache({ redis: { url: REDIS_URL, prefix } });
+    open.push(c);
+    expect(await c.ready()).toBe(true);
+    expect(c.stats().redis?.connected).toBe(true);
+    expect(c.stats().bus.connected).toBe(true);
+    expect(await createCache().ready()).toBe(true); // no Redis: nothing to wait for
+    const down = createCache({ redis: { url: 'redis://127.0.0.1:1', prefix } });
+    open.push(down);
+    expect(await down.ready(50)).toBe(false);
+    await expect(down.ready(-1)).rejects.toBeInstanceOf(CacheArgumentError);
   });
 
   it('a malformed bus message is counted and changes nothing', async () => {

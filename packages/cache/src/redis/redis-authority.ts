@@ -111,6 +111,19 @@ export class RedisAuthority implements Authority {
     return this.#client.status === 'ready';
   }
 
+  /**
+   * Resolves true once the data connection is ready and the bus subscribed, false when `timeoutMs` of real time (not
+   * the injected clock: a connection takes real time) passes first or the bus closes.
+   */
+  async whenReady(timeoutMs: number): Promise<boolean> {
+    const deadline = performance.now() + timeoutMs;
+    while (!(this.connected && this.#bus.status === 'subscribed')) {
+      if (this.#bus.status === 'closed' || performance.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return true;
+  }
+
   get breakerState(): BreakerState {
     return this.#breaker.state;
   }

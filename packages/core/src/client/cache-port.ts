@@ -32,6 +32,8 @@ export interface CachePort {
   };
   /** The feed epochs a value the cache returned was stored under (for `basedOn`), if the cache stored it. */
   basisOf?(value: unknown): LoadInfo | undefined;
+  /** Resolves true once the cache's shared tier (if any) is connected, false after `timeoutMs`; never rejects. */
+  ready?(timeoutMs?: number): Promise<boolean>;
   stats(): CacheStats;
   close(): Promise<void>;
 }

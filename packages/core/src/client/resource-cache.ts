@@ -5,7 +5,13 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import { type ApplyOutcome, type LoadInfo, type ReadLevel, sameState } from '@twitchify/cache';
+import {
+  type ApplyOutcome,
+  CacheRedisUnavailableError,
+  type LoadInfo,
+  type ReadLevel,
+  sameState,
+} from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
 import type { CachePort } from './cache-port.js';
@@ -360,14 +366,21 @@ export class ResourceCache {
         // ends the key's window: events timestamped up to Twitch's answer stay held until this write's own event
         const window = write.endWindow(key);
         await this.#track(key, () =>
-          this.cache.write(key, next, {
-            at,
-            tags: [`${kind}:${id}`, `user:${id}`],
-            feeds,
-            ttlMs,
-            ...(basedOn === undefined ? {} : { basedOn }),
-            ...(window === undefined ? {} : { window }),
-          }),
+          this.cache
+            .write(key, next, {
+              at,
+              tags: [`${kind}:${id}`, `user:${id}`],
+              feeds,
+              ttlMs,
+              ...(basedOn === undefined ? {} : { basedOn }),
+              ...(window === undefined ? {} : { window }),
+            })
+            .catch((err: unknown) => {
+              // Twitch has the write: the call succeeds. The cache dropped the key here and records the write once
+              // Redis is back (until then this process reads Helix, with the write laid over as a known state).
+              if (!(err instanceof CacheRedisUnavailableError)) throw err;
+              this.#hooks.onError?.(err);
+            }),
         );
       }),
     );
