@@ -94,7 +94,8 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
     const vipBroadcasters = s.vips ? broadcasters.slice(0, o.processes) : [];
     const keyIndex = keyIndexOf(broadcasters, vipBroadcasters);
     const planner = new VipPlanner(mock, vipPoolOf(mock, s), s.seed);
-    const offset = epochOffset();
+    // the children's clock is the emulator's and the checker's, to the microsecond
+    const offset = epochOffset(s.clock);
     const { clock: _clock, ...settings } = s;
     const startOf = (proc: number, incarnation: number): ChildStart => ({
       cmd: 'start',
@@ -108,9 +109,10 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
       broadcasters,
       probeChannel,
     });
+    const tap = new RequestTap(mock, keyIndex);
     const procs = Array.from({ length: o.processes }, (_, p) => spawnChild(startOf(p, 0), report(`${p}:0`), planner));
     await Promise.all(procs.map((p) => p.ready));
-    const tap = new RequestTap(mock, keyIndex);
+    tap.begin();
     const stopDrivers = startDrivers(mock, s, broadcasters, 'multi', planner, vipBroadcasters);
     const probe = setInterval(() => void publisher.publish(probeChannel, String(s.clock.now())).catch(() => {}), 20);
     const begin = s.clock.now();

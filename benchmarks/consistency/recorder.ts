@@ -10,9 +10,15 @@ export function sharedClock(epochOffsetMs: number): { now(): number } {
   return { now: () => epochOffsetMs + Number(process.hrtime.bigint()) / 1e6 };
 }
 
-/** The offset that makes {@link sharedClock} read like `Date.now()`; compute once in the parent, pass to children. */
-export function epochOffset(): number {
-  return Date.now() - Number(process.hrtime.bigint()) / 1e6;
+/**
+ * The offset that makes {@link sharedClock} read like `clock` (default: like `Date.now()`); compute it in the parent
+ * from the clock the emulator and the checker use, and pass it to the children: `Date.now()` has whole milliseconds,
+ * so two offsets computed from it at different times differ by up to a millisecond, and children on another offset
+ * than the emulator's would stamp an acknowledgement before its commit, or a cached read before the Helix read that
+ * filled it.
+ */
+export function epochOffset(clock: { now(): number } = Date): number {
+  return clock.now() - Number(process.hrtime.bigint()) / 1e6;
 }
 
 /** Serializable form of a recorder, sent from a child process to the parent. */

@@ -126,10 +126,15 @@ export function startDrivers(
   };
 }
 
-/** Keeps the emulator's Helix request log from overflowing: drains it into source reads and a count. */
+/**
+ * Keeps the emulator's Helix request log from overflowing: drains it into source reads and a count. Create it before
+ * the systems start (their warm-up reads are source reads the checker must see: gaps are recorded from the start);
+ * the count covers only what follows {@link begin}.
+ */
 export class RequestTap {
   readonly sourceReads: SourceRead[] = [];
   helixRequests = 0;
+  #counting = false;
   readonly #mock: MockServer;
   readonly #keyIndex: Map<string, number>;
   readonly #timer: NodeJS.Timeout;
@@ -141,10 +146,16 @@ export class RequestTap {
     this.#timer = setInterval(() => this.drain(), 500);
   }
 
+  /** The measured run starts: Helix requests are counted from now on. */
+  begin(): void {
+    this.drain();
+    this.#counting = true;
+  }
+
   drain(): void {
     for (const r of this.#mock.requests()) {
       if (!r.path.startsWith('/helix') && !r.path.startsWith('/mock')) continue;
-      this.helixRequests++;
+      if (this.#counting) this.helixRequests++;
       for (const s of r.served ?? []) {
         const k = this.#keyIndex.get(s.key);
         if (k !== undefined) this.sourceReads.push({ key: k, at: r.at });
@@ -319,8 +330,9 @@ export async function runInProcessRow(
     const planner = new VipPlanner(mock, vipPoolOf(mock, s), s.seed);
     const recorder = new Recorder(0);
     const loads = { count: 0 };
-    const system = await make(targetOf(mock), recorder, loads, broadcasters);
     const tap = new RequestTap(mock, keyIndex);
+    const system = await make(targetOf(mock), recorder, loads, broadcasters);
+    tap.begin();
     const tag = system.name.replace(/\W+/g, '');
     const stopDrivers = startDrivers(mock, s, broadcasters, tag, planner, vipBroadcasters);
     const start = s.clock.now();
