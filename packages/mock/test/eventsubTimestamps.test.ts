@@ -4,8 +4,8 @@
  */
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import WebSocket from 'ws';
-import { helix, waitFor } from './helpers.js';
+import type WebSocket from 'ws';
+import { eventSocket, waitFor } from './helpers.js';
 
 interface Frame {
   metadata: { message_type: string; message_timestamp: string };
@@ -15,7 +15,7 @@ interface Frame {
 let mock: MockServer;
 let now = Date.parse('2026-11-27T05:00:00.000Z') + 0.25;
 const sockets: WebSocket[] = [];
-const frames: Frame[][] = [[], []];
+const frames: Frame[][] = [];
 
 beforeAll(async () => {
   mock = await startMock({
@@ -26,19 +26,12 @@ beforeAll(async () => {
     events: { delayMs: { min: 0, max: 0 } },
   });
   const b = mock.users[0]!.id;
-  for (const [i, received] of frames.entries()) {
-    const ws = new WebSocket(mock.urls.eventsubWs);
-    sockets.push(ws);
-    ws.on('message', (data) => received.push(JSON.parse(String(data)) as Frame));
-    const welcome = await waitFor(() => received.find((f) => f.metadata.message_type === 'session_welcome'));
+  for (const i of [0, 1]) {
+    const socket = await eventSocket(mock);
+    sockets.push(socket.ws);
+    frames.push(socket.frames);
     const token = mock.createUserToken({ userId: mock.users[i]!.id }).accessToken;
-    const res = await helix(mock, token, 'POST', '/eventsub/subscriptions', {
-      type: 'channel.update',
-      version: '2',
-      condition: { broadcaster_user_id: b },
-      transport: { method: 'websocket', session_id: welcome.payload.session!.id },
-    });
-    expect(res.status).toBe(202);
+    expect(await socket.subscribe(token, 'channel.update', '2', { broadcaster_user_id: b })).toBe(202);
   }
 });
 

@@ -1,7 +1,7 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { helix, waitFor } from './helpers.js';
+import { eventSocket, helix, waitFor } from './helpers.js';
 
 interface Frame {
   metadata: { message_id: string; message_type: string; subscription_type?: string };
@@ -81,22 +81,13 @@ describe('external changes reach EventSub over the /ws socket', () => {
 describe('scopes of the hub’s routes are the hub’s', () => {
   it('a user token without channel:read:subscriptions can create a websocket subscription', async () => {
     const mock = await startMock({ port: 0, seed: 19, lag: 0 });
-    const frames: Frame[] = [];
-    const ws = new WebSocket(mock.urls.eventsubWs);
-    ws.on('message', (data) => frames.push(JSON.parse(String(data)) as Frame));
+    const socket = await eventSocket(mock);
     try {
       const b = mock.users[0]!.id;
       const token = mock.createUserToken({ userId: b, scopes: ['channel:manage:broadcast'] }).accessToken;
-      const welcome = await waitFor(() => frames.find((f) => f.metadata.message_type === 'session_welcome'));
-      const res = await helix(mock, token, 'POST', '/eventsub/subscriptions', {
-        type: 'channel.update',
-        version: '2',
-        condition: { broadcaster_user_id: b },
-        transport: { method: 'websocket', session_id: welcome.payload.session!.id },
-      });
-      expect(res.status).toBe(202);
+      expect(await socket.subscribe(token, 'channel.update', '2', { broadcaster_user_id: b })).toBe(202);
     } finally {
-      ws.close();
+      socket.ws.close();
       await mock.stop();
     }
   });

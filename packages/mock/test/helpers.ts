@@ -1,4 +1,5 @@
 import { type MockServer, startMock } from '@twitchify/mock';
+import WebSocket from 'ws';
 
 // Tests index freely into parsed JSON; a precise type per assertion would only restate the expectations.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -57,4 +58,35 @@ export async function startWithBroadcaster(seed: number): Promise<{ mock: MockSe
   const mock = await startMock({ port: 0, seed, lag: 0 });
   const b = mock.users[0]!.id;
   return { mock, b, token: mock.createUserToken({ userId: b }).accessToken };
+}
+
+/**
+ * A socket on the emulator's EventSub, welcomed: every frame it receives (parsed) lands in `frames`; `subscribe`
+ * creates a websocket subscription on its session with `token` and answers the status.
+ */
+export async function eventSocket(mock: MockServer): Promise<{
+  ws: WebSocket;
+  frames: Json[];
+  sessionId: string;
+  subscribe(token: string, type: string, version: string, condition: Record<string, string>): Promise<number>;
+}> {
+  const frames: Json[] = [];
+  const ws = new WebSocket(mock.urls.eventsubWs);
+  ws.on('message', (data) => frames.push(JSON.parse(String(data))));
+  const welcome = await waitFor(() => frames.find((f) => f.metadata.message_type === 'session_welcome'));
+  const sessionId: string = welcome.payload.session.id;
+  return {
+    ws,
+    frames,
+    sessionId,
+    subscribe: async (token, type, version, condition) =>
+      (
+        await helix(mock, token, 'POST', '/eventsub/subscriptions', {
+          type,
+          version,
+          condition,
+          transport: { method: 'websocket', session_id: sessionId },
+        })
+      ).status,
+  };
 }
