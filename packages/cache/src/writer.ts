@@ -282,17 +282,14 @@ export class Writer {
     settles: ((written: never) => boolean) | undefined,
   ): Promise<ApplyAnswer> {
     const x = this.#x;
-    const answer = await x.auth.applyKey(id, key, at, change);
+    let answer = await x.auth.applyKey(id, key, at, change);
     if (answer.outcome !== 'held') return answer;
     const own = settles === undefined ? undefined : answer.windows.find((w) => recognises(settles, w.json));
     if (own !== undefined) {
       x.c.changes.settled++;
-      const again = await x.auth.applyKey(id, key, at, change, own.id);
-      if (again.outcome !== 'held') return again;
-      this.#held(key, again);
-      return again;
+      answer = await x.auth.applyKey(id, key, at, change, own.id);
     }
-    this.#held(key, answer);
+    if (answer.outcome === 'held') this.#held(key, answer);
     return answer;
   }
 
