@@ -30,6 +30,16 @@ export interface RedisTierOptions {
   versionTtlMs?: number;
   /** Ids of applied changes are remembered this long to drop duplicates. Default: 10 minutes. */
   dedupeTtlMs?: number;
+  /**
+   * How often the bus sends itself a heartbeat, so that a stalled Redis or a half-open connection (which close
+   * nothing and deliver nothing) is noticed and handled as a bus drop. `0` turns it off. Default: 250 ms.
+   */
+  heartbeatMs?: number;
+  /**
+   * How long the bus may hear nothing, its own heartbeat included, before it counts as down: the in-process tier then
+   * stops being trusted until the subscriber has reconnected. Must exceed `heartbeatMs`. Default: 1000 ms.
+   */
+  heartbeatTimeoutMs?: number;
   /** Consecutive Redis failures that open the circuit breaker. Default: 3. */
   breakerFailures?: number;
   /** How long the breaker stays open before one call probes Redis again. Default: 1000 ms. */
@@ -95,6 +105,8 @@ const redisSchema = z.object({
   coverageLeaseMs: z.number().int().min(30).default(6000),
   versionTtlMs: positive.default(7 * 24 * 3600 * 1000),
   dedupeTtlMs: positive.default(10 * 60 * 1000),
+  heartbeatMs: nonNegative.default(250),
+  heartbeatTimeoutMs: positive.default(1000),
   breakerFailures: positive.default(3),
   breakerCooldownMs: positive.default(1000),
 });
@@ -105,6 +117,10 @@ const optionsSchema = z.object({
     .default({ maxEntries: 10_000, maxBytes: 64 << 20 }),
   redis: redisSchema
     .refine((r) => (r.url === undefined) !== (r.client === undefined), 'give exactly one of url or client')
+    .refine((r) => r.heartbeatMs === 0 || r.heartbeatTimeoutMs > r.heartbeatMs, {
+      message: 'must be longer than heartbeatMs',
+      path: ['heartbeatTimeoutMs'],
+    })
     .optional(),
   readLevel: z.enum(['fast', 'strict']).default('fast'),
   defaultTtlMs: positive.default(60_000),

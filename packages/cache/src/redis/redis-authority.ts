@@ -103,6 +103,15 @@ export class RedisAuthority implements Authority {
       onMessage: (m) => this.#message(m),
       onMalformed: env.hooks.busMalformed,
       onStatus: env.hooks.busStatus,
+      heartbeat:
+        options.heartbeatMs === 0
+          ? undefined
+          : {
+              channel: `${this.#base}heartbeat:${env.origin}`,
+              publish: (channel, message) => this.#client.publish(channel, message),
+              everyMs: options.heartbeatMs,
+              timeoutMs: options.heartbeatTimeoutMs,
+            },
     });
   }
 
