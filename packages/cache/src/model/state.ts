@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { type Op, opSchema } from './ops.js';
+
+/**
+ * A value loaded from the source for one variant of a key (the variant is the reader, for reads whose answer depends
+ * on who asks; `''` otherwise), with the position at which the load began: the source's answer reflects every
+ * change positioned far enough before it, and possibly none after.
+ */
+export interface Base {
+  readonly json: unknown;
+  /** Position (Twitch's time, ms) at which the load began: a lower bound of what the answer reflects. */
+  readonly readPos: number;
+  /** Position after which the base is no longer served. */
+  readonly expiresAt: number;
+}
+
+/** A write this process or another made through the SDK, while its place in Twitch's order is not known. */
+export interface WriteMark {
+  /** Position before the request was sent: the write committed after it. */
+  readonly from: number;
+  /** Whether Twitch answered: then the entry's `pos` is the position after the answer, and the write is visible. */
+  readonly answered: boolean;
+  /** Whether its place is known: its own event arrived (then `pos` is the event's), or it was given up waiting. */
+  readonly settled: boolean;
+  /** Position after which an unanswered write is dropped and an answered one counts as settled where it is. */
+  readonly settleBy: number;
+}
+
+/** One change in a key's log, laid over every base read before the source could reflect it. */
+export interface Entry {
+  /** The change's id (an event's message id, a write's own id): a change is recorded once. */
+  readonly id: string;
+  /** Where the change sits in Twitch's order. */
+  readonly pos: number;
+  readonly ops: readonly Op[];
+  readonly scopes: readonly string[];
+  /** `pos` plus the source's lag: a base read from then on reflects the change, and the entry is not laid over it. */
+  readonly expiresAt: number;
+  readonly write?: WriteMark | undefined;
+}
+
+/**
+ * Everything one key is: a version that advances on every change, the bases loaded per variant, and the log of
+ * changes the source may not reflect yet, in position order. A read's answer is a function of this state alone
+ * (see `view.ts`), so that every process that holds the same version serves the same thing.
+ */
+export interface KeyState {
+  readonly version: number;
+  readonly bases: Readonly<Record<string, Base>>;
+  readonly log: readonly Entry[];
+  /**
+   * Changes folded into the bases when the log was full: a base loaded before this position may lack them, so
+   * such a fill is refused.
+   */
+  readonly protectUntil: number;
+}
+
+/** The state of a key nothing is known of. */
+export const EMPTY: KeyState = Object.freeze({
+  version: 0,
+  bases: Object.freeze({}),
+  log: Object.freeze([]),
+  protectUntil: 0,
+});
+
+const position = z.number().finite();
+
+/** The schema a state read back from storage must pass before it is used. */
+export const stateSchema: z.ZodType<KeyState> = z.object({
+  version: z.number().int().nonnegative(),
+  bases: z.record(z.string(), z.object({ json: z.unknown(), readPos: position, expiresAt: position })),
+  log: z.array(
+    z.object({
+      id: z.string().min(1),
+      pos: position,
+      ops: z.array(opSchema),
+      scopes: z.array(z.string()),
+      expiresAt: position,
+      write: z.object({ from: position, answered: z.boolean(), settled: z.boolean(), settleBy: position }).optional(),
+    }),
+  ),
+  protectUntil: position,
+}) as z.ZodType<KeyState>;
+
+/** Whether an entry is laid over views: everything but a write Twitch has not answered yet. */
+export function visible(e: Entry): boolean {
+  return e.write === undefined || e.write.answered;
+}
+
+/** Whether an entry is a write whose place in Twitch's order is not known yet. */
+export function unsettled(e: Entry): boolean {
+  return e.write !== undefined && !e.write.settled;
+}

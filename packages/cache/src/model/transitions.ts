@@ -1,0 +1,274 @@
+import { carries, coversAll, type Op, overlaps, scopesOf } from './ops.js';
+import { type Base, EMPTY, type Entry, type KeyState, unsettled, visible } from './state.js';
+import { view } from './view.js';
+
+/**
+ * Every rule of the coherence model, as pure functions from a key's state to its next state. Both authorities use
+ * them: in memory they run synchronously; with Redis, on a state read with its version and committed only if the
+ * version has not moved since (else run again on the newer state). Positions are Twitch's time in milliseconds,
+ * from the order clock; nothing here reads a clock.
+ */
+
+/** Limits of one key's state. */
+export interface ModelLimits {
+  /** Most entries one key's log keeps; older ones are folded into the bases. Default 1 000. */
+  readonly maxLog: number;
+}
+
+export const DEFAULT_LIMITS: ModelLimits = { maxLog: 1_000 };
+
+/** A change pushed from outside (an event), or recorded by a write. */
+export interface ChangeInput {
+  readonly id: string;
+  readonly pos: number;
+  readonly ops: readonly Op[];
+  /** How long the source may take to reflect the change. */
+  readonly lagMs: number;
+}
+
+/** What recording a change did. `held`: recorded, but a write it may precede or follow has no place yet. */
+export type RecordOutcome = 'applied' | 'duplicate' | 'superseded' | 'held';
+
+/** The result of a transition: the next state (the same object when nothing changed) and what happened. */
+export interface Step<R> {
+  readonly state: KeyState;
+  readonly result: R;
+}
+
+function bump(state: KeyState, patch: Partial<Omit<KeyState, 'version'>>): KeyState {
+  return { ...state, ...patch, version: state.version + 1 };
+}
+
+function insertSorted(log: readonly Entry[], e: Entry): Entry[] {
+  let at = log.length;
+  while (at > 0 && (log[at - 1] as Entry).pos > e.pos) at--;
+  return [...log.slice(0, at), e, ...log.slice(at)];
+}
+
+/** The unsettled write an entry at `pos` on `scopes` cannot be ordered against, if any. */
+function holdingWrite(
+  log: readonly Entry[],
+  scopes: readonly string[],
+  pos: number,
+  except?: string,
+): Entry | undefined {
+  return log.find(
+    (w) =>
+      w.id !== except &&
+      unsettled(w) &&
+      w.write !== undefined &&
+      pos > w.write.from &&
+      (!w.write.answered || pos <= w.pos) &&
+      overlaps(w.scopes, scopes),
+  );
+}
+
+/** Whether the change `id` waits for a write's place in the order (see {@link RecordOutcome}). */
+export function isHeld(state: KeyState, id: string): boolean {
+  const e = state.log.find((x) => x.id === id);
+  return e !== undefined && e.write === undefined && holdingWrite(state.log, e.scopes, e.pos) !== undefined;
+}
+
+/**
+ * Records a change: once per id, after every change it supersedes, and ignored when a change already recorded is
+ * positioned at or after it and covers everything it is about. A change that carries everything an unsettled write
+ * wrote is that write's own event: the write takes the change's position.
+ */
+export function record(state: KeyState, change: ChangeInput): Step<RecordOutcome> {
+  if (state.log.some((e) => e.id === change.id)) return { state, result: 'duplicate' };
+  const scopes = scopesOf(change.ops);
+  const expiresAt = change.pos + change.lagMs;
+  // first place the writes this change is the own event of: that holds even when the change itself is superseded
+  let placed = false;
+  const withPlaced = state.log.map((e) => {
+    if (!unsettled(e) || e.write === undefined || change.pos <= e.write.from) return e;
+    if (!overlaps(e.scopes, scopes) || !carries(change.ops, e.ops)) return e;
+    placed = true;
+    return {
+      ...e,
+      pos: change.pos,
+      expiresAt: Math.max(e.expiresAt, expiresAt),
+      write: { ...e.write, answered: true, settled: true },
+    };
+  });
+  withPlaced.sort((a, b) => a.pos - b.pos);
+  const superseding = withPlaced.find(
+    (e) => visible(e) && !unsettled(e) && e.write === undefined && e.pos >= change.pos && coversAll(e.scopes, scopes),
+  );
+  if (superseding !== undefined) {
+    return { state: placed ? bump(state, { log: withPlaced }) : state, result: 'superseded' };
+  }
+  const entry: Entry = { id: change.id, pos: change.pos, ops: change.ops, scopes, expiresAt };
+  const kept = withPlaced.filter(
+    (e) =>
+      // superseded: wherever it would be laid, the new change is laid after it and covers all of it
+      !(e.write === undefined && e.pos < change.pos && e.expiresAt <= expiresAt && coversAll(scopes, e.scopes)),
+  );
+  const log = insertSorted(kept, entry);
+  const next = bump(state, { log });
+  return { state: next, result: holdingWrite(log, scopes, change.pos) === undefined ? 'applied' : 'held' };
+}
+
+/** A value loaded from the source for a variant. */
+export interface FillInput {
+  readonly variant: string;
+  readonly json: unknown;
+  readonly readPos: number;
+  readonly ttlMs: number;
+}
+
+/** What a fill did: stored it, or refused it (the state then already says better). */
+export type FillOutcome = 'stored' | 'refused';
+
+/**
+ * Stores a loaded value as the variant's base, unless the state already holds a base loaded later, a `reload` was
+ * positioned after the load began (the answer may predate it), or folded changes may be missing from it. A base
+ * loaded while a `reload` may not be reflected yet lives only until it is.
+ */
+export function fill(state: KeyState, input: FillInput, now: number): Step<FillOutcome> {
+  const held = state.bases[input.variant];
+  if (held !== undefined && held.expiresAt > now && held.readPos > input.readPos) return { state, result: 'refused' };
+  if (input.readPos < state.protectUntil) return { state, result: 'refused' };
+  let expiresAt = now + input.ttlMs;
+  for (const e of state.log) {
+    if (!visible(e) || !e.ops.some((o) => o.op === 'reload')) continue;
+    if (e.pos > input.readPos) return { state, result: 'refused' };
+    if (e.expiresAt > input.readPos) expiresAt = Math.min(expiresAt, e.expiresAt);
+  }
+  const base: Base = { json: input.json, readPos: input.readPos, expiresAt };
+  return { state: bump(state, { bases: { ...state.bases, [input.variant]: base } }), result: 'stored' };
+}
+
+/** A write about to be sent: what it will change, and the position before sending. */
+export interface WriteInput {
+  readonly id: string;
+  readonly from: number;
+  readonly ops: readonly Op[];
+  readonly lagMs: number;
+  /** How long the write may stay unanswered before it is given up (its writer may have died). */
+  readonly openMs: number;
+}
+
+/**
+ * Opens a write: recorded before the request is sent, so that its own event is recognised in every process, even
+ * if the writer dies before Twitch answers. Not visible until answered.
+ */
+export function beginWrite(state: KeyState, input: WriteInput): Step<void> {
+  if (state.log.some((e) => e.id === input.id)) return { state, result: undefined };
+  const entry: Entry = {
+    id: input.id,
+    pos: input.from,
+    ops: input.ops,
+    scopes: scopesOf(input.ops),
+    expiresAt: input.from + input.openMs + input.lagMs,
+    write: { from: input.from, answered: false, settled: false, settleBy: input.from + input.openMs },
+  };
+  return { state: bump(state, { log: insertSorted(state.log, entry) }), result: undefined };
+}
+
+/** Twitch answered the write: visible at once, at position `to`, until its own event places it (or `holdMs` passes). */
+export interface AnswerInput {
+  readonly id: string;
+  readonly to: number;
+  /** The ops as Twitch's answer states them, when they say more than the request did. */
+  readonly ops?: readonly Op[] | undefined;
+  readonly lagMs: number;
+  readonly holdMs: number;
+}
+
+export function answerWrite(state: KeyState, input: AnswerInput): Step<void> {
+  const e = state.log.find((x) => x.id === input.id);
+  if (e?.write === undefined) {
+    // dropped (given up, or never recorded where Redis failed): the answer alone says what was written
+    if (input.ops === undefined || e !== undefined) return { state, result: undefined };
+    return {
+      state: record(state, { id: input.id, pos: input.to, ops: input.ops, lagMs: input.lagMs }).state,
+      result: undefined,
+    };
+  }
+  if (e.write.answered) return { state, result: undefined };
+  const ops = input.ops ?? e.ops;
+  const answered: Entry = {
+    ...e,
+    pos: input.to,
+    ops,
+    scopes: scopesOf(ops),
+    expiresAt: input.to + input.lagMs,
+    write: { ...e.write, answered: true, settleBy: input.to + input.holdMs },
+  };
+  const log = insertSorted(
+    state.log.filter((x) => x !== e),
+    answered,
+  );
+  return { state: bump(state, { log }), result: undefined };
+}
+
+/** The write failed or wrote nothing: it never happened. */
+export function failWrite(state: KeyState, id: string): Step<void> {
+  const e = state.log.find((x) => x.id === id);
+  if (e?.write === undefined) return { state, result: undefined };
+  return { state: bump(state, { log: state.log.filter((x) => x !== e) }), result: undefined };
+}
+
+/**
+ * Drops what no read can need any more, at position `now`: expired bases; writes never answered in time; entries
+ * every base already reflects, once the source reflects them too. Answered writes whose own event did not come in
+ * time keep the place of their answer. When the log exceeds `limits.maxLog`, its oldest entries are folded into the
+ * bases, and fills loaded before the source reflects them are refused from then on.
+ */
+export function collect(state: KeyState, now: number, limits: ModelLimits = DEFAULT_LIMITS): KeyState {
+  let changed = false;
+  const bases: Record<string, Base> = {};
+  for (const [variant, b] of Object.entries(state.bases)) {
+    if (b.expiresAt > now) bases[variant] = b;
+    else changed = true;
+  }
+  const baseList = Object.values(bases);
+  const log: Entry[] = [];
+  let keptPut = false;
+  for (const e of state.log) {
+    if (e.write !== undefined && !e.write.settled && e.write.settleBy <= now) {
+      changed = true;
+      if (!e.write.answered) continue;
+      log.push({ ...e, write: { ...e.write, settled: true } });
+      continue;
+    }
+    // a change the source reflects by now and every base reflects: a later load (a miss) shows it too; a change
+    // after a `put` that is still needed stays, since a read without a base starts from that put
+    if (e.expiresAt <= now && !unsettled(e) && !keptPut && baseList.every((b) => b.readPos >= e.expiresAt)) {
+      changed = true;
+      continue;
+    }
+    if (e.ops.some((o) => o.op === 'put')) keptPut = true;
+    log.push(e);
+  }
+  let protectUntil = state.protectUntil;
+  while (log.length > limits.maxLog) {
+    const at = log.findIndex((e) => !unsettled(e));
+    if (at < 0) break;
+    const [oldest] = log.splice(at, 1) as [Entry];
+    for (const [variant, b] of Object.entries(bases)) {
+      if (b.readPos >= oldest.expiresAt) continue;
+      const folded = view({ version: 0, bases: { [variant]: b }, log: [oldest], protectUntil: 0 }, variant, now);
+      if (folded.found) bases[variant] = { ...b, json: folded.value };
+      else delete bases[variant];
+    }
+    protectUntil = Math.max(protectUntil, oldest.expiresAt);
+    changed = true;
+  }
+  if (!changed) return state;
+  return bump(state, { bases, log, protectUntil });
+}
+
+/** The earliest position at which {@link collect} would change something, for a timer; Infinity when none. */
+export function nextDeadline(state: KeyState): number {
+  let at = Number.POSITIVE_INFINITY;
+  for (const b of Object.values(state.bases)) at = Math.min(at, b.expiresAt);
+  for (const e of state.log) {
+    if (unsettled(e) && e.write !== undefined) at = Math.min(at, e.write.settleBy);
+    else at = Math.min(at, e.expiresAt);
+  }
+  return at;
+}
+
+export { EMPTY };

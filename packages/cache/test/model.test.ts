@@ -1,0 +1,215 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Op } from '../src/model/ops.js';
+import { EMPTY, type KeyState } from '../src/model/state.js';
+import {
+  answerWrite,
+  beginWrite,
+  collect,
+  failWrite,
+  fill,
+  isHeld,
+  nextDeadline,
+  record,
+} from '../src/model/transitions.js';
+import { view } from '../src/model/view.js';
+
+/** The rules of the coherence model, as pure functions of a key's state. Positions are milliseconds. */
+
+const LAG = 2_000;
+const set = (fields: Record<string, unknown>): Op => ({ op: 'set', fields });
+const add = (id: string, extra: Record<string, unknown> = {}): Op => ({
+  op: 'add',
+  idField: 'user_id',
+  item: { user_id: id, ...extra },
+});
+const remove = (id: string): Op => ({ op: 'remove', idField: 'user_id', id });
+
+function filled(json: unknown, readPos: number, state: KeyState = EMPTY, variant = ''): KeyState {
+  const step = fill(state, { variant, json, readPos, ttlMs: 60_000 }, readPos);
+  expect(step.result).toBe('stored');
+  return step.state;
+}
+
+function change(state: KeyState, id: string, pos: number, ops: Op[]): KeyState {
+  return record(state, { id, pos, ops, lagMs: LAG }).state;
+}
+
+function shown(state: KeyState, now: number, variant = ''): unknown {
+  const v = view(state, variant, now);
+  return v.found ? v.value : 'MISS';
+}
+
+describe('the view: a base with the changes the source may not reflect laid over it', () => {
+  it('lays a change over a base read before the source could reflect it, and not over one read after', () => {
+    const early = change(filled({ title: 'a', lang: 'en' }, 1_000), 'e1', 1_500, [set({ title: 'b' })]);
+    expect(shown(early, 2_000)).toEqual({ title: 'b', lang: 'en' });
+    // a base read once the lag had passed reflects the change (here: a later change elsewhere shows through)
+    const late = filled({ title: 'c', lang: 'en' }, 1_500 + LAG, early);
+    expect(shown(late, 4_000)).toEqual({ title: 'c', lang: 'en' });
+  });
+
+  it('a member added in one change and another in a second are both in the list, whatever the base', () => {
+    let s = filled([{ user_id: '1' }], 1_000);
+    s = change(s, 'a', 1_100, [add('2')]);
+    s = change(s, 'b', 1_100, [add('3')]);
+    expect(shown(s, 1_200)).toEqual([{ user_id: '1' }, { user_id: '2' }, { user_id: '3' }]);
+    // a base read in between that shows only one of them still shows both
+    s = filled([{ user_id: '1' }, { user_id: '3' }], 1_150, s);
+    expect(shown(s, 1_200)).toEqual([{ user_id: '1' }, { user_id: '3' }, { user_id: '2' }]);
+  });
+
+  it('without a base, a put gives the value and what follows is laid over it; other changes alone are a miss', () => {
+    expect(shown(change(EMPTY, 'x', 1, [set({ title: 't' })]), 2)).toBe('MISS');
+    let s = change(EMPTY, 'p', 1, [{ op: 'put', value: { title: 'p', lang: 'de' } }]);
+    s = change(s, 'x', 2, [set({ title: 'q' })]);
+    expect(shown(s, 3)).toEqual({ title: 'q', lang: 'de' });
+  });
+
+  it('a reload distrusts the bases read before it; a base read after it lives only until the source reflects it', () => {
+    let s = filled({ n: 1 }, 1_000);
+    s = change(s, 'r', 2_000, [{ op: 'reload' }]);
+    expect(shown(s, 2_100)).toBe('MISS');
+    expect(fill(s, { variant: '', json: { n: 1 }, readPos: 1_900, ttlMs: 60_000 }, 2_100).result).toBe('refused');
+    const after = fill(s, { variant: '', json: { n: 2 }, readPos: 2_100, ttlMs: 60_000 }, 2_100).state;
+    expect(shown(after, 2_200)).toEqual({ n: 2 });
+    expect(shown(after, 2_000 + LAG)).toBe('MISS'); // expired when the reload's lag ended: load again
+  });
+
+  it('keeps a base per variant (reader) and lays one change over each', () => {
+    let s = filled([{ user_id: '1' }], 1_000, EMPTY, 'reader-a');
+    s = filled([{ user_id: '1', note: 'b sees more' }], 1_000, s, 'reader-b');
+    s = change(s, 'rm', 1_100, [remove('1')]);
+    expect(shown(s, 1_200, 'reader-a')).toEqual([]);
+    expect(shown(s, 1_200, 'reader-b')).toEqual([]);
+    expect(shown(s, 1_200, 'reader-c')).toBe('MISS');
+  });
+});
+
+describe('recording changes', () => {
+  it('records an id once, ignores an older change a newer one covers, and drops what a newer one supersedes', () => {
+    let s = filled({ title: 'a' }, 0);
+    const first = record(s, { id: 'e2', pos: 200, ops: [set({ title: 'new' })], lagMs: LAG });
+    expect(first.result).toBe('applied');
+    s = first.state;
+    expect(record(s, { id: 'e2', pos: 200, ops: [set({ title: 'new' })], lagMs: LAG }).result).toBe('duplicate');
+    expect(record(s, { id: 'e1', pos: 100, ops: [set({ title: 'old' })], lagMs: LAG }).result).toBe('superseded');
+    expect(shown(s, 300)).toEqual({ title: 'new' });
+    const newer = record(s, { id: 'e3', pos: 300, ops: [set({ title: 'newest' })], lagMs: LAG }).state;
+    expect(newer.log.map((e) => e.id)).toEqual(['e3']);
+  });
+
+  it('an older change on other fields is still laid, under the newer ones', () => {
+    let s = filled({ title: 'a', lang: 'en' }, 0);
+    s = change(s, 'e2', 200, [set({ title: 'b' })]);
+    s = change(s, 'e1', 100, [set({ title: 'z', lang: 'fr' })]);
+    expect(shown(s, 300)).toEqual({ title: 'b', lang: 'fr' });
+  });
+
+  it('member changes in any arrival order, with duplicates, give the view of their Twitch order', () => {
+    const ids = ['1', '2', '3', '4'];
+    const event = fc.record({ user: fc.constantFrom(...ids), added: fc.boolean() });
+    fc.assert(
+      fc.property(
+        fc.array(event, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 6 }),
+        (events, swaps, dups) => {
+          const changes = events.map((e, i) => ({
+            id: `m${i}`,
+            pos: 1_000 + i * 10,
+            ops: [e.added ? add(e.user) : remove(e.user)],
+            lagMs: LAG,
+          }));
+          const arrival = [...changes];
+          for (const k of swaps) {
+            const a = k % arrival.length;
+            const b = (k * 7 + 3) % arrival.length;
+            [arrival[a], arrival[b]] = [arrival[b] as (typeof arrival)[0], arrival[a] as (typeof arrival)[0]];
+          }
+          for (const k of dups) arrival.push(changes[k % changes.length] as (typeof changes)[0]);
+          let s = filled([], 500);
+          for (const c of arrival) s = record(s, c).state;
+          const expected = new Set<string>();
+          for (const e of events) e.added ? expected.add(e.user) : expected.delete(e.user);
+          const members = (shown(s, 1_500) as Array<{ user_id: string }>).map((m) => m.user_id).sort();
+          expect(members).toEqual([...expected].sort());
+        },
+      ),
+      { numRuns: 2_000 },
+    );
+  });
+});
+
+describe('writes', () => {
+  it('invisible until answered, visible at once when answered, gone when failed', () => {
+    let s = filled({ title: 'a' }, 0);
+    s = beginWrite(s, { id: 'w', from: 100, ops: [set({ title: 'w' })], lagMs: LAG, openMs: 15_000 }).state;
+    expect(shown(s, 150)).toEqual({ title: 'a' });
+    const answered = answerWrite(s, { id: 'w', to: 200, lagMs: LAG, holdMs: 3_000 }).state;
+    expect(shown(answered, 250)).toEqual({ title: 'w' });
+    expect(shown(failWrite(s, 'w').state, 250)).toEqual({ title: 'a' });
+  });
+
+  it("an event inside the window is held; the write's own event places the write, in either commit order", () => {
+    const open = (): KeyState => {
+      let s = filled({ title: 'a' }, 0);
+      s = beginWrite(s, { id: 'w', from: 100, ops: [set({ title: 'mine' })], lagMs: LAG, openMs: 15_000 }).state;
+      return answerWrite(s, { id: 'w', to: 300, lagMs: LAG, holdMs: 3_000 }).state;
+    };
+    // another app's change committed at 150, Twitch committed ours at 250: ours wins
+    let s = open();
+    const other = record(s, { id: 'x', pos: 150, ops: [set({ title: 'theirs' })], lagMs: LAG });
+    expect(other.result).toBe('held');
+    s = other.state;
+    expect(shown(s, 320)).toEqual({ title: 'mine' });
+    s = change(s, 'own', 250, [set({ title: 'mine' })]);
+    expect(isHeld(s, 'x')).toBe(false);
+    expect(shown(s, 320)).toEqual({ title: 'mine' });
+
+    // ours committed at 120, theirs at 150: theirs wins once ours is placed
+    s = open();
+    s = change(s, 'x', 150, [set({ title: 'theirs' })]);
+    expect(isHeld(s, 'x')).toBe(true);
+    s = change(s, 'own', 120, [set({ title: 'mine' })]);
+    expect(isHeld(s, 'x')).toBe(false);
+    expect(shown(s, 320)).toEqual({ title: 'theirs' });
+  });
+
+  it('without its own event, an answered write keeps its place once the hold ends; an unanswered one is dropped', () => {
+    let s = filled({ title: 'a' }, 0);
+    s = beginWrite(s, { id: 'w', from: 100, ops: [set({ title: 'mine' })], lagMs: LAG, openMs: 15_000 }).state;
+    s = answerWrite(s, { id: 'w', to: 300, lagMs: LAG, holdMs: 3_000 }).state;
+    s = change(s, 'x', 150, [set({ title: 'theirs' })]);
+    expect(nextDeadline(s)).toBeLessThanOrEqual(300 + 3_000);
+    s = collect(s, 3_300);
+    expect(isHeld(s, 'x')).toBe(false);
+    expect(shown(s, 3_300)).toEqual({ title: 'mine' });
+
+    let dead = filled({ title: 'a' }, 0);
+    dead = beginWrite(dead, { id: 'w', from: 100, ops: [set({ title: 'mine' })], lagMs: LAG, openMs: 15_000 }).state;
+    dead = collect(dead, 15_100);
+    expect(dead.log).toEqual([]);
+  });
+});
+
+describe('collecting', () => {
+  it('drops expired bases and the changes every base and the source reflect; keeps what a base still needs', () => {
+    let s = filled({ title: 'a' }, 1_000);
+    s = change(s, 'e', 1_100, [set({ title: 'b' })]);
+    expect(collect(s, 1_100 + LAG).log.length).toBe(1); // the base, read at 1 000, still needs it
+    s = filled({ title: 'b' }, 1_100 + LAG, s);
+    expect(collect(s, 1_100 + LAG).log.length).toBe(0);
+    expect(collect(s, 1_100 + LAG + 60_000).bases).toEqual({});
+  });
+
+  it('folds the oldest changes into the bases when the log is full, and refuses fills that may lack them', () => {
+    let s = filled([], 0);
+    for (let i = 0; i < 20; i++) s = change(s, `a${i}`, 100 + i, [add(String(i))]);
+    const folded = collect(s, 200, { maxLog: 5 });
+    expect(folded.log.length).toBe(5);
+    expect((shown(folded, 200) as unknown[]).length).toBe(20);
+    expect(fill(folded, { variant: '', json: [], readPos: 150, ttlMs: 1_000 }, 200).result).toBe('refused');
+    expect(fill(folded, { variant: '', json: [], readPos: 115 + LAG, ttlMs: 1_000 }, 200).result).toBe('stored');
+  });
+});
