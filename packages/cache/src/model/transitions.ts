@@ -75,38 +75,48 @@ export function isHeld(state: KeyState, id: string): boolean {
  * wrote is that write's own event: the write takes the change's position.
  */
 export function record(state: KeyState, change: ChangeInput): Step<RecordOutcome> {
-  if (state.log.some((e) => e.id === change.id)) return { state, result: 'duplicate' };
   const scopes = scopesOf(change.ops);
   const expiresAt = change.pos + change.lagMs;
   // first place the writes this change is the own event of: that holds even when the change itself is superseded
+  let log = state.log;
   let placed = false;
-  const withPlaced = state.log.map((e) => {
-    if (!unsettled(e) || e.write === undefined || change.pos <= e.write.from) return e;
-    if (!overlaps(e.scopes, scopes) || !carries(change.ops, e.ops)) return e;
-    placed = true;
-    return {
-      ...e,
-      pos: change.pos,
-      expiresAt: Math.max(e.expiresAt, expiresAt),
-      write: { ...e.write, answered: true, settled: true },
-    };
-  });
-  withPlaced.sort((a, b) => a.pos - b.pos);
-  const superseding = withPlaced.find(
-    (e) => visible(e) && !unsettled(e) && e.write === undefined && e.pos >= change.pos && coversAll(e.scopes, scopes),
-  );
-  if (superseding !== undefined) {
-    return { state: placed ? bump(state, { log: withPlaced }) : state, result: 'superseded' };
+  const writesOpen = log.some(unsettled);
+  if (writesOpen) {
+    if (log.some((e) => e.id === change.id)) return { state, result: 'duplicate' };
+    log = log.map((e) => {
+      if (!unsettled(e) || e.write === undefined || change.pos <= e.write.from) return e;
+      if (!overlaps(e.scopes, scopes) || !carries(change.ops, e.ops)) return e;
+      placed = true;
+      return {
+        ...e,
+        pos: change.pos,
+        expiresAt: Math.max(e.expiresAt, expiresAt),
+        write: { ...e.write, answered: true, settled: true },
+      };
+    });
+    if (placed) log = [...log].sort((a, b) => a.pos - b.pos);
+  }
+  // one pass: a duplicate, a newer change covering this one, the older changes this one covers, and its place
+  const kept: Entry[] = [];
+  let at = -1;
+  for (const e of log) {
+    if (e.id === change.id) return { state, result: 'duplicate' };
+    if (e.write === undefined) {
+      if (e.pos >= change.pos && coversAll(e.scopes, scopes)) {
+        return { state: placed ? bump(state, { log }) : state, result: 'superseded' };
+      }
+      // superseded: wherever it would be laid, the new change is laid after it and covers all of it
+      if (e.pos < change.pos && e.expiresAt <= expiresAt && coversAll(scopes, e.scopes)) continue;
+    }
+    if (at < 0 && e.pos > change.pos) at = kept.length;
+    kept.push(e);
   }
   const entry: Entry = { id: change.id, pos: change.pos, ops: change.ops, scopes, expiresAt };
-  const kept = withPlaced.filter(
-    (e) =>
-      // superseded: wherever it would be laid, the new change is laid after it and covers all of it
-      !(e.write === undefined && e.pos < change.pos && e.expiresAt <= expiresAt && coversAll(scopes, e.scopes)),
-  );
-  const log = insertSorted(kept, entry);
-  const next = bump(state, { log });
-  return { state: next, result: holdingWrite(log, scopes, change.pos) === undefined ? 'applied' : 'held' };
+  if (at < 0) kept.push(entry);
+  else kept.splice(at, 0, entry);
+  const next = bump(state, { log: kept });
+  const held = writesOpen && holdingWrite(kept, scopes, change.pos) !== undefined;
+  return { state: next, result: held ? 'held' : 'applied' };
 }
 
 /** A value loaded from the source for a variant. */

@@ -1,4 +1,4 @@
-import { applyOp } from './ops.js';
+import { itemId, type Op } from './ops.js';
 import { type KeyState, visible } from './state.js';
 
 /** What a read of one variant of a key serves. */
@@ -8,11 +8,82 @@ export type View =
 
 const MISS: View = Object.freeze({ found: false });
 
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A value being built from a base and ops, without copying a list per op: the lists that member ops touch are held as
+ * maps by id (insertion order is list order, and replacing an item keeps its place, as `applyOp` does) and written
+ * back once, when the value is read or a whole-field op needs it.
+ */
+class Working {
+  value: unknown;
+  readonly #lists = new Map<string, { field: string | undefined; items: Map<string, unknown>; rest: unknown[] }>();
+
+  constructor(value: unknown) {
+    this.value = value;
+  }
+
+  apply(o: Op): void {
+    switch (o.op) {
+      case 'put':
+        this.#lists.clear();
+        this.value = o.value;
+        return;
+      case 'set':
+        this.flush();
+        if (isRecord(this.value)) this.value = { ...this.value, ...o.fields };
+        return;
+      case 'add': {
+        const id = itemId(o.item, o.idField);
+        const list = this.#list(o.field, o.idField);
+        if (list !== undefined && id !== undefined) list.items.set(id, o.item);
+        return;
+      }
+      case 'remove':
+        this.#list(o.field, o.idField)?.items.delete(o.id);
+        return;
+      case 'reload':
+        return;
+    }
+  }
+
+  /** Writes the lists back into the value. */
+  flush(): unknown {
+    for (const { field, items, rest } of this.#lists.values()) {
+      const list = [...rest, ...items.values()];
+      this.value = field === undefined ? list : { ...(this.value as Record<string, unknown>), [field]: list };
+    }
+    this.#lists.clear();
+    return this.value;
+  }
+
+  #list(field: string | undefined, idField: string) {
+    const name = field ?? '';
+    let list = this.#lists.get(name);
+    if (list !== undefined) return list;
+    const raw = field === undefined ? this.value : isRecord(this.value) ? this.value[field] : undefined;
+    if (!Array.isArray(raw)) return undefined;
+    const items = new Map<string, unknown>();
+    const rest: unknown[] = [];
+    for (const x of raw) {
+      const id = isRecord(x) ? itemId(x, idField) : undefined;
+      if (id === undefined || items.has(id)) rest.push(x);
+      else items.set(id, x);
+    }
+    list = { field, items, rest };
+    this.#lists.set(name, list);
+    return list;
+  }
+}
+
 /**
  * The value a read serves at position `now`: the variant's base with every visible change laid over it, in position
  * order, that the source may not have reflected when the base was loaded (the change's `expiresAt` is after the base's
  * `readPos`). A `reload` positioned after the base's load began means the base cannot be trusted: the read is a
- * miss, unless a later `put` gives the whole value. Without a base, a `put` gives the value and the changes after it are laid over it.
+ * miss, unless a later `put` gives the whole value. Without a base, a `put` gives the value and the changes after it
+ * are laid over it.
  *
  * The answer depends on the state and on `now` only through the base's expiry, returned as `validUntil`: a view
  * can be kept until the key's version changes or that position passes.
@@ -22,25 +93,27 @@ export function view(state: KeyState, variant: string, now: number): View {
   const usable = base !== undefined && base.expiresAt > now;
   const readPos = usable ? base.readPos : Number.NEGATIVE_INFINITY;
   let found = usable;
-  let value: unknown = usable ? base.json : undefined;
+  let work: Working | undefined;
   for (const e of state.log) {
     if (!visible(e)) continue;
     if (e.expiresAt <= readPos) continue; // the base reflects it
     for (const o of e.ops) {
       if (o.op === 'put') {
         found = true;
-        value = o.value;
+        work = new Working(o.value);
       } else if (o.op === 'reload') {
         // a base whose load began after the reload is trusted (its fill was given an expiry at the reload's end)
         if (e.pos > readPos) {
           found = false;
-          value = undefined;
+          work = undefined;
         }
       } else if (found) {
-        value = applyOp(value, o);
+        work ??= new Working(usable ? base.json : undefined);
+        work.apply(o);
       }
     }
   }
   if (!found) return MISS;
+  const value = work === undefined ? (usable ? base.json : undefined) : work.flush();
   return { found: true, value, validUntil: usable ? base.expiresAt : Number.POSITIVE_INFINITY };
 }
