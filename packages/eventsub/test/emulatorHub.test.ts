@@ -35,7 +35,7 @@ describe('emulator EventSub hub', () => {
   const clients: Client[] = [];
 
   beforeEach(async () => {
-    mock = await emulator({ eventsub: { subscribeWindowSeconds: 1, reconnectGraceMs: 300, pingIntervalMs: 150 } });
+    mock = await emulator({ eventsub: { subscribeWindowSeconds: 3, reconnectGraceMs: 300, pingIntervalMs: 500 } });
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.ws.close();
