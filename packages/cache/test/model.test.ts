@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Op } from '../src/model/ops.js';
+import { covers, coversAll, type Op, scopesOf } from '../src/model/ops.js';
 import { EMPTY, type KeyState } from '../src/model/state.js';
 import {
   answerWrite,
@@ -83,6 +83,20 @@ describe('the view: a base with the changes the source may not reflect laid over
     expect(shown(s, 1_200, 'reader-a')).toEqual([]);
     expect(shown(s, 1_200, 'reader-b')).toEqual([]);
     expect(shown(s, 1_200, 'reader-c')).toBe('MISS');
+  });
+});
+
+describe('scopes', () => {
+  it('the whole value covers all, a field covers its members, a member covers only itself', () => {
+    expect(scopesOf([set({ title: 1, lang: 2 }), add('7'), { op: 'reload' }])).toEqual(['title', 'lang', '#7', '*']);
+    expect(covers('*', 'title')).toBe(true);
+    expect(covers('data', 'data#1')).toBe(true);
+    expect(covers('dat', 'data#1')).toBe(false);
+    expect(covers('data#1', 'data')).toBe(false);
+    expect(covers('', '#1')).toBe(false);
+    expect(covers('#1', '#2')).toBe(false);
+    expect(coversAll(['title', 'lang'], ['lang'])).toBe(true);
+    expect(coversAll(['title'], ['title', 'lang'])).toBe(false);
   });
 });
 

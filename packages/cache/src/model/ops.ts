@@ -70,13 +70,21 @@ export function scopesOf(ops: readonly Op[]): string[] {
 /** Whether scope `outer` covers scope `inner`: the whole value covers all, a field covers its members. */
 export function covers(outer: string, inner: string): boolean {
   if (outer === WHOLE || outer === inner) return true;
-  const hash = inner.indexOf('#');
-  return hash > 0 && inner.slice(0, hash) === outer;
+  // a field covers its members: `inner` is `outer#id`
+  return (
+    inner.length > outer.length && inner.charCodeAt(outer.length) === 35 && inner.startsWith(outer) && outer !== ''
+  );
 }
 
 /** Whether every scope of `inner` is covered by some scope of `outer`. */
 export function coversAll(outer: readonly string[], inner: readonly string[]): boolean {
-  return inner.every((i) => outer.some((o) => covers(o, i)));
+  // loops, not every/some: this runs once per log entry for every change recorded
+  for (let i = 0; i < inner.length; i++) {
+    let covered = false;
+    for (let o = 0; o < outer.length && !covered; o++) covered = covers(outer[o] as string, inner[i] as string);
+    if (!covered) return false;
+  }
+  return true;
 }
 
 /** Whether two scope sets touch a common part of the value. */
