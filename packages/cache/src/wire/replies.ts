@@ -87,7 +87,7 @@ export type StoredMeta = z.infer<typeof storedMeta>;
  * Bus message kinds: key/tag/feed version advanced, a fill that others wait for was stored, a write window of a key
  * ended, settled or closed.
  */
-const busKind = z.enum(['k', 't', 'f', 'F', 'o']);
+const busKind = z.enum(['k', 't', 'f', 'F', 'o', 's']);
 
 /** A bus message, `kind|version|origin|name`; the name is last so that it may contain `|`. */
 export interface BusMessage {

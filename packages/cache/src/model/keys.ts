@@ -1,0 +1,185 @@
+import { LRUCache } from 'lru-cache';
+import { CacheArgumentError } from '../errors.js';
+import { checkName } from '../names.js';
+import { deepFreeze } from '../values.js';
+import type { KeyState } from './state.js';
+import type { StateStore } from './store.js';
+import {
+  type AnswerInput,
+  answerWrite,
+  beginWrite,
+  type ChangeInput,
+  collect,
+  DEFAULT_LIMITS,
+  failWrite,
+  fill,
+  type ModelLimits,
+  type RecordOutcome,
+  record,
+  type Step,
+  type WriteInput,
+} from './transitions.js';
+import { view } from './view.js';
+
+/** Where positions come from: Twitch's time as this process best knows it, in milliseconds. */
+export interface PositionClock {
+  now(): number;
+}
+
+/** Options of {@link CoherentKeys}. */
+export interface CoherentKeysOptions {
+  /** Where key states live: a `MemoryStateStore`, or a `RedisStateStore` shared by every process on its prefix. */
+  readonly store: StateStore;
+  /**
+   * Whether other processes change the store too. Views are then kept in process only while this process hears
+   * every commit ({@link CoherentKeys.busStatus}); without that, every read asks the store.
+   */
+  readonly shared: boolean;
+  readonly positions: PositionClock;
+  /** Most views kept in process. Default 10 000. */
+  readonly maxViews?: number;
+  readonly limits?: ModelLimits;
+}
+
+/** A read's arguments. */
+export interface KeyReadOptions<V> {
+  /** Loads the value from the source; its signal is never aborted by this class today. */
+  readonly load: () => Promise<V>;
+  /** Whose answer it is, for reads whose answer depends on who asks. Default `''`: everyone's. */
+  readonly variant?: string;
+  readonly ttlMs: number;
+}
+
+interface KeptView {
+  readonly version: number;
+  readonly epoch: number;
+  readonly value: unknown;
+  readonly validUntil: number;
+}
+
+/** How many loads a read makes at most when its answers keep predating a change recorded meanwhile. */
+const MAX_LOADS = 3;
+
+/**
+ * Reads and changes of keys through the coherence model: every change is a transition of the key's state in the
+ * store, every read serves the view of the state (the base with the changes the source may not reflect laid over
+ * it), and this process keeps views by version so that a hit costs a map lookup. A view is kept only while it is the
+ * newest version this process heard of, the trust epoch has not moved, and its base has not expired.
+ */
+export class CoherentKeys {
+  readonly #store: StateStore;
+  readonly #positions: PositionClock;
+  readonly #limits: ModelLimits;
+  readonly #views: LRUCache<string, KeptView>;
+  readonly #heard: LRUCache<string, number>;
+  readonly #flights = new Map<string, Promise<unknown>>();
+  #epoch = 0;
+  #trusted: boolean;
+
+  constructor(options: CoherentKeysOptions) {
+    this.#store = options.store;
+    this.#positions = options.positions;
+    this.#limits = options.limits ?? DEFAULT_LIMITS;
+    const max = options.maxViews ?? 10_000;
+    if (!Number.isSafeInteger(max) || max < 1) throw new CacheArgumentError('options.maxViews', 'must be >= 1');
+    this.#views = new LRUCache({ max });
+    this.#heard = new LRUCache({ max: max * 4 });
+    this.#trusted = !options.shared;
+  }
+
+  /**
+   * Another process (or this one) committed `version` of `key`: views older than it are not served again. Call it
+   * for every message of the store's channel.
+   */
+  heard(key: string, version: number): void {
+    if (version > (this.#heard.get(key) ?? 0)) this.#heard.set(key, version);
+  }
+
+  /** The bus that carries commits is subscribed (`true`) or not: while it is not, no view is kept or served. */
+  busStatus(subscribed: boolean): void {
+    this.#trusted = subscribed;
+    this.#epoch++;
+  }
+
+  /** Reads a key: a kept view, else the store's view, else a load whose answer is stored as the variant's base. */
+  read<V>(key: string, options: KeyReadOptions<V>): Promise<V> {
+    const variant = options.variant ?? '';
+    const slot = `${key}\u0000${variant}`;
+    const kept = this.#views.get(slot);
+    if (
+      kept !== undefined &&
+      this.#trusted &&
+      kept.epoch === this.#epoch &&
+      kept.version >= (this.#heard.get(key) ?? 0) &&
+      kept.validUntil > this.#positions.now()
+    ) {
+      return Promise.resolve(kept.value as V);
+    }
+    const flying = this.#flights.get(slot);
+    if (flying !== undefined) return flying as Promise<V>;
+    checkName('key', key);
+    const flight = this.#readThrough(key, variant, slot, options).finally(() => this.#flights.delete(slot));
+    this.#flights.set(slot, flight);
+    return flight as Promise<V>;
+  }
+
+  /** Records a change pushed from outside (an event). */
+  async record(key: string, change: ChangeInput): Promise<RecordOutcome> {
+    return (await this.#update(key, (s) => record(s, change))).result;
+  }
+
+  /** Records a write before it is sent (see `beginWrite` in `transitions.ts`). */
+  async beginWrite(key: string, input: WriteInput): Promise<void> {
+    await this.#update(key, (s) => beginWrite(s, input));
+  }
+
+  /** Twitch answered the write. */
+  async answerWrite(key: string, input: AnswerInput): Promise<void> {
+    await this.#update(key, (s) => answerWrite(s, input));
+  }
+
+  /** The write failed or wrote nothing. */
+  async failWrite(key: string, id: string): Promise<void> {
+    await this.#update(key, (s) => failWrite(s, id));
+  }
+
+  async #readThrough<V>(key: string, variant: string, slot: string, options: KeyReadOptions<V>): Promise<V> {
+    const epoch = this.#epoch;
+    const state = await this.#store.get(key);
+    const now = this.#positions.now();
+    const current = view(state, variant, now);
+    if (current.found) return this.#keep(key, slot, state, epoch, current.value, current.validUntil) as V;
+    let loaded: V | undefined;
+    for (let attempt = 0; attempt < MAX_LOADS; attempt++) {
+      const readPos = this.#positions.now();
+      loaded = await options.load();
+      const at = this.#positions.now();
+      const step = await this.#update(key, (s) =>
+        fill(s, { variant, json: loaded, readPos, ttlMs: options.ttlMs }, at),
+      );
+      const shown = view(step.state, variant, at);
+      if (shown.found) return this.#keep(key, slot, step.state, epoch, shown.value, shown.validUntil) as V;
+      // refused, and nothing better is known: the answer predates a reload recorded meanwhile; ask again
+    }
+    return deepFreeze(loaded) as V;
+  }
+
+  #keep(key: string, slot: string, state: KeyState, epoch: number, value: unknown, validUntil: number): unknown {
+    // states are never modified once made, so a view may share their objects and freeze them
+    const frozen = deepFreeze(value);
+    this.heard(key, state.version);
+    if (this.#trusted && epoch === this.#epoch && state.version >= (this.#heard.get(key) ?? 0)) {
+      this.#views.set(slot, { version: state.version, epoch, value: frozen, validUntil });
+    }
+    return frozen;
+  }
+
+  async #update<R>(key: string, step: (state: KeyState) => Step<R>): Promise<Step<R>> {
+    checkName('key', key);
+    // collect first: a step returns the state it was given when it changes nothing, so a commit happens exactly
+    // when collecting or the step changed something
+    const done = await this.#store.update(key, (s) => step(collect(s, this.#positions.now(), this.#limits)));
+    this.heard(key, done.state.version);
+    return done;
+  }
+}
