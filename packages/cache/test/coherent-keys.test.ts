@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createCache } from '../src/index.js';
 import { CoherentKeys } from '../src/model/keys.js';
 import type { Op } from '../src/model/ops.js';
 import { stateSchema } from '../src/model/state.js';
@@ -57,7 +58,10 @@ async function redisProcess(): Promise<CoherentKeys> {
     subscriber: client.duplicate({ enableOfflineQueue: true, autoResubscribe: false }),
     channel: store.channel,
     logger: silentLogger,
-    onMessage: (m) => keys.heard(m.name, m.version),
+    onMessage: (m) => {
+      if (m.kind === 's') keys.heard(m.name, m.version);
+      else if (m.kind === 'f') keys.feedHeard(m.name, m.version);
+    },
     onMalformed: () => {},
     onStatus: (status) => keys.busStatus(status === 'subscribed'),
     heartbeat: {
@@ -181,6 +185,37 @@ describe.each([
     };
     expect(Object.isFrozen(value)).toBe(true);
     expect(Object.isFrozen(value.tags)).toBe(true);
+  });
+});
+
+describe('coherent keys on Redis: feeds', () => {
+  it('an answer is kept only while its feed is covered, and a gap ends it in every process', async () => {
+    const a = await redisProcess();
+    const b = await redisProcess();
+    // coverage as the cache keeps it: its feed hashes and `f` messages on the same prefix and bus
+    const coverage = createCache({ redis: { url: REDIS_URL, prefix } });
+    closers.push(() => coverage.close());
+    expect(await coverage.ready()).toBe(true);
+    const key = `channel:${randomUUID()}`;
+    const feed = `channel.update:${key}`;
+    const src = new Source({ title: 'x' });
+    const read = (p: CoherentKeys) => p.read(key, { load: src.load, ttlMs: 60_000, feeds: [feed] });
+
+    expect(await read(a)).toEqual({ title: 'x' });
+    expect(await read(a)).toEqual({ title: 'x' });
+    expect(src.loads).toBe(2); // not covered: nothing kept
+
+    await coverage.coverage.started(feed);
+    await read(a);
+    await read(a);
+    await read(b);
+    expect(src.loads).toBe(3); // covered: kept, and shared through the store
+
+    await coverage.coverage.gap(feed, { from: Date.now() });
+    src.value = { title: 'changed while nobody listened' };
+    await until(async () => (await read(b)) !== undefined && src.loads > 3, 'the gap to reach the other process');
+    expect(await read(b)).toEqual({ title: 'changed while nobody listened' });
+    expect(await read(a)).toEqual({ title: 'changed while nobody listened' });
   });
 });
 

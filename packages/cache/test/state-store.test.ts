@@ -70,7 +70,7 @@ describe.each(stores)('state store: %s', (_name, open) => {
     const outcomes = await Promise.all(adds);
     expect(outcomes.map((o) => o.result)).toEqual(Array(40).fill('applied'));
     for (const store of [a, b]) {
-      const shown = view(await store.get(key), '', 1_100);
+      const shown = view((await store.read(key)).state, '', 1_100);
       expect(shown.found).toBe(true);
       const ids = (shown.found ? (shown.value as Array<{ user_id: string }>) : []).map((m) => m.user_id);
       expect(ids.sort((x, y) => Number(x) - Number(y))).toEqual(Array.from({ length: 40 }, (_, i) => String(i)));
@@ -86,7 +86,7 @@ describe.each(stores)('state store: %s', (_name, open) => {
       b.update(key, (s) => record(s, change)),
     ]);
     expect([x.result, y.result].sort()).toEqual(['applied', 'duplicate']);
-    expect((await a.get(key)).log.length).toBe(1);
+    expect((await a.read(key)).state.log.length).toBe(1);
   });
 
   it('the version advances with every commit and not when a step changes nothing', async () => {
@@ -107,14 +107,14 @@ describe('state store: what Redis holds is checked before use', () => {
     const raw = clients[clients.length - 1] as Redis;
     await raw.hset(`{${prefix}}m:${key}`, 'v', '7', 's', JSON.stringify({ version: 7, bases: 'nope', log: [] }));
     const before = decodeErrors.length;
-    const state = await store.get(key);
+    const { state } = await store.read(key);
     expect(state.log).toEqual([]);
     expect(state.version).toBe(7);
     expect(decodeErrors.length).toBe(before + 1);
     expect(decodeErrors[before]?.code).toBe('TWITCHIFY_CACHE_DECODE');
     const next = await store.update(key, (s) => record(s, { id: 'x', pos: 1, ops: [add('1')], lagMs: 10 }));
     expect(next.state.version).toBe(8);
-    expect((await store.get(key)).log.map((e) => e.id)).toEqual(['x']);
+    expect((await store.read(key)).state.log.map((e) => e.id)).toEqual(['x']);
   });
 
   it('a stored blob that is not JSON is reported, never thrown at the caller', async () => {
@@ -123,7 +123,7 @@ describe('state store: what Redis holds is checked before use', () => {
     const raw = clients[clients.length - 1] as Redis;
     await raw.hset(`{${prefix}}m:${key}`, 'v', '3', 's', '{not json');
     const before = decodeErrors.length;
-    expect((await store.get(key)).version).toBe(3);
+    expect((await store.read(key)).state.version).toBe(3);
     expect(decodeErrors.length).toBe(before + 1);
   });
 });

@@ -2,7 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { CacheArgumentError } from '../errors.js';
 import { checkName } from '../names.js';
 import { deepFreeze } from '../values.js';
-import type { KeyState } from './state.js';
+import type { FeedStates, KeyState } from './state.js';
 import type { StateStore } from './store.js';
 import {
   type AnswerInput,
@@ -48,6 +48,11 @@ export interface KeyReadOptions<V> {
   /** Whose answer it is, for reads whose answer depends on who asks. Default `''`: everyone's. */
   readonly variant?: string;
   readonly ttlMs: number;
+  /**
+   * The feeds that report the key's changes: the answer is kept only while each stays at the epoch it had when the
+   * load began and covered.
+   */
+  readonly feeds?: readonly string[];
 }
 
 interface KeptView {
@@ -55,6 +60,8 @@ interface KeptView {
   readonly epoch: number;
   readonly value: unknown;
   readonly validUntil: number;
+  /** The feeds' epochs the view was read under. */
+  readonly feeds: readonly (readonly [string, number])[] | undefined;
 }
 
 /** How many loads a read makes at most when its answers keep predating a change recorded meanwhile. */
@@ -72,6 +79,8 @@ export class CoherentKeys {
   readonly #limits: ModelLimits;
   readonly #views: LRUCache<string, KeptView>;
   readonly #heard: LRUCache<string, number>;
+  /** Feed epochs heard of (from the store's answers and {@link feedHeard}): views of older epochs are not served. */
+  readonly #feedEpochs = new Map<string, number>();
   readonly #flights = new Map<string, Promise<unknown>>();
   #epoch = 0;
   #trusted: boolean;
@@ -89,10 +98,15 @@ export class CoherentKeys {
 
   /**
    * Another process (or this one) committed `version` of `key`: views older than it are not served again. Call it
-   * for every message of the store's channel.
+   * for every `s` message of the bus.
    */
   heard(key: string, version: number): void {
     if (version > (this.#heard.get(key) ?? 0)) this.#heard.set(key, version);
+  }
+
+  /** A feed's coverage changed (a gap began or ended) and its epoch is now `epoch`, in this process or another. */
+  feedHeard(feed: string, epoch: number): void {
+    if (epoch > (this.#feedEpochs.get(feed) ?? 0)) this.#feedEpochs.set(feed, epoch);
   }
 
   /** The bus that carries commits is subscribed (`true`) or not: while it is not, no view is kept or served. */
@@ -111,7 +125,8 @@ export class CoherentKeys {
       this.#trusted &&
       kept.epoch === this.#epoch &&
       kept.version >= (this.#heard.get(key) ?? 0) &&
-      kept.validUntil > this.#positions.now()
+      kept.validUntil > this.#positions.now() &&
+      this.#feedsCurrent(kept.feeds)
     ) {
       return Promise.resolve(kept.value as V);
     }
@@ -145,41 +160,95 @@ export class CoherentKeys {
 
   async #readThrough<V>(key: string, variant: string, slot: string, options: KeyReadOptions<V>): Promise<V> {
     const epoch = this.#epoch;
-    const state = await this.#store.get(key);
+    const feedNames = options.feeds ?? [];
+    const read = await this.#store.read(key, feedNames);
     const now = this.#positions.now();
-    const current = view(state, variant, now);
-    if (current.found) return this.#keep(key, slot, state, epoch, current.value, current.validUntil) as V;
+    const current = view(read.state, variant, now, read.feeds);
+    if (current.found) return this.#keep(key, slot, read, epoch, current, now) as V;
     let loaded: V | undefined;
+    let feeds = read.feeds;
     for (let attempt = 0; attempt < MAX_LOADS; attempt++) {
       const readPos = this.#positions.now();
+      const epochs = feedNames.length === 0 ? undefined : epochsOf(feedNames, feeds);
       loaded = await options.load();
       const at = this.#positions.now();
-      const step = await this.#update(key, (s) =>
-        fill(s, { variant, json: loaded, readPos, ttlMs: options.ttlMs }, at),
+      const input = { variant, json: loaded, readPos, ttlMs: options.ttlMs, feeds: epochs };
+      let seen = feeds;
+      const step = await this.#update(
+        key,
+        (s, f) => {
+          seen = f;
+          return fill(s, input, at, f);
+        },
+        feedNames,
       );
-      const shown = view(step.state, variant, at);
-      if (shown.found) return this.#keep(key, slot, step.state, epoch, shown.value, shown.validUntil) as V;
-      // refused, and nothing better is known: the answer predates a reload recorded meanwhile; ask again
+      const shown = view(step.state, variant, at, seen);
+      if (shown.found) return this.#keep(key, slot, { state: step.state, feeds: seen }, epoch, shown, at) as V;
+      // refused, and nothing better is known: with a feed not covered, nothing can be kept (the answer is served as
+      // it is); else the answer predates a reload, or a feed moved: ask again under the feed states seen now
+      if (feedNames.some((f) => seen.get(f)?.covered !== true)) break;
+      feeds = seen;
     }
     return deepFreeze(loaded) as V;
   }
 
-  #keep(key: string, slot: string, state: KeyState, epoch: number, value: unknown, validUntil: number): unknown {
+  #keep(
+    key: string,
+    slot: string,
+    read: { state: KeyState; feeds: FeedStates },
+    epoch: number,
+    shown: { value: unknown; validUntil: number },
+    now: number,
+  ): unknown {
     // states are never modified once made, so a view may share their objects and freeze them
-    const frozen = deepFreeze(value);
+    const frozen = deepFreeze(shown.value);
+    const { state, feeds } = read;
     this.heard(key, state.version);
-    if (this.#trusted && epoch === this.#epoch && state.version >= (this.#heard.get(key) ?? 0)) {
-      this.#views.set(slot, { version: state.version, epoch, value: frozen, validUntil });
+    let validUntil = shown.validUntil;
+    let kept: (readonly [string, number])[] | undefined;
+    for (const [name, f] of feeds) {
+      this.feedHeard(name, f.epoch);
+      validUntil = Math.min(validUntil, now + f.coveredForMs);
+      (kept ??= []).push([name, f.epoch]);
+    }
+    if (
+      this.#trusted &&
+      epoch === this.#epoch &&
+      state.version >= (this.#heard.get(key) ?? 0) &&
+      this.#feedsCurrent(kept)
+    ) {
+      this.#views.set(slot, { version: state.version, epoch, value: frozen, validUntil, feeds: kept });
     }
     return frozen;
   }
 
-  async #update<R>(key: string, step: (state: KeyState) => Step<R>): Promise<Step<R>> {
+  #feedsCurrent(feeds: readonly (readonly [string, number])[] | undefined): boolean {
+    if (feeds === undefined) return true;
+    for (const [name, e] of feeds) if (this.#feedEpochs.get(name) !== e) return false;
+    return true;
+  }
+
+  async #update<R>(
+    key: string,
+    step: (state: KeyState, feeds: FeedStates) => Step<R>,
+    feeds: readonly string[] = [],
+  ): Promise<Step<R>> {
     checkName('key', key);
     // collect first: a step returns the state it was given when it changes nothing, so a commit happens exactly
     // when collecting or the step changed something
-    const done = await this.#store.update(key, (s) => step(collect(s, this.#positions.now(), this.#limits)));
+    const done = await this.#store.update(
+      key,
+      (s, f) => step(collect(s, this.#positions.now(), this.#limits), f),
+      feeds,
+    );
     this.heard(key, done.state.version);
     return done;
   }
+}
+
+/** The epochs of `names` in `feeds` (0 for a feed never covered). */
+function epochsOf(names: readonly string[], feeds: FeedStates): Record<string, number> {
+  const epochs: Record<string, number> = {};
+  for (const name of names) epochs[name] = feeds.get(name)?.epoch ?? 0;
+  return epochs;
 }

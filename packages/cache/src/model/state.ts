@@ -12,6 +12,35 @@ export interface Base {
   readonly readPos: number;
   /** Position after which the base is no longer served. */
   readonly expiresAt: number;
+  /**
+   * The feeds that report the key's changes, with their epochs when the load began: the base is served only while
+   * each is still at that epoch and covered (a gap may have hidden a change).
+   */
+  readonly feeds?: Readonly<Record<string, number>> | undefined;
+}
+
+/** A feed's state as a store read it with the key's state: its epoch and whether it is covered now. */
+export interface FeedStatus {
+  readonly epoch: number;
+  readonly covered: boolean;
+  /** For how long, from the read, the feed is known to stay covered (0 when it is not). */
+  readonly coveredForMs: number;
+}
+
+/** Feed states by name; a feed missing from it counts as not covered. */
+export type FeedStates = ReadonlyMap<string, FeedStatus>;
+
+/** No feed known. */
+export const NO_FEEDS: FeedStates = new Map();
+
+/** Whether a base's feeds are all at the epochs it was loaded under and covered. */
+export function feedsHold(recorded: Readonly<Record<string, number>> | undefined, feeds: FeedStates): boolean {
+  if (recorded === undefined) return true;
+  for (const name in recorded) {
+    const f = feeds.get(name);
+    if (f === undefined || !f.covered || f.epoch !== recorded[name]) return false;
+  }
+  return true;
 }
 
 /** A write this process or another made through the SDK, while its place in Twitch's order is not known. */
@@ -68,7 +97,15 @@ const position = z.number().finite();
 /** The schema a state read back from storage must pass before it is used. */
 export const stateSchema: z.ZodType<KeyState> = z.object({
   version: z.number().int().nonnegative(),
-  bases: z.record(z.string(), z.object({ json: z.unknown(), readPos: position, expiresAt: position })),
+  bases: z.record(
+    z.string(),
+    z.object({
+      json: z.unknown(),
+      readPos: position,
+      expiresAt: position,
+      feeds: z.record(z.string(), z.number().int().nonnegative()).optional(),
+    }),
+  ),
   log: z.array(
     z.object({
       id: z.string().min(1),

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { EMPTY, type KeyState } from './state.js';
+import { EMPTY, type FeedStates, type KeyState, NO_FEEDS } from './state.js';
 import type { Step } from './transitions.js';
 
 /**
@@ -7,27 +7,41 @@ import type { Step } from './transitions.js';
  * atomically. A store never interprets a state; the rules are the transitions'.
  */
 export interface StateStore {
-  /** The key's current state ({@link EMPTY} when nothing is known). */
-  get(key: string): Promise<KeyState>;
+  /** The key's current state ({@link EMPTY} when nothing is known), with the states of `feeds` read at once. */
+  read(key: string, feeds?: readonly string[]): Promise<{ state: KeyState; feeds: FeedStates }>;
   /**
-   * Runs `step` on the key's current state and commits the state it returns, unless another change committed first:
-   * then `step` runs again on the newer state. A step that returns the state it was given commits nothing.
+   * Runs `step` on the key's current state (and the states of `feeds`, read with it) and commits the state it
+   * returns, unless another change committed first or one of those feeds moved: then `step` runs again on the newer
+   * states. A step that returns the state it was given commits nothing.
    */
-  update<R>(key: string, step: (state: KeyState) => Step<R>): Promise<Step<R>>;
+  update<R>(
+    key: string,
+    step: (state: KeyState, feeds: FeedStates) => Step<R>,
+    feeds?: readonly string[],
+  ): Promise<Step<R>>;
 }
+
+/** Where a memory store reads feed states from (the cache's coverage, in one process). */
+export type FeedReader = (names: readonly string[]) => FeedStates;
 
 /** Key states in this process only, bounded by keys (least recently used go first). */
 export class MemoryStateStore implements StateStore {
   readonly #states: LRUCache<string, KeyState>;
   readonly #committed: ((key: string, state: KeyState) => void) | undefined;
+  readonly #feeds: FeedReader;
 
-  constructor(options: { maxKeys: number; committed?: (key: string, state: KeyState) => void }) {
+  constructor(options: {
+    maxKeys: number;
+    committed?: (key: string, state: KeyState) => void;
+    feeds?: FeedReader;
+  }) {
     this.#states = new LRUCache({ max: options.maxKeys });
     this.#committed = options.committed;
+    this.#feeds = options.feeds ?? (() => NO_FEEDS);
   }
 
-  get(key: string): Promise<KeyState> {
-    return Promise.resolve(this.getNow(key));
+  read(key: string, feeds: readonly string[] = []): Promise<{ state: KeyState; feeds: FeedStates }> {
+    return Promise.resolve({ state: this.getNow(key), feeds: feeds.length === 0 ? NO_FEEDS : this.#feeds(feeds) });
   }
 
   /** The current state, synchronously. */
@@ -35,14 +49,22 @@ export class MemoryStateStore implements StateStore {
     return this.#states.get(key) ?? EMPTY;
   }
 
-  update<R>(key: string, step: (state: KeyState) => Step<R>): Promise<Step<R>> {
-    return Promise.resolve(this.updateNow(key, step));
+  update<R>(
+    key: string,
+    step: (state: KeyState, feeds: FeedStates) => Step<R>,
+    feeds: readonly string[] = [],
+  ): Promise<Step<R>> {
+    return Promise.resolve(this.updateNow(key, step, feeds));
   }
 
   /** {@link update}, synchronously: in one process there is nobody to race with. */
-  updateNow<R>(key: string, step: (state: KeyState) => Step<R>): Step<R> {
+  updateNow<R>(
+    key: string,
+    step: (state: KeyState, feeds: FeedStates) => Step<R>,
+    feeds: readonly string[] = [],
+  ): Step<R> {
     const current = this.getNow(key);
-    const done = step(current);
+    const done = step(current, feeds.length === 0 ? NO_FEEDS : this.#feeds(feeds));
     if (done.state !== current) {
       this.#states.set(key, done.state);
       this.#committed?.(key, done.state);

@@ -1,5 +1,15 @@
 import { carries, coversAll, type Op, overlaps, scopesOf } from './ops.js';
-import { type Base, EMPTY, type Entry, type KeyState, unsettled, visible } from './state.js';
+import {
+  type Base,
+  EMPTY,
+  type Entry,
+  type FeedStates,
+  feedsHold,
+  type KeyState,
+  NO_FEEDS,
+  unsettled,
+  visible,
+} from './state.js';
 import { view } from './view.js';
 
 /**
@@ -125,6 +135,8 @@ export interface FillInput {
   readonly json: unknown;
   readonly readPos: number;
   readonly ttlMs: number;
+  /** The epochs of the key's feeds when the load began (see {@link Base.feeds}). */
+  readonly feeds?: Readonly<Record<string, number>> | undefined;
 }
 
 /** What a fill did: stored it, or refused it (the state then already says better). */
@@ -132,10 +144,13 @@ export type FillOutcome = 'stored' | 'refused';
 
 /**
  * Stores a loaded value as the variant's base, unless the state already holds a base loaded later, a `reload` was
- * positioned after the load began (the answer may predate it), or folded changes may be missing from it. A base
+ * positioned after the load began (the answer may predate it), folded changes may be missing from it, or one of its
+ * feeds is not at the epoch the load began under or not covered (`feeds`, as read with the state). A base
  * loaded while a `reload` may not be reflected yet lives only until it is.
  */
-export function fill(state: KeyState, input: FillInput, now: number): Step<FillOutcome> {
+export function fill(state: KeyState, input: FillInput, now: number, feeds: FeedStates = NO_FEEDS): Step<FillOutcome> {
+  // a feed that moved or lost coverage while the load ran: a change may have gone unheard
+  if (!feedsHold(input.feeds, feeds)) return { state, result: 'refused' };
   const held = state.bases[input.variant];
   if (held !== undefined && held.expiresAt > now && held.readPos > input.readPos) return { state, result: 'refused' };
   if (input.readPos < state.protectUntil) return { state, result: 'refused' };
@@ -145,7 +160,10 @@ export function fill(state: KeyState, input: FillInput, now: number): Step<FillO
     if (e.pos > input.readPos) return { state, result: 'refused' };
     if (e.expiresAt > input.readPos) expiresAt = Math.min(expiresAt, e.expiresAt);
   }
-  const base: Base = { json: input.json, readPos: input.readPos, expiresAt };
+  const base: Base =
+    input.feeds === undefined
+      ? { json: input.json, readPos: input.readPos, expiresAt }
+      : { json: input.json, readPos: input.readPos, expiresAt, feeds: input.feeds };
   return { state: bump(state, { bases: { ...state.bases, [input.variant]: base } }), result: 'stored' };
 }
 

@@ -1,5 +1,5 @@
 import { itemId, type Op } from './ops.js';
-import { type KeyState, visible } from './state.js';
+import { type FeedStates, feedsHold, type KeyState, NO_FEEDS, visible } from './state.js';
 
 /** What a read of one variant of a key serves. */
 export type View =
@@ -85,12 +85,14 @@ class Working {
  * miss, unless a later `put` gives the whole value. Without a base, a `put` gives the value and the changes after it
  * are laid over it.
  *
- * The answer depends on the state and on `now` only through the base's expiry, returned as `validUntil`: a view
- * can be kept until the key's version changes or that position passes.
+ * A base is used only while the feeds it was loaded under are at the same epochs and covered (`feeds`, as read
+ * with the state). The answer depends on the state and on `now` only through the base's expiry, returned as
+ * `validUntil`: a view can be kept until the key's version or one of its feeds' epochs changes, or that position
+ * passes.
  */
-export function view(state: KeyState, variant: string, now: number): View {
+export function view(state: KeyState, variant: string, now: number, feeds: FeedStates = NO_FEEDS): View {
   const base = state.bases[variant];
-  const usable = base !== undefined && base.expiresAt > now;
+  const usable = base !== undefined && base.expiresAt > now && feedsHold(base.feeds, feeds);
   const readPos = usable ? base.readPos : Number.NEGATIVE_INFINITY;
   let found = usable;
   let work: Working | undefined;

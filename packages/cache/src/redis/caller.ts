@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { CacheRedisUnavailableError } from '../errors.js';
 import type { CircuitBreaker } from './breaker.js';
 import { APPLY_KEY, APPLY_TAG, CLOSE_WINDOW, COVERAGE, FILL, OPEN_WINDOW, READ, RELEASE, WRITE } from './scripts.js';
-import { COMMIT_STATE } from './state-scripts.js';
+import { COMMIT_STATE, READ_STATE } from './state-scripts.js';
 
 /** A Lua script and its SHA1, for EVALSHA. */
 export interface Script {
@@ -24,6 +24,7 @@ export const SCRIPTS = {
   openWindow: script(OPEN_WINDOW),
   closeWindow: script(CLOSE_WINDOW),
   commitState: script(COMMIT_STATE),
+  readState: script(READ_STATE),
 };
 
 /** Anything with zod's `safeParse` shape. */

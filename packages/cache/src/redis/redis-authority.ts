@@ -381,7 +381,7 @@ export class RedisAuthority implements Authority {
 
   #message(m: BusMessage): void {
     if (m.origin === this.#origin) return; // applied already, when the script returned
-    if (m.kind === 's') return; // a key state's commit: the state store's channel, not this one
+    if (m.kind === 's') return; // a key state's commit, for the state store's readers
     const kind =
       m.kind === 'k' ? 'key' : m.kind === 't' ? 'tag' : m.kind === 'f' ? 'feed' : m.kind === 'o' ? 'order' : 'filled';
     this.#hooks.notify({ kind, name: m.name, version: m.version }, true);
