@@ -205,11 +205,11 @@ export class CoherentKeys {
     const { state, feeds } = read;
     this.heard(key, state.version);
     let validUntil = shown.validUntil;
-    let kept: (readonly [string, number])[] | undefined;
+    const kept: (readonly [string, number])[] | undefined = feeds.size === 0 ? undefined : [];
     for (const [name, f] of feeds) {
       this.feedHeard(name, f.epoch);
       validUntil = Math.min(validUntil, now + f.coveredForMs);
-      (kept ??= []).push([name, f.epoch]);
+      kept?.push([name, f.epoch]);
     }
     if (
       this.#trusted &&
