@@ -2,22 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cache, createCache } from '../src/index.js';
-import { Source, testPrefix, until } from './helpers.js';
+import { freePort, Source, testPrefix, until } from './helpers.js';
 
 /**
  * A stalled Redis and a half-open connection close nothing and deliver nothing: only the bus's heartbeat can tell.
  * Each case runs its own redis-server (or a proxy in front of one), so that stopping it disturbs nobody else.
  */
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error())));
-    });
-  });
-}
 
 async function startRedis(): Promise<{ proc: ChildProcess; port: number }> {
   const port = await freePort();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterEach } from 'vitest';
 import { type Cache, type CacheOptions, createCache } from '../src/index.js';
@@ -94,4 +95,15 @@ export function cacheOpener(prefix: string): (redis: boolean, options?: Partial<
     }
     return cache;
   };
+}
+
+/** A TCP port nothing listens on now, for a test's own redis-server or proxy. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error())));
+    });
+  });
 }

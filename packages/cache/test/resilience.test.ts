@@ -1,20 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cache, createCache } from '../src/index.js';
-import { Source, testPrefix, until } from './helpers.js';
+import { freePort, Source, testPrefix, until } from './helpers.js';
 
 /** A private redis-server, so that this test can stop and restart Redis without disturbing anyone else. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error())));
-    });
-  });
-}
-
 function startRedis(port: number, extra: string[] = []): ChildProcess {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...extra];
   return spawn('redis-server', args, { stdio: 'ignore' });
