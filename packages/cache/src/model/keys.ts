@@ -55,6 +55,12 @@ export interface KeyReadOptions<V> {
   readonly feeds?: readonly string[];
 }
 
+interface KeyViews {
+  heard: number;
+  shared: KeptView | undefined;
+  byVariant: Map<string, KeptView> | undefined;
+}
+
 interface KeptView {
   readonly version: number;
   readonly epoch: number;
@@ -77,8 +83,11 @@ export class CoherentKeys {
   readonly #store: StateStore;
   readonly #positions: PositionClock;
   readonly #limits: ModelLimits;
-  readonly #views: LRUCache<string, KeptView>;
-  readonly #heard: LRUCache<string, number>;
+  /**
+   * Per key, the newest version heard of and the views kept: one record, so that forgetting a key (LRU) forgets its
+   * views with the version they must be checked against.
+   */
+  readonly #keys: LRUCache<string, KeyViews>;
   /** Feed epochs heard of (from the store's answers and {@link feedHeard}): views of older epochs are not served. */
   readonly #feedEpochs = new Map<string, number>();
   readonly #flights = new Map<string, Promise<unknown>>();
@@ -91,8 +100,7 @@ export class CoherentKeys {
     this.#limits = options.limits ?? DEFAULT_LIMITS;
     const max = options.maxViews ?? 10_000;
     if (!Number.isSafeInteger(max) || max < 1) throw new CacheArgumentError('options.maxViews', 'must be >= 1');
-    this.#views = new LRUCache({ max });
-    this.#heard = new LRUCache({ max: max * 4 });
+    this.#keys = new LRUCache({ max });
     this.#trusted = !options.shared;
   }
 
@@ -101,7 +109,9 @@ export class CoherentKeys {
    * for every `s` message of the bus.
    */
   heard(key: string, version: number): void {
-    if (version > (this.#heard.get(key) ?? 0)) this.#heard.set(key, version);
+    const rec = this.#keys.get(key);
+    if (rec === undefined) this.#keys.set(key, { heard: version, shared: undefined, byVariant: undefined });
+    else if (version > rec.heard) rec.heard = version;
   }
 
   /** A feed's coverage changed (a gap began or ended) and its epoch is now `epoch`, in this process or another. */
@@ -118,22 +128,23 @@ export class CoherentKeys {
   /** Reads a key: a kept view, else the store's view, else a load whose answer is stored as the variant's base. */
   read<V>(key: string, options: KeyReadOptions<V>): Promise<V> {
     const variant = options.variant ?? '';
-    const slot = `${key}\u0000${variant}`;
-    const kept = this.#views.get(slot);
+    const rec = this.#keys.get(key);
+    const kept = rec === undefined ? undefined : variant === '' ? rec.shared : rec.byVariant?.get(variant);
     if (
       kept !== undefined &&
       this.#trusted &&
       kept.epoch === this.#epoch &&
-      kept.version >= (this.#heard.get(key) ?? 0) &&
+      kept.version >= (rec as KeyViews).heard &&
       kept.validUntil > this.#positions.now() &&
-      this.#feedsCurrent(kept.feeds)
+      (kept.feeds === undefined || this.#feedsCurrent(kept.feeds))
     ) {
       return Promise.resolve(kept.value as V);
     }
+    const slot = variant === '' ? key : `${key}\u0000${variant}`;
     const flying = this.#flights.get(slot);
     if (flying !== undefined) return flying as Promise<V>;
     checkName('key', key);
-    const flight = this.#readThrough(key, variant, slot, options).finally(() => this.#flights.delete(slot));
+    const flight = this.#readThrough(key, variant, options).finally(() => this.#flights.delete(slot));
     this.#flights.set(slot, flight);
     return flight as Promise<V>;
   }
@@ -158,13 +169,13 @@ export class CoherentKeys {
     await this.#update(key, (s) => failWrite(s, id));
   }
 
-  async #readThrough<V>(key: string, variant: string, slot: string, options: KeyReadOptions<V>): Promise<V> {
+  async #readThrough<V>(key: string, variant: string, options: KeyReadOptions<V>): Promise<V> {
     const epoch = this.#epoch;
     const feedNames = options.feeds ?? [];
     const read = await this.#store.read(key, feedNames);
     const now = this.#positions.now();
     const current = view(read.state, variant, now, read.feeds);
-    if (current.found) return this.#keep(key, slot, read, epoch, current, now) as V;
+    if (current.found) return this.#keep(key, variant, read, epoch, current, now) as V;
     let loaded: V | undefined;
     let feeds = read.feeds;
     for (let attempt = 0; attempt < MAX_LOADS; attempt++) {
@@ -183,7 +194,7 @@ export class CoherentKeys {
         feedNames,
       );
       const shown = view(step.state, variant, at, seen);
-      if (shown.found) return this.#keep(key, slot, { state: step.state, feeds: seen }, epoch, shown, at) as V;
+      if (shown.found) return this.#keep(key, variant, { state: step.state, feeds: seen }, epoch, shown, at) as V;
       // refused, and nothing better is known: with a feed not covered, nothing can be kept (the answer is served as
       // it is); else the answer predates a reload, or a feed moved: ask again under the feed states seen now
       if (feedNames.some((f) => seen.get(f)?.covered !== true)) break;
@@ -194,7 +205,7 @@ export class CoherentKeys {
 
   #keep(
     key: string,
-    slot: string,
+    variant: string,
     read: { state: KeyState; feeds: FeedStates },
     epoch: number,
     shown: { value: unknown; validUntil: number },
@@ -211,13 +222,14 @@ export class CoherentKeys {
       validUntil = Math.min(validUntil, now + f.coveredForMs);
       kept?.push([name, f.epoch]);
     }
-    if (
-      this.#trusted &&
-      epoch === this.#epoch &&
-      state.version >= (this.#heard.get(key) ?? 0) &&
-      this.#feedsCurrent(kept)
-    ) {
-      this.#views.set(slot, { version: state.version, epoch, value: frozen, validUntil, feeds: kept });
+    const rec = this.#keys.get(key) as KeyViews; // just heard
+    if (this.#trusted && epoch === this.#epoch && state.version >= rec.heard && this.#feedsCurrent(kept)) {
+      const view: KeptView = { version: state.version, epoch, value: frozen, validUntil, feeds: kept };
+      if (variant === '') rec.shared = view;
+      else {
+        rec.byVariant ??= new Map();
+        rec.byVariant.set(variant, view);
+      }
     }
     return frozen;
   }
