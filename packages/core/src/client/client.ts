@@ -40,6 +40,7 @@ import { ModerationResource } from './resources/moderation.js';
 import { StreamsResource } from './resources/streams.js';
 import { UsersResource } from './resources/users.js';
 import { type RunTokens, Runtime } from './runtime.js';
+import { TwitchClock } from './twitch-clock.js';
 
 /** Where the Client is in its life. */
 export type ClientStatus = 'idle' | 'starting' | 'running' | 'closed';
@@ -74,6 +75,7 @@ export class Client {
   readonly #options: ClientOptions;
   readonly #emitter: SafeEmitter<ClientEvents>;
   readonly #known: KnownStates;
+  readonly #twitchTime: TwitchClock;
   #status: ClientStatus = 'idle';
   #runtime: Runtime | undefined;
 
@@ -81,8 +83,10 @@ export class Client {
     checkOptions(options);
     this.#options = options;
     const clock = options.clock ?? systemClock;
+    // orders writes, events and known states by Twitch's clock, whatever the local one says
+    this.#twitchTime = new TwitchClock(clock);
     this.#known = new KnownStates({
-      clock,
+      clock: this.#twitchTime,
       windowMs: options.knownStateWindowMs ?? 30_000,
       lagMs: options.sourceLagMs ?? 5000,
     });
@@ -107,7 +111,7 @@ export class Client {
       get helix() {
         return runtime().helix;
       },
-      clock,
+      clock: this.#twitchTime,
       userId: () => this.#runtime?.userId,
     };
     this.users = new UsersResource(context);
@@ -174,7 +178,7 @@ export class Client {
       );
     }
     this.#status = 'starting';
-    const runtime = new Runtime(this.#options, this.#known, {
+    const runtime = new Runtime(this.#options, this.#known, this.#twitchTime, {
       emit: (event, ...args) => this.#emitter.emit(event, ...(args as never)),
       dispatch: (key, event, meta) => this.#dispatch(key, event, meta),
       error: (error) => this.#reportError('client', error),

@@ -23,6 +23,7 @@ import type { KnownStates } from './known-states.js';
 import { type ClientOptions, isCachePort, isEventFeed } from './options.js';
 import { ResourceCache } from './resource-cache.js';
 import { SubscriptionPlan } from './subscription-plan.js';
+import type { TwitchClock } from './twitch-clock.js';
 import { createWebSocketFeed, subscriptionTypes } from './websocket-feed.js';
 
 /** How long `run()` waits for a Redis cache to connect before going on without it (it keeps connecting). */
@@ -61,6 +62,8 @@ export class Runtime {
   readonly #known: KnownStates;
   readonly #host: RuntimeHost;
   readonly #clock: { now(): number };
+  /** Twitch's clock (positions of writes and events), learned from the timestamps of the events received. */
+  readonly #twitchTime: TwitchClock;
   #cache: CachePort | undefined;
   #ownsCache = false;
   #feed: EventFeed | undefined;
@@ -76,11 +79,12 @@ export class Runtime {
   readonly #coveredSince = new Map<string, number>();
   readonly #offs: (() => void)[] = [];
 
-  constructor(options: ClientOptions, known: KnownStates, host: RuntimeHost) {
+  constructor(options: ClientOptions, known: KnownStates, twitchTime: TwitchClock, host: RuntimeHost) {
     this.#o = options;
     this.#known = known;
     this.#host = host;
     this.#clock = options.clock ?? systemClock;
+    this.#twitchTime = twitchTime;
     this.plan = new SubscriptionPlan(
       {
         clientId: options.clientId,
@@ -146,7 +150,7 @@ export class Runtime {
         onError: (e) => this.#host.error(e),
       },
       o.readLevel ?? 'fast',
-      this.#clock,
+      this.#twitchTime,
       o.sourceLagMs ?? 5000,
     );
     this.#feed = this.#createFeed(o);
@@ -244,7 +248,9 @@ export class Runtime {
           return;
         }
         // to the microsecond: changes committed within one millisecond keep their order
-        const at = timestampMs(n.meta.messageTimestamp) || this.#clock.now();
+        const stamped = timestampMs(n.meta.messageTimestamp);
+        if (stamped) this.#twitchTime.sawTimestamp(stamped);
+        const at = stamped || this.#twitchTime.now();
         // The cache first (so a read made by a handler sees the change), then the app's handlers. Reads of the
         // key in this process wait for the change meanwhile; the event counts as received once the cache has it
         // (recorded in Redis, where other processes' strict reads see it and whence the bus carries it).

@@ -1,0 +1,48 @@
+/**
+ * Twitch's clock as this process can bound it. A write is ordered against events by where it sits in Twitch's
+ * order, and events carry Twitch's timestamps: a write stamped by a local clock that is off by seconds would be
+ * ordered before changes committed after it (and lost under them) or after changes committed before it.
+ *
+ * Every message Twitch stamped tells a lower bound of the offset (Twitch's clock read at least the stamp when the
+ * message arrived): the offset is the largest such bound seen recently, which errs by the smallest delivery delay, on
+ * the early side. Until Twitch has said anything, the local clock is used as it is.
+ */
+export class TwitchClock {
+  readonly #local: { now(): number };
+  /** Lower bound of Twitch's time minus local time, and the local time it was last raised or renewed. */
+  #lower = Number.NEGATIVE_INFINITY;
+  #lowerSeenAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * How long a lower bound holds without being seen again: the local clock may be corrected (NTP) meanwhile, so an
+   * old bound can be too high.
+   */
+  static readonly BOUND_HOLD_MS = 60_000;
+
+  constructor(local: { now(): number }) {
+    this.#local = local;
+  }
+
+  /** A message Twitch stamped `twitchMs` (an EventSub `message_timestamp`) has just arrived. */
+  sawTimestamp(twitchMs: number): void {
+    if (!Number.isFinite(twitchMs)) return;
+    const local = this.#local.now();
+    const bound = twitchMs - local;
+    if (bound > this.#lower || local - this.#lowerSeenAt > TwitchClock.BOUND_HOLD_MS) {
+      this.#lower = bound;
+      this.#lowerSeenAt = local;
+    } else if (bound > this.#lower - 50) {
+      this.#lowerSeenAt = local; // seen again, within a delivery delay of the bound: it still holds
+    }
+  }
+
+  /** Twitch's time minus local time, as best known (0 until Twitch has stamped a message). */
+  get offsetMs(): number {
+    return Number.isFinite(this.#lower) ? this.#lower : 0;
+  }
+
+  /** Twitch's time now, as best known, in milliseconds. */
+  now(): number {
+    return this.#local.now() + this.offsetMs;
+  }
+}
