@@ -219,6 +219,27 @@ describe('coherent keys on Redis: feeds', () => {
   });
 });
 
+describe('coherent keys on Redis: a flushed Redis', () => {
+  it('versions start again from 1 after a flush: a process holding a newer-numbered view still reads the change', async () => {
+    const a = await redisProcess();
+    const b = await redisProcess();
+    const key = `channel:${randomUUID()}`;
+    const src = new Source({ title: 'before' });
+    await b.read(key, { load: src.load, ttlMs: 60_000 });
+    for (let i = 0; i < 3; i++) {
+      await a.record(key, { id: `e${i}`, pos: positions.now(), ops: [{ op: 'set', fields: { n: i } }], lagMs: LAG });
+    }
+    await until(async () => ((await b.read(key, { load: src.load, ttlMs: 60_000 })) as { n?: number }).n === 2, 'b');
+    await cleanPrefix(prefix); // what FLUSHDB does to this prefix
+    src.value = { title: 'after' };
+    await a.record(key, { id: 'after-flush', pos: positions.now(), ops: [{ op: 'set', fields: { n: 9 } }], lagMs: LAG });
+    await until(async () => {
+      const v = (await b.read(key, { load: src.load, ttlMs: 60_000 })) as { title: string };
+      return v.title === 'after';
+    }, 'the process that held a view from before the flush to read again');
+  });
+});
+
 describe('coherent keys on Redis: trust follows the bus', () => {
   it('while the bus is down no view is served from the process alone: a commit it cannot hear is still read', async () => {
     const a = await redisProcess();

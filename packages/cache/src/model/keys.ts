@@ -105,18 +105,33 @@ export class CoherentKeys {
   }
 
   /**
-   * Another process (or this one) committed `version` of `key`: views older than it are not served again. Call it
-   * for every `s` message of the bus.
+   * A process committed `version` of `key` (an `s` message of the bus). Any version but the one a view was read at
+   * ends the key's views: a late message of an older version costs a read of the store, and after Redis was flushed
+   * (versions start again from 1) nothing from before survives.
    */
   heard(key: string, version: number): void {
     const rec = this.#keys.get(key);
     if (rec === undefined) this.#keys.set(key, { heard: version, shared: undefined, byVariant: undefined });
-    else if (version > rec.heard) rec.heard = version;
+    else if (version !== rec.heard) {
+      rec.heard = version;
+      rec.shared = undefined;
+      rec.byVariant = undefined;
+    }
   }
 
-  /** A feed's coverage changed (a gap began or ended) and its epoch is now `epoch`, in this process or another. */
+  /**
+   * A feed's coverage changed (a gap began or ended) and its epoch is now `epoch`, in this process or another (an
+   * `f` message of the bus). As with versions, any other epoch than a view's ends it.
+   */
   feedHeard(feed: string, epoch: number): void {
-    if (epoch > (this.#feedEpochs.get(feed) ?? 0)) this.#feedEpochs.set(feed, epoch);
+    this.#feedEpochs.set(feed, epoch);
+  }
+
+  /** This process read the store at `version`: versions it learns this way only move forward. */
+  #advance(key: string, version: number): void {
+    const rec = this.#keys.get(key);
+    if (rec === undefined) this.#keys.set(key, { heard: version, shared: undefined, byVariant: undefined });
+    else if (version > rec.heard) rec.heard = version;
   }
 
   /** The bus that carries commits is subscribed (`true`) or not: while it is not, no view is kept or served. */
@@ -214,11 +229,12 @@ export class CoherentKeys {
     // states are never modified once made, so a view may share their objects and freeze them
     const frozen = deepFreeze(shown.value);
     const { state, feeds } = read;
-    this.heard(key, state.version);
+    this.#advance(key, state.version);
     let validUntil = shown.validUntil;
     const kept: (readonly [string, number])[] | undefined = feeds.size === 0 ? undefined : [];
     for (const [name, f] of feeds) {
-      this.feedHeard(name, f.epoch);
+      if (!this.#feedEpochs.has(name) || f.epoch > (this.#feedEpochs.get(name) ?? 0))
+        this.#feedEpochs.set(name, f.epoch);
       validUntil = Math.min(validUntil, now + f.coveredForMs);
       kept?.push([name, f.epoch]);
     }
@@ -253,7 +269,7 @@ export class CoherentKeys {
       (s, f) => step(collect(s, this.#positions.now(), this.#limits), f),
       feeds,
     );
-    this.heard(key, done.state.version);
+    this.#advance(key, done.state.version);
     return done;
   }
 }
