@@ -232,7 +232,12 @@ describe('coherent keys on Redis: a flushed Redis', () => {
     await until(async () => ((await b.read(key, { load: src.load, ttlMs: 60_000 })) as { n?: number }).n === 2, 'b');
     await cleanPrefix(prefix); // what FLUSHDB does to this prefix
     src.value = { title: 'after' };
-    await a.record(key, { id: 'after-flush', pos: positions.now(), ops: [{ op: 'set', fields: { n: 9 } }], lagMs: LAG });
+    await a.record(key, {
+      id: 'after-flush',
+      pos: positions.now(),
+      ops: [{ op: 'set', fields: { n: 9 } }],
+      lagMs: LAG,
+    });
     await until(async () => {
       const v = (await b.read(key, { load: src.load, ttlMs: 60_000 })) as { title: string };
       return v.title === 'after';
