@@ -8,8 +8,8 @@
  */
 import { checkGaps } from './gaps.js';
 import type { History, Witness } from './history.js';
+import { checkListChanges, type ListChangeCheck } from './list-check.js';
 import { type Percentiles, percentiles } from './stats.js';
-import { checkVipChanges, type VipChangeCheck } from './vip-check.js';
 
 /** Violations per promise (CONSISTENCY.md, 1 to 5). */
 export interface Violations {
@@ -35,7 +35,7 @@ export interface ResourceCheck {
    * For lists, its counts are the resource's `violations` (promises 1 to 3, per member; restart safety's second
    * half is checked as for every key).
    */
-  perChange?: VipChangeCheck;
+  perChange?: ListChangeCheck;
   /**
    * VIP lists only, for information: the same reads held to whole-list versions. A list read while an outside
    * change's event is still on its way holds a set no version held (a phantom: the change is not known yet, and no
@@ -152,7 +152,7 @@ export function check(h: History): CheckResult {
   });
   // Lists are held to their members (the per-change check, below); their per-version counts are information.
   const perMember = (res: ResourceCheck | undefined) =>
-    h.vips !== undefined && res !== undefined && res === byResource.vips;
+    h.lists !== undefined && res !== undefined && res === byResource.vips;
   const flag = (what: keyof Violations, i: number, need: number, why = '') => {
     const res = resourceOfKey[r.key[i]!];
     if (perMember(res)) {
@@ -246,9 +246,9 @@ export function check(h: History): CheckResult {
     }
   });
 
-  if (h.vips && byResource.vips) {
+  if (h.lists && byResource.vips) {
     const lists = byResource.vips;
-    lists.perChange = checkVipChanges(h);
+    lists.perChange = checkListChanges(h);
     for (const what of Object.keys(violations) as (keyof Violations)[]) {
       violations[what] += lists.perChange.violations[what];
       lists.violations[what] += lists.perChange.violations[what];
@@ -362,7 +362,7 @@ function stalenessAgainstTruth(h: History): {
   const bMax = new Float64Array(buckets);
   const bSum = new Float64Array(buckets);
   const bCount = new Float64Array(buckets);
-  const lists = h.vips;
+  const lists = h.lists;
   for (let i = 0; i < r.size; i++) {
     const v = r.version[i]!;
     if (v < 0) continue;
@@ -404,7 +404,12 @@ function stalenessAgainstTruth(h: History): {
  * How long before `s` the oldest change of list `key` that `read` does not reflect was committed (0 when it reflects
  * every change committed before `s`): a member it has whose removal was committed, or one it lacks whose add was.
  */
-function listStaleness(lists: NonNullable<History['vips']>, key: number, read: ReadonlySet<string>, s: number): number {
+function listStaleness(
+  lists: NonNullable<History['lists']>,
+  key: number,
+  read: ReadonlySet<string>,
+  s: number,
+): number {
   const added = lists.addedAt?.get(key);
   const removed = lists.removedAt.get(key);
   let since = s;

@@ -6,11 +6,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
 import { instrumentFor } from './instrument.js';
+import type { MemberChange } from './lists.js';
 import { runLoop } from './process-loop.js';
 import { Recorder, sharedClock } from './recorder.js';
 import type { RunSettings } from './row.js';
 import { type SystemTarget, twitchify } from './systems.js';
-import type { VipChange } from './vips.js';
 import { Workload } from './workload.js';
 
 /** What the parent sends to start a child. */
@@ -42,13 +42,13 @@ type ParentMessage =
   | ChildStart
   | { cmd: 'go'; until: number }
   | { cmd: 'crash' }
-  | { cmd: 'vip'; id: number; change: VipChange };
+  | { cmd: 'vip'; id: number; change: MemberChange };
 
-const vipWaiting = new Map<number, (c: VipChange) => void>();
+const vipWaiting = new Map<number, (c: MemberChange) => void>();
 let vipIds = 0;
 
 /** Asks the parent's VIP planner for the next change of `broadcasterId`'s list. */
-function nextVip(broadcasterId: string): Promise<VipChange> {
+function nextVip(broadcasterId: string): Promise<MemberChange> {
   const id = ++vipIds;
   return new Promise((resolve) => {
     vipWaiting.set(id, resolve);

@@ -172,15 +172,15 @@ export interface History {
   deltaMs: number;
   /**
    * Per key index: reads whose state equals no committed version (a VIP list patched on a stale base). Their
-   * version is the newest whose changes they all reflect (`VipVersions`), so the promises still apply to them.
+   * version is the newest whose changes they all reflect (`ListVersions`), so the promises still apply to them.
    */
   phantom?: number[];
   /** What the per-change check of VIP lists needs (`vip-check.ts`); absent when no VIP list was read. */
-  vips?: VipDetail;
+  lists?: ListDetail;
 }
 
 /** An acknowledged VIP write or a received VIP event, by the one change it carries. */
-export interface VipChangeWitness {
+export interface MemberChangeWitness {
   proc: number;
   key: number;
   at: number;
@@ -190,11 +190,11 @@ export interface VipChangeWitness {
 }
 
 /** The VIP lists' reads as sets of user ids, their changes as witnessed, and the truth's removal times. */
-export interface VipDetail {
+export interface ListDetail {
   /** Per read index: index into `sets` of the list it returned; -1 for a read of another resource. */
   readSet: Int32Array;
   sets: ReadonlySet<string>[];
-  changes: VipChangeWitness[];
+  changes: MemberChangeWitness[];
   /** Per VIP key index: when each removed user's removal was committed. */
   removedAt: Map<number, Map<string, number>>;
   /** Per VIP key index: when each user's add was committed (for the examples). */
@@ -209,7 +209,7 @@ export interface VipDetail {
  */
 export function clampCommits(
   history: History,
-  changes: readonly VipChangeWitness[],
+  changes: readonly MemberChangeWitness[],
   removedAt: Map<number, Map<string, number>>,
   addedAt: Map<number, Map<string, number>>,
 ): void {

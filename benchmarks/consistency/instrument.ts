@@ -1,7 +1,7 @@
 /** The instrumentation a Twitchify row hands to the Client: events received, loads made, coverage gaps. */
 import type { ClientInstrument } from '@twitchify/core';
+import { memberChangeSig } from './lists.js';
 import type { Recorder } from './recorder.js';
-import { vipChangeSig } from './vips.js';
 
 /**
  * `keyOf`: broadcaster id → key index of its channel; `vipKeyOf`: broadcaster id → key index of its VIP list (the
@@ -29,7 +29,7 @@ export function instrumentFor(
         const e = event as { broadcasterUserId: string; userId: string };
         const k = vipKeyOf.get(e.broadcasterUserId);
         const op = key === 'channel.vip.add@1' ? 'add' : 'remove';
-        if (k !== undefined) recorder.event(k, clock.now(), vipChangeSig(op, e.userId));
+        if (k !== undefined) recorder.event(k, clock.now(), memberChangeSig(op, e.userId));
       }
     },
     onCoverage: (e) => {

@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { check } from './checker.js';
 import type { ChildMessage, ChildStart } from './child.js';
 import type { History, Restart } from './history.js';
+import { ListPlanner } from './lists.js';
 import type { RecordedProcess } from './recorder.js';
 import { epochOffset } from './recorder.js';
 import {
@@ -22,7 +23,6 @@ import {
   targetOf,
   vipPoolOf,
 } from './row.js';
-import { VipPlanner } from './vips.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -43,7 +43,7 @@ interface Running {
  * `planner` answers the child's VIP requests: which change of its broadcaster's list to make next, and that a removal
  * it was handed is done (the planner reads the emulator's truth, which lives in this process).
  */
-function spawnChild(start: ChildStart, onProgress: (reads: number) => void, planner: VipPlanner): Running {
+function spawnChild(start: ChildStart, onProgress: (reads: number) => void, planner: ListPlanner): Running {
   const child = fork(CHILD, [], {
     execArgv: [...process.execArgv.filter((a) => !a.startsWith('--inspect')), '--import', 'tsx'],
     serialization: 'advanced',
@@ -93,7 +93,7 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
     // Process p acts as broadcaster p: it reads and changes broadcaster p's VIP list (key index `keys + p`).
     const vipBroadcasters = s.vips ? broadcasters.slice(0, o.processes) : [];
     const keyIndex = keyIndexOf(broadcasters, vipBroadcasters);
-    const planner = new VipPlanner(mock, vipPoolOf(mock, s), s.seed);
+    const planner = new ListPlanner(mock, vipPoolOf(mock, s), s.seed);
     // the children's clock is the emulator's and the checker's, to the microsecond
     const offset = epochOffset(s.clock);
     const { clock: _clock, ...settings } = s;

@@ -4,9 +4,9 @@
  * so that EventSub frames and Redis messages are processed as they would be in an app.
  */
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { listReadSig, type MemberChange, memberChangeSig } from './lists.js';
 import type { Recorder } from './recorder.js';
 import type { BenchSystem } from './systems.js';
-import { type VipChange, vipChangeSig, vipReadSig } from './vips.js';
 import type { Workload } from './workload.js';
 
 export interface LoopOptions {
@@ -16,11 +16,11 @@ export interface LoopOptions {
   /** Broadcaster id of each channel key index; VIP key `broadcasters.length + i` is the list of `broadcasters[i]`. */
   broadcasters: readonly string[];
   /**
-   * Which change of a VIP list to make next (`VipPlanner.next`, over IPC in a child), and that a removal it handed
-   * out has been made or has failed (`VipPlanner.done`). Needed when the workload makes VIP writes.
+   * Which change of a VIP list to make next (`ListPlanner.next`, over IPC in a child), and that a removal it handed
+   * out has been made or has failed (`ListPlanner.done`). Needed when the workload makes VIP writes.
    */
   vips?: {
-    next(broadcasterId: string): Promise<VipChange>;
+    next(broadcasterId: string): Promise<MemberChange>;
     done(broadcasterId: string, userId: string): void;
   };
   clock: { now(): number };
@@ -71,7 +71,7 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
       if (op.kind === 'read') {
         const before = o.loads?.() ?? -1;
         const start = o.clock.now();
-        const sig = op.vips ? vipReadSig(await o.system.readVips(id, op.strict)) : await o.system.read(id, op.strict);
+        const sig = op.vips ? listReadSig(await o.system.readVips(id, op.strict)) : await o.system.read(id, op.strict);
         const end = o.clock.now();
         const fromCache = o.loads ? o.loads() === before : false;
         o.recorder.read(op.key, start, end, sig, op.strict ? 'strict' : 'fast', fromCache);
@@ -94,7 +94,7 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
           o.vips.done(id, c.userId);
         }
         if (debug) debug.add(c.op === 'add' ? 'addVip' : 'removeVip', o.clock.now() - t0);
-        o.recorder.ack(op.key, o.clock.now(), vipChangeSig(c.op, c.userId));
+        o.recorder.ack(op.key, o.clock.now(), memberChangeSig(c.op, c.userId));
         writes++;
       }
     } catch (error) {

@@ -8,14 +8,14 @@ import {
   type CoverageGap,
   clampCommits,
   type History,
+  type MemberChangeWitness,
   type SourceRead,
-  type VipChangeWitness,
   type Witness,
 } from './history.js';
+import { ListPlanner, ListVersions } from './lists.js';
 import { runLoop } from './process-loop.js';
 import { type RecordedProcess, Recorder, resolveVersions } from './recorder.js';
 import type { BenchSystem, SystemTarget } from './systems.js';
-import { VipPlanner, VipVersions } from './vips.js';
 import { ExternalChanges, Workload } from './workload.js';
 
 /** Settings shared by every row of a run. */
@@ -98,7 +98,7 @@ export function startDrivers(
   s: RunSettings,
   broadcasters: readonly string[],
   tag: string,
-  planner?: VipPlanner,
+  planner?: ListPlanner,
   vipBroadcasters: readonly string[] = [],
 ) {
   const ext = new ExternalChanges(s.seed, broadcasters.length);
@@ -184,7 +184,7 @@ export function keyIndexOf(broadcasters: readonly string[], vipBroadcasters: rea
 
 /**
  * Builds the checker's history from the processes' recordings and the emulator's truth. A channel signature is
- * the title read, written or carried by an event; a VIP signature is resolved by {@link VipVersions}.
+ * the title read, written or carried by an event; a VIP signature is resolved by {@link ListVersions}.
  */
 export function buildHistory(
   mock: MockServer,
@@ -201,13 +201,13 @@ export function buildHistory(
       versionBySig.set(`${i}|${(h.state as { title: string }).title}`, h.version);
     }
   });
-  const vipVersions = new Map<number, VipVersions>();
+  const vipVersions = new Map<number, ListVersions>();
   vipBroadcasters.forEach((b, i) => {
     const entries = mock.history(`vips:${b}`).map((h) => ({
       version: h.version,
       userIds: (h.state as { user_id: string }[]).map((u) => u.user_id),
     }));
-    const versions = new VipVersions(entries);
+    const versions = new ListVersions(entries);
     if (versions.duplicates > 0) {
       process.stderr.write(
         `warning: vips:${b} had ${versions.duplicates} repeated states; reads of them are ambiguous\n`,
@@ -221,7 +221,7 @@ export function buildHistory(
   const sets: ReadonlySet<string>[] = [];
   const setIndex = new Map<string, number>();
   const readSetParts: Int32Array[] = [];
-  const changes: VipChangeWitness[] = [];
+  const changes: MemberChangeWitness[] = [];
   const removedAt = new Map<number, Map<string, number>>();
   const addedAt = new Map<number, Map<string, number>>();
   vipBroadcasters.forEach((b, i) => {
@@ -290,7 +290,7 @@ export function buildHistory(
       readSet.set(part, at);
       at += part.length;
     }
-    history.vips = { readSet, sets, changes, removedAt, addedAt };
+    history.lists = { readSet, sets, changes, removedAt, addedAt };
   }
   return history;
 }
@@ -327,7 +327,7 @@ export async function runInProcessRow(
     // One process, acting as broadcaster 0: it reads and changes broadcaster 0's VIP list (key index `keys`).
     const vipBroadcasters = s.vips ? broadcasters.slice(0, 1) : [];
     const keyIndex = keyIndexOf(broadcasters, vipBroadcasters);
-    const planner = new VipPlanner(mock, vipPoolOf(mock, s), s.seed);
+    const planner = new ListPlanner(mock, vipPoolOf(mock, s), s.seed);
     const recorder = new Recorder(0);
     const loads = { count: 0 };
     const tap = new RequestTap(mock, keyIndex);

@@ -49,7 +49,7 @@ export interface WorkloadOptions {
 
 /**
  * One read (of a channel, or of the own broadcaster's VIP list with `vips`), one write of a unique title, or one
- * change of the own VIP list (`vipWrite`: which user to add or remove is decided when it is made, see `VipPlanner`).
+ * change of the own VIP list (`vipWrite`: which user to add or remove is decided when it is made, see `ListPlanner`).
  * Keys are history key indices: channels `0..keys-1`, VIP lists `keys + writeKey`.
  */
 export type Op =

@@ -19,11 +19,11 @@
  * process keeps its id, so what it knew before the restart binds it after). A read is counted once per promise.
  */
 import { noViolations, type Violations } from './checker.js';
-import type { History, VipChangeWitness } from './history.js';
+import type { History, MemberChangeWitness } from './history.js';
 import { type Percentiles, percentiles } from './stats.js';
 
 /** Per-change violations of the VIP lists (restart safety is not checked here: 0). */
-export interface VipChangeCheck {
+export interface ListChangeCheck {
   reads: number;
   violations: Violations;
   /**
@@ -34,11 +34,11 @@ export interface VipChangeCheck {
   examples: string[];
 }
 
-export function checkVipChanges(h: History): VipChangeCheck {
+export function checkListChanges(h: History): ListChangeCheck {
   const violations = noViolations();
   const examples: string[] = [];
   const ages: number[] = [];
-  const d = h.vips;
+  const d = h.lists;
   if (!d) return { reads: 0, violations, unreflectedMs: percentiles(new Float64Array()), examples };
   const r = h.reads;
   const groups = new Map<string, number[]>();
@@ -51,7 +51,7 @@ export function checkVipChanges(h: History): VipChangeCheck {
     if (g) g.push(i);
     else groups.set(id, [i]);
   }
-  const witnesses = new Map<string, VipChangeWitness[]>();
+  const witnesses = new Map<string, MemberChangeWitness[]>();
   for (const w of d.changes) {
     const id = `${w.proc}:${w.key}`;
     const l = witnesses.get(id) ?? [];
@@ -64,8 +64,8 @@ export function checkVipChanges(h: History): VipChangeCheck {
     const key = r.key[list[0]!]!;
     const removedAt = d.removedAt.get(key) ?? new Map<string, number>();
     const ws = (witnesses.get(id) ?? []).sort((a, b) => a.at - b.at);
-    const mustHave = new Map<string, VipChangeWitness>();
-    const mustLack = new Map<string, VipChangeWitness>();
+    const mustHave = new Map<string, MemberChangeWitness>();
+    const mustLack = new Map<string, MemberChangeWitness>();
     const seen = new Set<string>();
     const gone = new Set<string>();
     let wi = 0;

@@ -13,18 +13,18 @@ import type { MockServer } from '@twitchify/mock';
 import { Rng } from './workload.js';
 
 /** One VIP change: the user to add, or the (oldest) VIP to remove. */
-export interface VipChange {
+export interface MemberChange {
   op: 'add' | 'remove';
   userId: string;
 }
 
 /** Signature of a VIP list as a read saw it: its user ids, sorted. */
-export function vipReadSig(userIds: readonly string[]): string {
+export function listReadSig(userIds: readonly string[]): string {
   return `S:${[...userIds].sort().join(',')}`;
 }
 
 /** Signature of an acknowledged VIP write or a received VIP event: the one user it added or removed. */
-export function vipChangeSig(op: 'add' | 'remove', userId: string): string {
+export function memberChangeSig(op: 'add' | 'remove', userId: string): string {
   return `${op === 'add' ? '+' : '-'}${userId}`;
 }
 
@@ -38,7 +38,7 @@ export const VIP_MAX = 5;
  * the sliding window whoever makes them. Lives next to the emulator (the parent process of the multi-process row;
  * children ask it over IPC). A removal the SDK has in flight is excluded from the candidates until it is done.
  */
-export class VipPlanner {
+export class ListPlanner {
   readonly #mock: MockServer;
   readonly #pool: string[];
   readonly #rng: Rng;
@@ -54,7 +54,7 @@ export class VipPlanner {
   }
 
   /** The next change of `broadcasterId`'s list (made by the caller, which then calls {@link done} for a removal). */
-  next(broadcasterId: string): VipChange {
+  next(broadcasterId: string): MemberChange {
     const pending = this.#pendingOf(broadcasterId);
     const truth = (this.#mock.truth(`vips:${broadcasterId}`)?.state ?? []) as { user_id: string }[];
     const available = truth.map((u) => u.user_id).filter((id) => !pending.has(id));
@@ -107,13 +107,13 @@ export class VipPlanner {
 }
 
 /** One committed version of a VIP list, as the emulator's history gives it. */
-export interface VipTruthEntry {
+export interface ListTruthEntry {
   version: number;
   userIds: readonly string[];
 }
 
 /** A signature resolved to a version; `phantom` when the list read equals no committed state. */
-export interface VipResolved {
+export interface ListResolved {
   version: number;
   phantom: boolean;
 }
@@ -126,28 +126,28 @@ export interface VipResolved {
  *   reflects (so a phantom that lacks an acknowledged or received change counts as older than it);
  * - an ack or event (`+<id>`, `-<id>`) to the version whose change added (removed) that user.
  */
-export class VipVersions {
+export class ListVersions {
   readonly #entries: { version: number; ids: Set<string> }[];
   readonly #exact = new Map<string, number>();
   readonly #delta = new Map<string, number>();
   /** States (sets) that more than one version had: the sliding window failed (never expected; reported). */
   readonly duplicates: number = 0;
 
-  constructor(entries: readonly VipTruthEntry[]) {
+  constructor(entries: readonly ListTruthEntry[]) {
     this.#entries = entries.map((e) => ({ version: e.version, ids: new Set(e.userIds) }));
     let prev = new Set<string>();
     for (const e of this.#entries) {
-      const sig = vipReadSig([...e.ids]);
+      const sig = listReadSig([...e.ids]);
       if (this.#exact.has(sig)) this.duplicates++;
       this.#exact.set(sig, e.version);
-      for (const id of e.ids) if (!prev.has(id)) this.#delta.set(vipChangeSig('add', id), e.version);
-      for (const id of prev) if (!e.ids.has(id)) this.#delta.set(vipChangeSig('remove', id), e.version);
+      for (const id of e.ids) if (!prev.has(id)) this.#delta.set(memberChangeSig('add', id), e.version);
+      for (const id of prev) if (!e.ids.has(id)) this.#delta.set(memberChangeSig('remove', id), e.version);
       prev = e.ids;
     }
   }
 
   /** Resolves a signature of this key; version -1 when it names nothing the key ever had. */
-  resolve(sig: string): VipResolved {
+  resolve(sig: string): ListResolved {
     if (sig.startsWith('+') || sig.startsWith('-')) return { version: this.#delta.get(sig) ?? -1, phantom: false };
     const exact = this.#exact.get(sig);
     if (exact !== undefined) return { version: exact, phantom: false };
