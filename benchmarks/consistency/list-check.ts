@@ -1,7 +1,7 @@
 /**
- * The per-change check of VIP lists, next to the checker's per-version one.
+ * The per-change check of lists (VIPs, moderators, bans), next to the checker's per-version one.
  *
- * A VIP event carries one user added or removed, and a VIP write changes one user: a client can only apply that
+ * A list event carries one user added or removed, and a list write changes one user: a client can only apply that
  * change to the list it has. When another change (made on twitch.tv) was committed before it and its event has not
  * arrived yet, or was lost, the list the client holds after the write or the event lacks that other change: the
  * per-version check then counts the read as older than the write (the version of the write includes the other
@@ -15,14 +15,14 @@
  *   removal of `u` was committed; a user that a read returned and a later read no longer did never comes back
  *   (no user is ever added twice).
  *
- * Witnesses and reads of the same process only (a VIP list is read by its broadcaster's process alone; a restarted
+ * Witnesses and reads of the same process only (a list is read by its broadcaster's process alone; a restarted
  * process keeps its id, so what it knew before the restart binds it after). A read is counted once per promise.
  */
 import { noViolations, type Violations } from './checker.js';
 import type { History, MemberChangeWitness } from './history.js';
 import { type Percentiles, percentiles } from './stats.js';
 
-/** Per-change violations of the VIP lists (restart safety is not checked here: 0). */
+/** Per-change violations of the lists (restart safety is not checked here: 0). */
 export interface ListChangeCheck {
   reads: number;
   violations: Violations;
@@ -34,7 +34,8 @@ export interface ListChangeCheck {
   examples: string[];
 }
 
-export function checkListChanges(h: History): ListChangeCheck {
+/** Checks the list reads of the keys `keep` admits (default every list key). */
+export function checkListChanges(h: History, keep: (key: number) => boolean = () => true): ListChangeCheck {
   const violations = noViolations();
   const examples: string[] = [];
   const ages: number[] = [];
@@ -44,7 +45,7 @@ export function checkListChanges(h: History): ListChangeCheck {
   const groups = new Map<string, number[]>();
   let reads = 0;
   for (let i = 0; i < r.size; i++) {
-    if ((d.readSet[i] ?? -1) < 0) continue;
+    if ((d.readSet[i] ?? -1) < 0 || !keep(r.key[i]!)) continue;
     reads++;
     const id = `${r.proc[i]}:${r.key[i]}`;
     const g = groups.get(id);

@@ -1,48 +1,57 @@
 /**
- * The VIP part of the workload: a broadcaster's VIP list (`vips:<broadcasterId>`), changed by SDK writes
- * (`addVip`/`removeVip`) and by external changes whose events (`channel.vip.add`/`channel.vip.remove`) carry only a
- * delta, which the SDK applies as a patch on its cached list.
+ * The lists of the workload: a broadcaster's VIPs (`vips:<id>`), moderators (`moderators:<id>`) and bans
+ * (`bans:<id>`), changed by SDK writes (add/remove, ban/unban) and by external changes whose events
+ * (`channel.vip.add`, `channel.moderator.remove`, `channel.ban`, ...) carry only the one user changed, which the SDK
+ * applies to its cached list. A ban is permanent or, for half of them, a timeout of a few seconds that runs out by
+ * itself: the list changes then with no event at all.
  *
- * For the checker every state must name exactly one version. The lists are changed as a sliding window: every add
- * uses a user never added before in the run (SDK writes and external changes alike, whichever broadcaster), and a
- * removal only removes the oldest VIP, never one of the two newest: a state (a set of users) can then never come back
- * (a set repeats only if the last change before it removed the newest user present). So a read names its version by
- * the set it saw, and an acknowledged write or a received event names it by the one user it added or removed.
+ * For the checker every state must name one version. The lists are changed as a sliding window: every add uses a
+ * user never added before in the run (to any list), and a removal only removes the oldest member (for bans: the
+ * oldest permanent ban), never one of the two newest: a state (a set of users) can then not come back, except a ban
+ * list whose newest timeouts ran out, which the resolution by time handles (`ListVersions.resolve`). So a read names
+ * its version by the set it saw, and an acknowledged write or a received event by the one user it added or removed.
  */
 import type { MockServer } from '@twitchify/mock';
 import { Rng } from './workload.js';
 
-/** One VIP change: the user to add, or the (oldest) VIP to remove. */
+/** One change of a list: the user to add (with a timeout in seconds for some bans), or the (oldest) one to remove. */
 export interface MemberChange {
   op: 'add' | 'remove';
   userId: string;
+  timeoutS?: number;
 }
 
-/** Signature of a VIP list as a read saw it: its user ids, sorted. */
+/** Signature of a list as a read saw it: its user ids, sorted. */
 export function listReadSig(userIds: readonly string[]): string {
   return `S:${[...userIds].sort().join(',')}`;
 }
 
-/** Signature of an acknowledged VIP write or a received VIP event: the one user it added or removed. */
+/** Signature of an acknowledged list write or a received list event: the one user it added or removed. */
 export function memberChangeSig(op: 'add' | 'remove', userId: string): string {
   return `${op === 'add' ? '+' : '-'}${userId}`;
 }
 
-/** Fewest VIPs a list keeps (not counting removals in flight), so that a removal never takes the newest. */
-export const VIP_MIN = 3;
-/** At this many VIPs (in the emulator's truth, removals in flight not counted) the next change is a removal. */
-export const VIP_MAX = 5;
+/** Fewest members a list keeps (not counting removals in flight), so that a removal never takes the newest. */
+export const LIST_MIN = 3;
+/** At this many members (in the emulator's truth, removals in flight not counted) the next change is a removal. */
+export const LIST_MAX = 5;
+/** A timeout's length (s); Helix takes whole seconds. */
+export const TIMEOUT_S = 3;
 
 /**
- * Decides every VIP change of a row (SDK writes and external changes), from the emulator's truth, so that they keep
+ * Decides every list change of a row (SDK writes and external changes), from the emulator's truth, so that they keep
  * the sliding window whoever makes them. Lives next to the emulator (the parent process of the multi-process row;
  * children ask it over IPC). A removal the SDK has in flight is excluded from the candidates until it is done.
+ * Keys are resource keys (`bans:<broadcasterId>`).
  */
 export class ListPlanner {
   readonly #mock: MockServer;
   readonly #pool: string[];
   readonly #rng: Rng;
   readonly #pending = new Map<string, Set<string>>();
+  /** Per key, every user handed out as an add, in order (the truth's order differs per list: bans are newest first). */
+  readonly #order = new Map<string, string[]>();
+  readonly #timed = new Set<string>();
   #next = 0;
   #added = 0;
 
@@ -53,34 +62,50 @@ export class ListPlanner {
     this.#rng = new Rng((seed ^ 0x2545f491) >>> 0);
   }
 
-  /** The next change of `broadcasterId`'s list (made by the caller, which then calls {@link done} for a removal). */
-  next(broadcasterId: string): MemberChange {
-    const pending = this.#pendingOf(broadcasterId);
-    const truth = (this.#mock.truth(`vips:${broadcasterId}`)?.state ?? []) as { user_id: string }[];
-    const available = truth.map((u) => u.user_id).filter((id) => !pending.has(id));
-    const remove = available.length >= VIP_MAX || (available.length >= VIP_MIN && this.#rng.next() < 0.5);
+  /** The next change of list `key` (made by the caller, which then calls {@link done}). */
+  next(key: string): MemberChange {
+    const pending = of(this.#pending, key, () => new Set<string>());
+    const order = of(this.#order, key, () => []);
+    const present = new Set(((this.#mock.truth(key)?.state ?? []) as { user_id: string }[]).map((u) => u.user_id));
+    // members the truth has, that no removal in flight takes, oldest first; timeouts end by themselves
+    const removable = order.filter((id) => present.has(id) && !pending.has(id) && !this.#timed.has(id));
+    const remove = removable.length >= LIST_MAX || (removable.length >= LIST_MIN && this.#rng.next() < 0.5);
     if (remove) {
-      // The emulator appends a new VIP: the truth's list is in order of addition, its head the oldest.
-      const userId = available[0]!;
+      const userId = removable[0]!;
       pending.add(userId);
       return { op: 'remove', userId };
     }
-    return { op: 'add', userId: this.#fresh() };
+    const userId = this.#fresh();
+    order.push(userId);
+    if (key.startsWith('bans:') && this.#rng.next() < 0.5) {
+      this.#timed.add(userId);
+      return { op: 'add', userId, timeoutS: TIMEOUT_S };
+    }
+    return { op: 'add', userId };
   }
 
-  /** A removal handed out by {@link next} has been made (or has failed). */
-  done(broadcasterId: string, userId: string): void {
-    this.#pendingOf(broadcasterId).delete(userId);
+  /** A change handed out by {@link next} has been made (or has failed). */
+  done(key: string, userId: string): void {
+    this.#pending.get(key)?.delete(userId);
   }
 
-  /** Makes one change of `broadcasterId`'s list "on twitch.tv" (its event goes out with the emulator's faults). */
-  external(broadcasterId: string): void {
-    const c = this.next(broadcasterId);
+  /** Makes one change of list `key` "on twitch.tv" (its event goes out with the emulator's faults). */
+  external(key: string): void {
+    const c = this.next(key);
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon);
+    const b = key.slice(colon + 1);
+    const x = this.#mock.external;
     try {
-      if (c.op === 'add') this.#mock.external.addVip(broadcasterId, c.userId);
-      else this.#mock.external.removeVip(broadcasterId, c.userId);
+      if (kind === 'vips') c.op === 'add' ? x.addVip(b, c.userId) : x.removeVip(b, c.userId);
+      else if (kind === 'moderators') c.op === 'add' ? x.addModerator(b, c.userId) : x.removeModerator(b, c.userId);
+      else if (c.op === 'remove') x.unban(b, c.userId);
+      else {
+        const expiresAt = c.timeoutS ? new Date(Date.now() + c.timeoutS * 1000) : undefined;
+        x.ban(b, c.userId, expiresAt ? { expiresAt } : {});
+      }
     } finally {
-      this.done(broadcasterId, c.userId);
+      this.done(key, c.userId);
     }
   }
 
@@ -93,33 +118,46 @@ export class ListPlanner {
     this.#added++;
     const id = this.#pool[this.#next++];
     if (id !== undefined) return id;
-    return this.#mock.addUser(`vipfresh${this.#next}`).id;
-  }
-
-  #pendingOf(b: string): Set<string> {
-    let s = this.#pending.get(b);
-    if (!s) {
-      s = new Set();
-      this.#pending.set(b, s);
-    }
-    return s;
+    return this.#mock.addUser(`listfresh${this.#next}`).id;
   }
 }
 
-/** One committed version of a VIP list, as the emulator's history gives it. */
+function of<K, V>(m: Map<K, V>, k: K, make: () => V): V {
+  let v = m.get(k);
+  if (v === undefined) {
+    v = make();
+    m.set(k, v);
+  }
+  return v;
+}
+
+/** One committed version of a list, as the emulator's history gives it. */
 export interface ListTruthEntry {
   version: number;
   userIds: readonly string[];
-}
-
-/** A signature resolved to a version; `phantom` when the list read equals no committed state. */
-export interface ListResolved {
-  version: number;
-  phantom: boolean;
+  /** When it was committed (default 0: resolution by time then picks the newest version of a repeated state). */
+  committedAt?: number;
 }
 
 /**
- * Maps VIP signatures of one key to versions, from the key's history (versions ascending):
+ * A signature resolved to a version; `phantom` when the list read equals no committed state; `ambiguous` when several
+ * versions had the state (resolved by time: the newest committed before `at`).
+ */
+export interface ListResolved {
+  version: number;
+  phantom: boolean;
+  ambiguous?: boolean;
+}
+
+/** Of versions with one state (ascending), the newest committed before `at`, else the first. */
+export function newestBefore(list: readonly { version: number; committedAt: number }[], at: number): number {
+  let best = list[0]!.version;
+  for (const x of list) if (x.committedAt <= at) best = x.version;
+  return best;
+}
+
+/**
+ * Maps list signatures of one key to versions, from the key's history (versions ascending):
  * - a read's list (`S:<sorted ids>`) to the version whose state it is; a list equal to no committed state (a
  *   *phantom*: a delta applied on a stale base) to the newest version `w` such that the list agrees with the state
  *   of `w` on every user that any change up to `w` touched, i.e. the newest version all of whose changes it
@@ -128,29 +166,41 @@ export interface ListResolved {
  */
 export class ListVersions {
   readonly #entries: { version: number; ids: Set<string> }[];
-  readonly #exact = new Map<string, number>();
+  readonly #exact = new Map<string, { version: number; committedAt: number }[]>();
   readonly #delta = new Map<string, number>();
-  /** States (sets) that more than one version had: the sliding window failed (never expected; reported). */
-  readonly duplicates: number = 0;
+  /**
+   * States (sets) that more than one version had: expected only where timeouts run out (bans); elsewhere the
+   * sliding window failed (reported). Reads of them are resolved by time.
+   */
+  duplicates = 0;
 
   constructor(entries: readonly ListTruthEntry[]) {
     this.#entries = entries.map((e) => ({ version: e.version, ids: new Set(e.userIds) }));
     let prev = new Set<string>();
-    for (const e of this.#entries) {
+    entries.forEach((entry, i) => {
+      const e = this.#entries[i]!;
       const sig = listReadSig([...e.ids]);
-      if (this.#exact.has(sig)) this.duplicates++;
-      this.#exact.set(sig, e.version);
+      const same = this.#exact.get(sig);
+      const at = { version: e.version, committedAt: entry.committedAt ?? 0 };
+      if (same) {
+        this.duplicates++;
+        same.push(at);
+      } else this.#exact.set(sig, [at]);
       for (const id of e.ids) if (!prev.has(id)) this.#delta.set(memberChangeSig('add', id), e.version);
       for (const id of prev) if (!e.ids.has(id)) this.#delta.set(memberChangeSig('remove', id), e.version);
       prev = e.ids;
-    }
+    });
   }
 
-  /** Resolves a signature of this key; version -1 when it names nothing the key ever had. */
-  resolve(sig: string): ListResolved {
+  /**
+   * Resolves a signature of this key seen at `at` (a read's end); version -1 when it names nothing the key ever had.
+   */
+  resolve(sig: string, at = Number.POSITIVE_INFINITY): ListResolved {
     if (sig.startsWith('+') || sig.startsWith('-')) return { version: this.#delta.get(sig) ?? -1, phantom: false };
     const exact = this.#exact.get(sig);
-    if (exact !== undefined) return { version: exact, phantom: false };
+    if (exact !== undefined) {
+      return { version: newestBefore(exact, at), phantom: false, ...(exact.length > 1 ? { ambiguous: true } : {}) };
+    }
     if (!sig.startsWith('S:')) return { version: -1, phantom: false };
     const read = new Set(sig.length > 2 ? sig.slice(2).split(',') : []);
     const disagree = new Set<string>();
