@@ -44,6 +44,13 @@ export const TTL_BOUNDED_NOTES: Partial<Record<Resource, string>> = {
   rewards: 'reward add/update events invalidate (their reward objects differ from Helix), the refetch can lag',
 };
 
+/**
+ * Chat settings the workload writes: slow mode stays on. With slow mode off, `channel.chat_settings.update` carries
+ * `slow_mode_wait_time_seconds: null` (Twitch's reference), which the SDK's event schema (a number) refuses: every
+ * such event is dropped as malformed (reported), so the workload keeps slow mode on and measures the cache instead.
+ */
+export const CHAT_SLOW_MODE = { slowMode: true, slowModeWaitTime: 30 } as const;
+
 /** Parses `--resources`: `all` or a comma list of {@link RESOURCES}; channel is always in. */
 export function parseResources(text: string): Resource[] {
   if (text === 'all') return [...RESOURCES];

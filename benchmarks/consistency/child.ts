@@ -36,7 +36,14 @@ export type ChildMessage =
   | { kind: 'progress'; reads: number }
   | { kind: 'list-next'; id: number; key: string }
   | { kind: 'list-done'; key: string; userId: string }
-  | { kind: 'done'; recorded: ReturnType<Recorder['toJSON']>; errors: number; probeMaxMs: number; crashed: boolean };
+  | {
+      kind: 'done';
+      recorded: ReturnType<Recorder['toJSON']>;
+      errors: number;
+      errorsBy: Record<string, number>;
+      probeMaxMs: number;
+      crashed: boolean;
+    };
 
 const send = (m: ChildMessage) => process.send?.(m);
 
@@ -145,6 +152,7 @@ async function start(m: ChildStart): Promise<void> {
       kind: 'done',
       recorded: recorder.toJSON(),
       errors: counts.errors,
+      errorsBy: counts.errorsBy,
       probeMaxMs,
       crashed: stop,
     } satisfies ChildMessage,

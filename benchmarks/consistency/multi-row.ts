@@ -12,6 +12,7 @@ import { check } from './checker.js';
 import type { ChildMessage, ChildStart } from './child.js';
 import type { History, Restart } from './history.js';
 import { ListPlanner } from './lists.js';
+import { errorNotes } from './process-loop.js';
 import type { RecordedProcess } from './recorder.js';
 import { epochOffset } from './recorder.js';
 import {
@@ -123,10 +124,12 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
     const recorded: RecordedProcess[] = [];
     const restarts: Restart[] = [];
     let errors = 0;
+    const errorsBy: Record<string, number> = {};
     let probeMaxMs = 0;
     const collect = (m: Extract<ChildMessage, { kind: 'done' }>) => {
       recorded.push(m.recorded);
       errors += m.errors;
+      for (const [what, n] of Object.entries(m.errorsBy)) errorsBy[what] = (errorsBy[what] ?? 0) + n;
       probeMaxMs = Math.max(probeMaxMs, m.probeMaxMs);
     };
     if (o.restart && o.processes > 1) {
@@ -170,6 +173,7 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
         notes: [
           ...restarts.map((r) => `process ${r.proc} crashed and restarted (down ${(r.upAt - r.downAt).toFixed(0)} ms)`),
           ...(planner.added > 0 ? [`list members added: ${planner.added}`] : []),
+          ...errorNotes(errorsBy),
         ],
         history,
       },

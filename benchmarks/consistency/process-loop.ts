@@ -43,7 +43,10 @@ export interface LoopOptions {
 }
 
 /** Runs until `until`; returns counts. Errors of single operations are counted, never thrown. */
-export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: number; errors: number }> {
+export async function runLoop(
+  o: LoopOptions,
+): Promise<{ reads: number; writes: number; errors: number; errorsBy: Record<string, number> }> {
+  const errorsBy: Record<string, number> = {};
   let reads = 0;
   let writes = 0;
   let errors = 0;
@@ -118,13 +121,20 @@ export async function runLoop(o: LoopOptions): Promise<{ reads: number; writes: 
       }
     } catch (error) {
       errors++;
+      const what = `${op.kind === 'read' ? 'read' : 'write'} ${op.resource}`;
+      errorsBy[what] = (errorsBy[what] ?? 0) + 1;
       if (errors <= 3 && process.env.BENCH_DEBUG) process.stderr.write(`loop error: ${String(error)}\n`);
       if (o.clock.now() >= o.until) break;
     }
   }
   o.progress?.(reads);
   if (debug) process.stderr.write(`loop time by op (count, total ms, max ms): ${debug.report()}\n`);
-  return { reads, writes, errors };
+  return { reads, writes, errors, errorsBy };
+}
+
+/** Notes naming the operations that failed, by kind (`read rewards: 168 failed`). */
+export function errorNotes(errorsBy: Record<string, number>): string[] {
+  return Object.entries(errorsBy).map(([what, n]) => `${what}: ${n} failed`);
 }
 
 /** The write a workload value makes. */

@@ -3,11 +3,11 @@
  * and socket drops, the workload loop, then the truth read back from the emulator and the history checked.
  */
 import { DEFAULT_LAG, type MockServer, startMock } from '@twitchify/mock';
-import { isList, isShared, KeySpace, membersOf, type Resource } from './catalog.js';
+import { CHAT_SLOW_MODE, isList, isShared, KeySpace, membersOf, type Resource } from './catalog.js';
 import { type CheckResult, check } from './checker.js';
 import { clampCommits, type History, type MemberChangeWitness, type SourceRead, type Witness } from './history.js';
 import { ListPlanner, ListVersions } from './lists.js';
-import { runLoop } from './process-loop.js';
+import { errorNotes, runLoop } from './process-loop.js';
 import { type RecordedProcess, Recorder, resolveVersions } from './recorder.js';
 import { StateVersions } from './state-versions.js';
 import type { BenchSystem, SystemTarget } from './systems.js';
@@ -40,6 +40,17 @@ export interface RunSettings {
   bucketMs: number;
   clock: { now(): number };
 }
+
+/**
+ * The rewards' uploaded images. A reward without images (`image: null`, as Twitch's reference allows) fails the
+ * SDK's response schema, which types `image` as an object: every read of such rewards fails (reported), so the
+ * workload's rewards have images and measure the cache instead.
+ */
+const REWARD_IMAGE = {
+  url_1x: 'https://static-cdn.jtvnw.net/custom-reward-images/bench-1.png',
+  url_2x: 'https://static-cdn.jtvnw.net/custom-reward-images/bench-2.png',
+  url_4x: 'https://static-cdn.jtvnw.net/custom-reward-images/bench-4.png',
+};
 
 /** Helix's stream status flaps after every change, both ways, for up to a minute. */
 export const STREAM_FLAP = { windowMs: 60_000, probability: 0.3, afterOffline: true };
@@ -75,7 +86,9 @@ export async function startBenchMock(s: RunSettings, owners = 1): Promise<MockSe
   });
   if (s.resources.includes('rewards')) {
     for (let p = 0; p < owners; p++) {
-      for (const title of ['reward-a', 'reward-b']) mock.external.createReward(mock.users[p]!.id, { title, cost: 100 });
+      for (const title of ['reward-a', 'reward-b']) {
+        mock.external.createReward(mock.users[p]!.id, { title, cost: 100 }, REWARD_IMAGE);
+      }
     }
   }
   return mock;
@@ -450,7 +463,7 @@ export async function runInProcessRow(
         check: check(history, s.bucketMs),
         deltaMs: 0,
         errors: counts.errors,
-        notes: planner.added > 0 ? [`list members added: ${planner.added}`] : [],
+        notes: [...(planner.added > 0 ? [`list members added: ${planner.added}`] : []), ...errorNotes(counts.errorsBy)],
         history,
       },
     };

@@ -5,7 +5,16 @@
  */
 import { Client, type ClientInstrument, HelixClient, StaticAuthProvider } from '@twitchify/core';
 import { LRUCache } from 'lru-cache';
-import { chatSig, feedsOf, type ListResource, membersSig, type Resource, rewardsSig, streamSig } from './catalog.js';
+import {
+  CHAT_SLOW_MODE,
+  chatSig,
+  feedsOf,
+  type ListResource,
+  membersSig,
+  type Resource,
+  rewardsSig,
+  streamSig,
+} from './catalog.js';
 
 /** A write through a system: a unique value of a resource, or one member of an own list added or removed. */
 export type Write =
@@ -73,7 +82,7 @@ export function rawHelix(t: SystemTarget): BenchSystem {
       if (w.resource === 'channel') await helix.channels.modifyChannelInformation(b, { title: w.title }, as);
       else if (w.resource === 'user') await helix.users.updateUser({ description: w.description }, as);
       else if (w.resource === 'chat_settings') {
-        const body = { followerMode: true, followerModeDuration: w.followerMinutes };
+        const body = { ...CHAT_SLOW_MODE, followerMode: true, followerModeDuration: w.followerMinutes };
         await helix.chat.updateChatSettings({ ...b, moderatorId: t.userId }, body, as);
       } else if (w.resource === 'vips') {
         const p = { ...b, userId: w.userId };
@@ -220,7 +229,11 @@ export async function twitchify(
       if (w.resource === 'channel') await client.channels.update(w.id, { title: w.title });
       else if (w.resource === 'user') await client.users.update({ description: w.description });
       else if (w.resource === 'chat_settings') {
-        await client.chat.updateSettings(w.id, { followerMode: true, followerModeDuration: w.followerMinutes });
+        await client.chat.updateSettings(w.id, {
+          ...CHAT_SLOW_MODE,
+          followerMode: true,
+          followerModeDuration: w.followerMinutes,
+        });
       } else if (w.resource === 'vips') {
         await (w.op === 'add' ? client.channels.addVip(w.id, w.userId) : client.channels.removeVip(w.id, w.userId));
       } else if (w.resource === 'moderators') {

@@ -57,6 +57,7 @@ export function renderTable(rows: RowSummary[], soak = false): string {
     ...resourceTable(rows),
     '',
     ...resourceLines(rows),
+    ...rows.filter((r) => r.notes.length > 0).map((r) => `  ${r.system}: ${r.notes.join('; ')}`),
     ...(soak ? ['', ...soakTable(rows)] : []),
   ].join('\n');
 }
