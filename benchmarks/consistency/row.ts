@@ -207,7 +207,7 @@ function externalChange(
   const id = space.at(shared[rng.int(shared.length)]!).id;
   if (resource === 'user') mock.external.updateUser(id, { description: unique });
   else if (resource === 'chat_settings')
-    mock.external.updateChatSettings(id, { followerMode: true, followerModeDuration: minutes });
+    mock.external.updateChatSettings(id, { ...CHAT_SLOW_MODE, followerMode: true, followerModeDuration: minutes });
   else if (resource === 'stream') {
     if (mock.truth(`stream:${id}`)?.state) mock.external.goOffline(id);
     else mock.external.goLive(id);
