@@ -20,7 +20,12 @@ import { twitchify } from '../benchmarks/consistency/systems.js';
 /** A clock the test moves by hand (the emulator and the recorded times read it). */
 function manualClock(start = Date.UTC(2026, 0, 1)) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+  };
 }
 
 const noExtra = { restarts: [], gaps: [], sourceReads: [], sharedTier: false, deltaMs: 0 };
