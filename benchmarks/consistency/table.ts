@@ -54,11 +54,11 @@ export function renderTable(rows: RowSummary[], soak = false): string {
     ...grid(head, body),
     '  req/min/token: Helix requests per minute of the busiest token; Twitch allows 800 points per minute per token',
     '',
-    ...resourceTable(rows),
+    ...grid(resourceStaleness(rows).head, resourceStaleness(rows).body),
     '',
     ...resourceLines(rows),
     ...rows.filter((r) => r.notes.length > 0).map((r) => `  ${r.system}: ${r.notes.join('; ')}`),
-    ...(soak ? ['', ...soakTable(rows)] : []),
+    ...(soak ? ['', ...grid(soakBuckets(rows).head, soakBuckets(rows).body)] : []),
   ].join('\n');
 }
 
@@ -66,7 +66,7 @@ export function renderTable(rows: RowSummary[], soak = false): string {
  * Staleness against truth per resource (p50/p99/max ms), one column per system, next to Twitch's event delay (from
  * a change's commit to its event's receipt, as the first row with an EventSub listener measured it).
  */
-export function resourceTable(rows: RowSummary[]): string[] {
+export function resourceStaleness(rows: RowSummary[]): { head: string[]; body: string[][] } {
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.byResource)))];
   const withEvents = rows.find((r) => Object.values(r.byResource).some((x) => x.eventDelayMs?.events));
   const head = ['staleness p50/p99/max ms', 'Twitch event delay', ...rows.map((r) => r.system)];
@@ -75,11 +75,11 @@ export function resourceTable(rows: RowSummary[]): string[] {
     ms(withEvents?.byResource[name]?.eventDelayMs),
     ...rows.map((r) => ms(r.byResource[name]?.stalenessMs)),
   ]);
-  return grid(head, body);
+  return { head, body };
 }
 
 /** The soak: per minute, each row's staleness p99/max (ms), to see whether it grows. */
-export function soakTable(rows: RowSummary[]): string[] {
+export function soakBuckets(rows: RowSummary[]): { head: string[]; body: string[][] } {
   const buckets = Math.max(0, ...rows.map((r) => r.stalenessOverTime.length));
   const head = ['minute', ...rows.map((r) => `${r.system} p99/max ms`)];
   const body = Array.from({ length: buckets }, (_, b) => [
@@ -89,7 +89,7 @@ export function soakTable(rows: RowSummary[]): string[] {
       return x ? `${x.p99.toFixed(0)}/${x.max.toFixed(0)}` : '-';
     }),
   ]);
-  return grid(head, body);
+  return { head, body };
 }
 
 /**
