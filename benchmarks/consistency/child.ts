@@ -112,6 +112,8 @@ async function start(m: ChildStart): Promise<void> {
     go = resolve;
     send({ kind: 'ready', at: clock.now() });
   });
+  const loopStart = clock.now();
+  if (process.env.BENCH_DEBUG) process.stderr.write(`p${m.proc} go: until in ${(until - loopStart).toFixed(0)} ms\n`);
   const counts = await runLoop({
     system,
     workload: new Workload(
@@ -140,7 +142,7 @@ async function start(m: ChildStart): Promise<void> {
   if (process.env.BENCH_DEBUG) {
     const stats = system.client.cacheReport().stats;
     process.stderr.write(
-      `p${m.proc}: ${JSON.stringify(counts)} loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms; ${JSON.stringify(stats)}\n`,
+      `p${m.proc}: ${JSON.stringify(counts)} in ${(clock.now() - loopStart).toFixed(0)} ms, loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms; ${JSON.stringify(stats)}\n`,
     );
   }
   // A crash leaves the Client and Redis as they are (no close): the next incarnation must cope with that.

@@ -2,7 +2,7 @@
  * The loop one process of a row runs: draw an operation, do it against the system, record it. Reads are awaited
  * one after another (a bot's handler reading what it needs); every 64 operations the loop yields to the event loop
  * so that EventSub frames and Redis messages are processed as they would be in an app. Paced (the soak), it reads
- * at a fixed rate instead and sleeps in between.
+ * at a fixed rate instead and sleeps in between. Writes run beside the reads, on their own clock.
  */
 import { setTimeout as sleep, setImmediate as yieldToLoop } from 'node:timers/promises';
 import { chatSig, type KeySpace } from './catalog.js';
@@ -42,7 +42,11 @@ export interface LoopOptions {
   progress?: (reads: number) => void;
 }
 
-/** Runs until `until`; returns counts. Errors of single operations are counted, never thrown. */
+/**
+ * Runs until `until`; returns counts. Errors of single operations are counted, never thrown. Writes run in a lane
+ * of their own, one every `writeEveryMs` (a slot missed while a write was slow is skipped, not made up), so that
+ * slow writes never starve the reads, as in an app whose handlers write while others read.
+ */
 export async function runLoop(
   o: LoopOptions,
 ): Promise<{ reads: number; writes: number; errors: number; errorsBy: Record<string, number> }> {
@@ -52,89 +56,94 @@ export async function runLoop(
   let errors = 0;
   let ops = 0;
   let lastProgress = 0;
-  let nextWrite = o.writeEveryMs > 0 ? o.clock.now() + o.writeEveryMs : Number.POSITIVE_INFINITY;
+  let stopped = false;
   const pace = o.readEveryMs ?? 0;
   let nextRead = o.clock.now();
   const cap = o.maxReads ?? Number.POSITIVE_INFINITY;
   const debug = process.env.BENCH_DEBUG ? new OpTimes() : undefined;
+  const failed = (op: Op, error: unknown) => {
+    errors++;
+    const what = `${op.kind === 'read' ? 'read' : 'write'} ${op.resource}`;
+    errorsBy[what] = (errorsBy[what] ?? 0) + 1;
+    if (errors <= 3 && process.env.BENCH_DEBUG) process.stderr.write(`loop error: ${String(error)}\n`);
+  };
+  const over = () => stopped || o.clock.now() >= o.until || o.shouldStop?.() === true;
+
+  const writer = async () => {
+    if (o.writeEveryMs <= 0) return;
+    let due = o.clock.now() + o.writeEveryMs;
+    while (!over()) {
+      const wait = due - o.clock.now();
+      if (wait > 0) await sleep(wait);
+      if (over()) break;
+      const op = o.workload.nextWrite();
+      try {
+        await write(op);
+        writes++;
+      } catch (error) {
+        failed(op, error);
+      }
+      due = Math.max(due + o.writeEveryMs, o.clock.now());
+    }
+  };
+  const write = async (op: Op) => {
+    const { id } = o.space.at(op.key);
+    const t0 = o.clock.now();
+    if (op.kind === 'write') {
+      await o.system.write(writeOf(op.resource, id, op.value));
+      if (debug) debug.add(`write ${op.resource}`, o.clock.now() - t0);
+      o.recorder.ack(op.key, o.clock.now(), op.resource === 'chat_settings' ? chatSig(Number(op.value)) : op.value);
+    } else if (op.kind === 'listWrite') {
+      const key = o.space.keys[op.key]!;
+      const c = await o.lists.next(key);
+      if (debug) debug.add('listPlan', o.clock.now() - t0);
+      try {
+        await o.system.write({ resource: op.resource, id, op: c.op, userId: c.userId, timeoutS: c.timeoutS });
+      } finally {
+        o.lists.done(key, c.userId);
+      }
+      if (debug) debug.add(`${op.resource} ${c.op}`, o.clock.now() - t0);
+      o.recorder.ack(op.key, o.clock.now(), memberChangeSig(c.op, c.userId));
+    }
+  };
+  const writing = writer();
+
   while (reads < cap) {
     if (pace > 0) {
-      // paced: sleep until the next read (or write) is due; a late read does not make the next ones come faster
-      const wait = Math.min(nextRead, nextWrite) - o.clock.now();
+      // paced: sleep until the next read is due; a late read does not make the next ones come faster
+      const wait = nextRead - o.clock.now();
       if (wait > 1) await sleep(wait);
-      const now = o.clock.now();
-      if (now >= o.until || o.shouldStop?.()) break;
-      if (o.progress && now - lastProgress > 125) {
-        lastProgress = now;
-        o.progress(reads);
-      }
-    } else if ((++ops & 63) === 0) {
-      await yieldToLoop();
-      const now = o.clock.now();
-      if (now >= o.until || o.shouldStop?.()) break;
-      if (o.progress && now - lastProgress > 125) {
-        lastProgress = now;
-        o.progress(reads);
-      }
-    }
+      else await yieldToLoop();
+      nextRead = Math.max(nextRead + pace, o.clock.now());
+    } else if ((++ops & 63) === 0) await yieldToLoop();
+    if (over()) break;
     const now = o.clock.now();
-    if (now >= o.until) break;
-    let op: Op;
-    if (now >= nextWrite) {
-      op = o.workload.nextWrite();
-      nextWrite += o.writeEveryMs;
-    } else if (pace > 0 && now < nextRead) continue;
-    else {
-      op = o.workload.next();
-      if (pace > 0) nextRead = Math.max(nextRead + pace, now);
+    if (o.progress && now - lastProgress > 125) {
+      lastProgress = now;
+      o.progress(reads);
     }
+    const op = o.workload.next();
+    if (op.kind !== 'read') continue;
     const { id } = o.space.at(op.key);
     try {
-      if (op.kind === 'read') {
-        const before = o.loads?.() ?? -1;
-        const start = o.clock.now();
-        const sig = await o.system.read(op.resource, id, op.strict);
-        const end = o.clock.now();
-        const fromCache = o.loads ? o.loads() === before : false;
-        o.recorder.read(op.key, start, end, sig, op.strict ? 'strict' : 'fast', fromCache);
-        reads++;
-        if (debug) debug.add(`read ${op.resource}`, end - start);
-      } else if (op.kind === 'write') {
-        const t0 = o.clock.now();
-        await o.system.write(writeOf(op.resource, id, op.value));
-        if (debug) debug.add(`write ${op.resource}`, o.clock.now() - t0);
-        o.recorder.ack(op.key, o.clock.now(), op.resource === 'chat_settings' ? chatSig(Number(op.value)) : op.value);
-        writes++;
-      } else {
-        const t0 = o.clock.now();
-        const key = o.space.keys[op.key]!;
-        const c = await o.lists.next(key);
-        if (debug) debug.add('listPlan', o.clock.now() - t0);
-        try {
-          await o.system.write({ resource: op.resource, id, op: c.op, userId: c.userId, timeoutS: c.timeoutS });
-        } finally {
-          o.lists.done(key, c.userId);
-        }
-        if (debug) debug.add(`${op.resource} ${c.op}`, o.clock.now() - t0);
-        o.recorder.ack(op.key, o.clock.now(), memberChangeSig(c.op, c.userId));
-        writes++;
-      }
+      const before = o.loads?.() ?? -1;
+      const start = o.clock.now();
+      const sig = await o.system.read(op.resource, id, op.strict);
+      const end = o.clock.now();
+      // A load made meanwhile by the write lane marks the read as a Helix read: never a cached read that was not.
+      const fromCache = o.loads ? o.loads() === before : false;
+      o.recorder.read(op.key, start, end, sig, op.strict ? 'strict' : 'fast', fromCache);
+      reads++;
+      if (debug) debug.add(`read ${op.resource}`, end - start);
     } catch (error) {
-      errors++;
-      const what = `${op.kind === 'read' ? 'read' : 'write'} ${op.resource}`;
-      errorsBy[what] = (errorsBy[what] ?? 0) + 1;
-      if (errors <= 3 && process.env.BENCH_DEBUG) process.stderr.write(`loop error: ${String(error)}\n`);
-      if (o.clock.now() >= o.until) break;
+      failed(op, error);
     }
   }
+  stopped = true;
+  await writing;
   o.progress?.(reads);
   if (debug) process.stderr.write(`loop time by op (count, total ms, max ms): ${debug.report()}\n`);
   return { reads, writes, errors, errorsBy };
-}
-
-/** Notes naming the operations that failed, by kind (`read rewards: 168 failed`). */
-export function errorNotes(errorsBy: Record<string, number>): string[] {
-  return Object.entries(errorsBy).map(([what, n]) => `${what}: ${n} failed`);
 }
 
 /** The write a workload value makes. */
@@ -159,4 +168,9 @@ class OpTimes {
   report(): string {
     return [...this.#by].map(([k, x]) => `${k} ${x.n}, ${x.total.toFixed(0)}, ${x.max.toFixed(1)}`).join('; ');
   }
+}
+
+/** Notes naming the operations that failed, by kind (`read rewards: 168 failed`). */
+export function errorNotes(errorsBy: Record<string, number>): string[] {
+  return Object.entries(errorsBy).map(([what, n]) => `${what}: ${n} failed`);
 }
