@@ -17,6 +17,7 @@ import { Redis } from 'ioredis';
 import { bento } from './bento.js';
 import { parseResources, type Resource } from './catalog.js';
 import { instrumentFor } from './instrument.js';
+import { renderMarkdown } from './markdown.js';
 import { cleanRedis, runMultiProcessRow } from './multi-row.js';
 import { epochOffset, sharedClock } from './recorder.js';
 import { renderReport } from './report.js';
@@ -69,7 +70,7 @@ change of another resource every 100 ms (round VIPs, stream online/offline, mode
 settings, a reward's title); a socket drop every 7 s (default scenario). Counts per resource are in the JSON
 (byResource) and the table's footer.
 
-Results: benchmarks/results/consistency-latest.json and consistency-latest.html
+Results: benchmarks/results/consistency-latest.json, .html and .md (the tables as Markdown)
 Debugging: BENCH_DEBUG=1 prints per-process cache stats; BENCH_DUMP=1 prints the timeline (truth, acks, events,
 gaps, restarts, reads) of the key of the Redis row's first violation.`);
   process.exit(0);
@@ -238,7 +239,8 @@ function writeResults(summaries: RowSummary[]): void {
   writeFileSync(`${dir}consistency-${stamp}.json`, json);
   writeFileSync(`${dir}consistency-latest.json`, json);
   writeFileSync(`${dir}consistency-latest.html`, renderReport(summaries, meta));
-  process.stdout.write(`\nresults: ${dir}consistency-latest.json and consistency-latest.html\n`);
+  writeFileSync(`${dir}consistency-latest.md`, renderMarkdown(summaries, soakMinutes > 0));
+  process.stdout.write(`\nresults: ${dir}consistency-latest.json, .html and .md\n`);
 }
 
 main().then(
