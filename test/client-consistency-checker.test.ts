@@ -3,11 +3,11 @@ import { check } from '../benchmarks/consistency/checker.js';
 import {
   clampCommits,
   type History,
+  type MemberChangeWitness,
   type ReadLevel,
   ReadLog,
-  type VipChangeWitness,
 } from '../benchmarks/consistency/history.js';
-import { VipVersions, vipChangeSig, vipReadSig } from '../benchmarks/consistency/vips.js';
+import { ListVersions, listReadSig, memberChangeSig } from '../benchmarks/consistency/lists.js';
 
 /** A small history builder: one key 'channel:1' (index 0) with versions committed at the given times. */
 function history(commits: number[], opts: Partial<History> = {}): History {
@@ -229,16 +229,16 @@ describe('checker: violating histories', () => {
 /**
  * A VIP list `vips:1` (key index 1; index 0 is a channel nobody reads) with versions committed at 0, 10, 20, ...:
  * v0 [], v1 [a] (external add), v2 [a, b] (SDK add), v3 [a, b, c] (external add), v4 [b, c] (SDK removal of a).
- * Reads, acks and events are given as lists and changes, and resolved to versions by `VipVersions`, as buildHistory does.
+ * Reads, acks and events are given as lists and changes, and resolved to versions by `ListVersions`, as buildHistory does.
  */
 const VIP_TRUTH = [[], ['a'], ['a', 'b'], ['a', 'b', 'c'], ['b', 'c']];
 
 function vipHistory(opts: Partial<History> = {}) {
   const entries = VIP_TRUTH.map((userIds, version) => ({ version, userIds }));
-  const versions = new VipVersions(entries);
+  const versions = new ListVersions(entries);
   const sets: Set<string>[] = [];
   const readSet: number[] = [];
-  const changes: VipChangeWitness[] = [];
+  const changes: MemberChangeWitness[] = [];
   const h: History = {
     keys: ['channel:1', 'vips:1'],
     reads: new ReadLog(),
@@ -260,7 +260,7 @@ function vipHistory(opts: Partial<History> = {}) {
     h,
     versions,
     read(proc: number, start: number, end: number, ids: string[], fromCache = true) {
-      const r = versions.resolve(vipReadSig(ids));
+      const r = versions.resolve(listReadSig(ids));
       if (r.phantom) h.phantom![1]!++;
       h.reads.add(proc, 1, start, end, r.version, 'fast', fromCache);
       sets.push(new Set(ids));
@@ -268,13 +268,13 @@ function vipHistory(opts: Partial<History> = {}) {
       return api;
     },
     witness(source: 'ack' | 'event', proc: number, at: number, op: 'add' | 'remove', userId: string) {
-      const version = versions.resolve(vipChangeSig(op, userId)).version;
+      const version = versions.resolve(memberChangeSig(op, userId)).version;
       (source === 'ack' ? h.acks : h.events).push({ proc, key: 1, at, version });
       changes.push({ proc, key: 1, at, op, userId, source });
       return api;
     },
     done(): History {
-      h.vips = {
+      h.lists = {
         readSet: Int32Array.from(readSet),
         sets,
         changes,
@@ -299,18 +299,18 @@ function vipHistory(opts: Partial<History> = {}) {
 describe('checker: VIP lists (a change applied on a cached base)', () => {
   it('maps lists, acks and events to versions; a list equal to no state to the newest version it fully reflects', () => {
     const { versions } = vipHistory();
-    expect(versions.resolve(vipReadSig(['b', 'a']))).toEqual({ version: 2, phantom: false });
-    expect(versions.resolve(vipReadSig([]))).toEqual({ version: 0, phantom: false });
-    expect(versions.resolve(vipChangeSig('add', 'b')).version).toBe(2);
-    expect(versions.resolve(vipChangeSig('remove', 'a')).version).toBe(4);
-    expect(versions.resolve(vipChangeSig('add', 'z')).version).toBe(-1);
+    expect(versions.resolve(listReadSig(['b', 'a']))).toEqual({ version: 2, phantom: false });
+    expect(versions.resolve(listReadSig([]))).toEqual({ version: 0, phantom: false });
+    expect(versions.resolve(memberChangeSig('add', 'b')).version).toBe(2);
+    expect(versions.resolve(memberChangeSig('remove', 'a')).version).toBe(4);
+    expect(versions.resolve(memberChangeSig('add', 'z')).version).toBe(-1);
     // [a, c]: lacks b (v2), so it reflects v1 at most, whatever it has of v3.
-    expect(versions.resolve(vipReadSig(['a', 'c']))).toEqual({ version: 1, phantom: true });
+    expect(versions.resolve(listReadSig(['a', 'c']))).toEqual({ version: 1, phantom: true });
     // [b]: the removal of a (v4) applied on [a, b], lacking the external add of c (v3) and so a's add (v1) too.
-    expect(versions.resolve(vipReadSig(['b']))).toEqual({ version: 0, phantom: true });
+    expect(versions.resolve(listReadSig(['b']))).toEqual({ version: 0, phantom: true });
     expect(versions.duplicates).toBe(0);
     // Removing the newest VIP brings a state back: the window forbids it, and the mapping reports it.
-    const back = new VipVersions([[], ['a'], ['a', 'b'], ['a']].map((userIds, version) => ({ version, userIds })));
+    const back = new ListVersions([[], ['a'], ['a', 'b'], ['a']].map((userIds, version) => ({ version, userIds })));
     expect(back.duplicates).toBe(1);
   });
 
@@ -326,8 +326,8 @@ describe('checker: VIP lists (a change applied on a cached base)', () => {
     };
     expect(check(history()).violations.monotonicReads).toBe(1);
     const clamped = history();
-    clampCommits(clamped, clamped.vips!.changes, clamped.vips!.removedAt, clamped.vips!.addedAt!);
-    expect(clamped.vips!.removedAt.get(1)!.get('a')).toBe(39.9);
+    clampCommits(clamped, clamped.lists!.changes, clamped.lists!.removedAt, clamped.lists!.addedAt!);
+    expect(clamped.lists!.removedAt.get(1)!.get('a')).toBe(39.9);
     expect(clamped.truth[1]!.map((t) => t.committedAt)).toEqual([0, 10, 20, 30, 39.9]);
     expect(check(clamped).violations).toEqual(check(vipHistory().done()).violations);
   });

@@ -6,10 +6,12 @@
  * that happened before the read started". Witnesses (acks, events, earlier reads) are grouped, sorted by time and
  * turned into prefix maxima, so each read costs one binary search per rule: a million reads check in about a second.
  */
+
+import { LIST_RESOURCES } from './catalog.js';
 import { checkGaps } from './gaps.js';
 import type { History, Witness } from './history.js';
+import { checkListChanges, type ListChangeCheck } from './list-check.js';
 import { type Percentiles, percentiles } from './stats.js';
-import { checkVipChanges, type VipChangeCheck } from './vip-check.js';
 
 /** Violations per promise (CONSISTENCY.md, 1 to 5). */
 export interface Violations {
@@ -30,20 +32,22 @@ export interface ResourceCheck {
   /** A few examples of this resource's violations (two per promise, and up to four more of restart safety). */
   examples: string[];
   /**
-   * VIP lists only: the per-change check (`vip-check.ts`), which holds a read to the changes its process was told
+   * Lists only: the per-change check (`list-check.ts`), which holds a read to the changes its process was told
    * of (one user added or removed each) rather than to their versions, whose states include changes not told yet.
    * For lists, its counts are the resource's `violations` (promises 1 to 3, per member; restart safety's second
    * half is checked as for every key).
    */
-  perChange?: VipChangeCheck;
+  perChange?: ListChangeCheck;
   /**
-   * VIP lists only, for information: the same reads held to whole-list versions. A list read while an outside
+   * Lists only, for information: the same reads held to whole-list versions. A list read while an outside
    * change's event is still on its way holds a set no version held (a phantom: the change is not known yet, and no
    * client can know it); the per-version rules then count it against every later version.
    */
   perVersion?: Violations;
   /** Staleness against truth of this resource's reads (ms), as the row's column counts it for all reads. */
   stalenessMs?: { p50: number; p99: number; max: number };
+  /** Twitch's event delay: from a change's commit to its event's receipt (ms), over the events received. */
+  eventDelayMs?: { p50: number; p99: number; max: number; events: number };
 }
 
 /** Zero of every promise. */
@@ -77,8 +81,20 @@ export interface CheckResult {
   staleness: Percentiles;
   /** Reads that returned an older version than the truth at their start. */
   staleReads: number;
-  /** Staleness over time: per bucket of the run, the max and p99-ish (max of bucket) staleness, for the chart. */
-  stalenessOverTime: { t: number; max: number; mean: number }[];
+  /**
+   * Staleness over time: per bucket of the run (`t`: its start, s since the first read), the reads' max, p99 and
+   * mean staleness (ms), for the chart and the soak's growth check.
+   */
+  stalenessOverTime: StalenessBucket[];
+}
+
+/** One bucket of {@link CheckResult.stalenessOverTime}. */
+export interface StalenessBucket {
+  t: number;
+  reads: number;
+  max: number;
+  p99: number;
+  mean: number;
 }
 
 /** Time-sorted witnesses with prefix maxima of their versions: "highest version seen before t" in O(log n). */
@@ -128,8 +144,11 @@ const PROCS = 256;
 const procKey = (proc: number, key: number) => key * PROCS + proc;
 const NONE = { maxBefore: () => -1 };
 
-/** Checks `h` and returns the violations and staleness; pure. */
-export function check(h: History): CheckResult {
+/**
+ * Checks `h` and returns the violations and staleness; pure. `bucketMs`: width of the staleness-over-time buckets
+ * (0: the run in 60 buckets).
+ */
+export function check(h: History, bucketMs = 0): CheckResult {
   const r = h.reads;
   const n = r.size;
   const violations = noViolations();
@@ -147,12 +166,12 @@ export function check(h: History): CheckResult {
     byResource[name] ??= { reads: 0, unmatched: 0, phantom: 0, violations: zero(), examples: [] };
     return byResource[name]!;
   });
+  const lists = new Set(Object.entries(byResource).flatMap(([name, x]) => (LIST_RESOURCES.has(name) ? [x] : [])));
   h.phantom?.forEach((count, k) => {
     if (resourceOfKey[k]) resourceOfKey[k]!.phantom += count;
   });
   // Lists are held to their members (the per-change check, below); their per-version counts are information.
-  const perMember = (res: ResourceCheck | undefined) =>
-    h.vips !== undefined && res !== undefined && res === byResource.vips;
+  const perMember = (res: ResourceCheck | undefined) => h.lists !== undefined && res !== undefined && lists.has(res);
   const flag = (what: keyof Violations, i: number, need: number, why = '') => {
     const res = resourceOfKey[r.key[i]!];
     if (perMember(res)) {
@@ -246,21 +265,27 @@ export function check(h: History): CheckResult {
     }
   });
 
-  if (h.vips && byResource.vips) {
-    const lists = byResource.vips;
-    lists.perChange = checkVipChanges(h);
-    for (const what of Object.keys(violations) as (keyof Violations)[]) {
-      violations[what] += lists.perChange.violations[what];
-      lists.violations[what] += lists.perChange.violations[what];
+  if (h.lists) {
+    for (const [name, list] of Object.entries(byResource)) {
+      if (!lists.has(list)) continue;
+      list.perChange = checkListChanges(h, (k) => resourceOf(h.keys[k]!) === name);
+      for (const what of Object.keys(violations) as (keyof Violations)[]) {
+        violations[what] += list.perChange.violations[what];
+        list.violations[what] += list.perChange.violations[what];
+      }
+      list.examples.push(...list.perChange.examples.slice(0, 8));
+      list.perVersion ??= zero();
     }
-    lists.examples.push(...lists.perChange.examples.slice(0, 8));
-    lists.perVersion ??= zero();
   }
 
-  const { staleness, staleReads, overTime, byResource: stalenessOf } = stalenessAgainstTruth(h);
+  const { staleness, staleReads, overTime, byResource: stalenessOf } = stalenessAgainstTruth(h, bucketMs);
   for (const [name, x] of Object.entries(byResource)) {
     const p = stalenessOf[name];
     if (p !== undefined) x.stalenessMs = { p50: p.p50, p99: p.p99, max: p.max };
+  }
+  for (const [name, d] of Object.entries(eventDelays(h))) {
+    const x = byResource[name];
+    if (x) x.eventDelayMs = { ...percentiles(Float64Array.from(d)), events: d.length };
   }
   return {
     reads: n,
@@ -338,11 +363,32 @@ function latestRestartFinder(h: History): (proc: number, t: number) => number | 
   };
 }
 
+/**
+ * Twitch's event delay per resource: for every event received (and resolved to a version), the time from the
+ * version's commit to the receipt (ms). Duplicates and events of several processes each count.
+ */
+function eventDelays(h: History): Record<string, number[]> {
+  const out: Record<string, number[]> = {};
+  for (const e of h.events) {
+    if (e.version < 0) continue;
+    const committed = h.truth[e.key]?.find((t) => t.version === e.version)?.committedAt;
+    if (committed === undefined) continue;
+    const name = resourceOf(h.keys[e.key]!);
+    const list = out[name] ?? [];
+    list.push(Math.max(0, e.at - committed));
+    out[name] = list;
+  }
+  return out;
+}
+
 /** Staleness against truth per read, with percentiles and a time series for the chart. */
-function stalenessAgainstTruth(h: History): {
+function stalenessAgainstTruth(
+  h: History,
+  bucketMs: number,
+): {
   staleness: Percentiles;
   staleReads: number;
-  overTime: { t: number; max: number; mean: number }[];
+  overTime: StalenessBucket[];
   byResource: Record<string, Percentiles>;
 } {
   const r = h.reads;
@@ -357,12 +403,13 @@ function stalenessAgainstTruth(h: History): {
     if (r.start[i]! < t0) t0 = r.start[i]!;
     if (r.start[i]! > t1) t1 = r.start[i]!;
   }
-  const buckets = 60;
-  const width = Math.max(1e-9, (t1 - t0) / buckets);
+  const buckets = bucketMs > 0 ? Math.max(1, Math.ceil((t1 - t0 + 1) / bucketMs)) : 60;
+  const width = bucketMs > 0 ? bucketMs : Math.max(1e-9, (t1 - t0) / buckets);
+  const bucketOf = new Uint16Array(r.size);
   const bMax = new Float64Array(buckets);
   const bSum = new Float64Array(buckets);
   const bCount = new Float64Array(buckets);
-  const lists = h.vips;
+  const lists = h.lists;
   for (let i = 0; i < r.size; i++) {
     const v = r.version[i]!;
     if (v < 0) continue;
@@ -386,13 +433,22 @@ function stalenessAgainstTruth(h: History): {
     }
     list.push(stale);
     const b = Math.min(buckets - 1, Math.floor((s - t0) / width));
+    bucketOf[m - 1] = b;
     if (stale > bMax[b]!) bMax[b] = stale;
     bSum[b]! += stale;
     bCount[b]!++;
   }
+  // p99 per bucket: the values of each bucket gathered (counting sort by bucket), then each bucket's percentile
+  const offsets = new Float64Array(buckets + 1);
+  for (let b = 0; b < buckets; b++) offsets[b + 1] = offsets[b]! + bCount[b]!;
+  const byBucket = new Float64Array(m);
+  const fill = offsets.slice(0, buckets);
+  for (let i = 0; i < m; i++) byBucket[fill[bucketOf[i]!]!++] = values[i]!;
   const overTime = Array.from({ length: buckets }, (_, b) => ({
     t: (b * width) / 1000,
+    reads: bCount[b]!,
     max: bMax[b]!,
+    p99: percentiles(byBucket.subarray(offsets[b]!, offsets[b + 1]!)).p99,
     mean: bCount[b]! ? bSum[b]! / bCount[b]! : 0,
   }));
   const byResource: Record<string, Percentiles> = {};
@@ -404,7 +460,12 @@ function stalenessAgainstTruth(h: History): {
  * How long before `s` the oldest change of list `key` that `read` does not reflect was committed (0 when it reflects
  * every change committed before `s`): a member it has whose removal was committed, or one it lacks whose add was.
  */
-function listStaleness(lists: NonNullable<History['vips']>, key: number, read: ReadonlySet<string>, s: number): number {
+function listStaleness(
+  lists: NonNullable<History['lists']>,
+  key: number,
+  read: ReadonlySet<string>,
+  s: number,
+): number {
   const added = lists.addedAt?.get(key);
   const removed = lists.removedAt.get(key);
   let since = s;

@@ -5,12 +5,13 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { KeySpace } from './catalog.js';
 import { instrumentFor } from './instrument.js';
+import type { MemberChange } from './lists.js';
 import { runLoop } from './process-loop.js';
 import { Recorder, sharedClock } from './recorder.js';
-import type { RunSettings } from './row.js';
+import { keysOf, type RunSettings } from './row.js';
 import { type SystemTarget, twitchify } from './systems.js';
-import type { VipChange } from './vips.js';
 import { Workload } from './workload.js';
 
 /** What the parent sends to start a child. */
@@ -24,35 +25,44 @@ export interface ChildStart {
   redisUrl: string;
   prefix: string;
   broadcasters: string[];
+  /** The broadcasters the processes act as (process p: `owners[p]`). */
+  owners: string[];
   probeChannel: string;
 }
 
-/** What a child sends back (and its VIP requests to the parent's planner). */
+/** What a child sends back (and its list requests to the parent's planner; keys are resource keys). */
 export type ChildMessage =
   | { kind: 'ready'; at: number }
   | { kind: 'progress'; reads: number }
-  | { kind: 'vip-next'; id: number; broadcasterId: string }
-  | { kind: 'vip-done'; broadcasterId: string; userId: string }
-  | { kind: 'done'; recorded: ReturnType<Recorder['toJSON']>; errors: number; probeMaxMs: number; crashed: boolean };
+  | { kind: 'list-next'; id: number; key: string }
+  | { kind: 'list-done'; key: string; userId: string }
+  | {
+      kind: 'done';
+      recorded: ReturnType<Recorder['toJSON']>;
+      errors: number;
+      errorsBy: Record<string, number>;
+      probeMaxMs: number;
+      crashed: boolean;
+    };
 
 const send = (m: ChildMessage) => process.send?.(m);
 
-/** What the parent sends after the start: go, crash, or the answer to a VIP request. */
+/** What the parent sends after the start: go, crash, or the answer to a list request. */
 type ParentMessage =
   | ChildStart
   | { cmd: 'go'; until: number }
   | { cmd: 'crash' }
-  | { cmd: 'vip'; id: number; change: VipChange };
+  | { cmd: 'list'; id: number; change: MemberChange };
 
-const vipWaiting = new Map<number, (c: VipChange) => void>();
-let vipIds = 0;
+const listWaiting = new Map<number, (c: MemberChange) => void>();
+let listIds = 0;
 
-/** Asks the parent's VIP planner for the next change of `broadcasterId`'s list. */
-function nextVip(broadcasterId: string): Promise<VipChange> {
-  const id = ++vipIds;
+/** Asks the parent's list planner for the next change of list `key`. */
+function nextChange(key: string): Promise<MemberChange> {
+  const id = ++listIds;
   return new Promise((resolve) => {
-    vipWaiting.set(id, resolve);
-    send({ kind: 'vip-next', id, broadcasterId });
+    listWaiting.set(id, resolve);
+    send({ kind: 'list-next', id, key });
   });
 }
 
@@ -60,9 +70,9 @@ process.on('message', (m: ParentMessage) => {
   if (m.cmd === 'start') void start(m);
   else if (m.cmd === 'go') go?.(m.until);
   else if (m.cmd === 'crash') crash?.();
-  else if (m.cmd === 'vip') {
-    vipWaiting.get(m.id)?.(m.change);
-    vipWaiting.delete(m.id);
+  else if (m.cmd === 'list') {
+    listWaiting.get(m.id)?.(m.change);
+    listWaiting.delete(m.id);
   }
 });
 
@@ -74,10 +84,10 @@ async function start(m: ChildStart): Promise<void> {
   lag.enable();
   const clock = sharedClock(m.epochOffset);
   const recorder = new Recorder(m.proc);
-  const keyOf = new Map(m.broadcasters.map((b, i) => [b, i]));
-  // This process acts as broadcaster `proc`: its VIP list is the only one it may read (key index `keys + proc`).
-  const own = m.broadcasters[m.proc]!;
-  const vipKeyOf = new Map([[own, m.broadcasters.length + m.proc]]);
+  const { resources, few } = m.settings;
+  const space = new KeySpace(m.broadcasters, m.owners, resources, few);
+  // This process acts as broadcaster `owners[proc]`: its lists and rewards are the only ones it may read.
+  const owner = m.owners[m.proc]!;
   const loads = { count: 0 };
   // The bus delay probe: the parent publishes its clock on this channel; the worst delay seen bounds δ.
   const probe = new Redis(m.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -90,10 +100,9 @@ async function start(m: ChildStart): Promise<void> {
   const system = await twitchify(m.target, {
     redisUrl: m.redisUrl,
     prefix: m.prefix,
-    instrument: instrumentFor(recorder, keyOf, loads, clock, vipKeyOf),
+    instrument: instrumentFor(recorder, space, loads, clock),
     clock,
-    warm: m.broadcasters,
-    warmVips: m.settings.vips ? [own] : [],
+    warm: keysOf(space, owner),
   });
   let stop = false;
   crash = () => {
@@ -103,27 +112,29 @@ async function start(m: ChildStart): Promise<void> {
     go = resolve;
     send({ kind: 'ready', at: clock.now() });
   });
+  const loopStart = clock.now();
+  if (process.env.BENCH_DEBUG) process.stderr.write(`p${m.proc} go: until in ${(until - loopStart).toFixed(0)} ms\n`);
   const counts = await runLoop({
     system,
     workload: new Workload(
       {
         seed: m.settings.seed,
         proc: m.proc,
-        keys: m.settings.keys,
-        writeKey: m.proc,
+        incarnation: m.incarnation,
+        space,
+        owner,
         strictShare: m.settings.strictShare,
-        vipReadShare: m.settings.vips ? m.settings.vipReadShare : 0,
-        vipWrites: m.settings.vips,
       },
       `w${m.incarnation}`,
     ),
     recorder,
-    broadcasters: m.broadcasters,
-    vips: { next: nextVip, done: (b, userId) => send({ kind: 'vip-done', broadcasterId: b, userId }) },
+    space,
+    lists: { next: nextChange, done: (key, userId) => send({ kind: 'list-done', key, userId }) },
     clock,
     shouldStop: () => stop,
     until,
-    maxReads: m.settings.maxReadsPerProcess,
+    maxReads: m.settings.readEveryMs > 0 ? Number.POSITIVE_INFINITY : m.settings.maxReadsPerProcess,
+    readEveryMs: m.settings.readEveryMs,
     writeEveryMs: m.settings.writeEveryMs,
     loads: () => loads.count,
     progress: (reads) => send({ kind: 'progress', reads }),
@@ -131,7 +142,7 @@ async function start(m: ChildStart): Promise<void> {
   if (process.env.BENCH_DEBUG) {
     const stats = system.client.cacheReport().stats;
     process.stderr.write(
-      `p${m.proc}: ${JSON.stringify(counts)} loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms; ${JSON.stringify(stats)}\n`,
+      `p${m.proc}: ${JSON.stringify(counts)} in ${(clock.now() - loopStart).toFixed(0)} ms, loop delay p99 ${(lag.percentile(99) / 1e6).toFixed(1)} ms max ${(lag.max / 1e6).toFixed(1)} ms; ${JSON.stringify(stats)}\n`,
     );
   }
   // A crash leaves the Client and Redis as they are (no close): the next incarnation must cope with that.
@@ -143,6 +154,7 @@ async function start(m: ChildStart): Promise<void> {
       kind: 'done',
       recorded: recorder.toJSON(),
       errors: counts.errors,
+      errorsBy: counts.errorsBy,
       probeMaxMs,
       crashed: stop,
     } satisfies ChildMessage,

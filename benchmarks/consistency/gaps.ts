@@ -48,7 +48,7 @@ export function checkGaps(h: History, flag: (readIndex: number, why: string) => 
 
 /**
  * With a shared tier, a gap matters only while nobody listened: for each key, clusters of overlapping gaps that
- * include every process that reads the key (every process for a channel; only its broadcaster's process for a VIP
+ * include every process that reads the key (every process for a channel; only its broadcaster's process for a
  * list, which only that process may read and listen to); the interval is from the last of their starts to the first
  * of their ends (from then on, somebody listened again). Each of those processes must then revalidate after that end.
  */
@@ -97,7 +97,7 @@ function nobodyListening(h: History, gaps: CoverageGap[]): CoverageGap[] {
 }
 
 /**
- * A key kept fresh by several feeds (a VIP list: `channel.vip.add` and `channel.vip.remove`) is uncovered for a
+ * A key kept fresh by several feeds (a list: `channel.vip.add` and `channel.vip.remove`; a stream: `stream.online`, `stream.offline`, `channel.update`) is uncovered for a
  * process while any of them is: its overlapping gaps of one process are merged into their union.
  */
 function mergeOwnGaps(gaps: readonly CoverageGap[]): CoverageGap[] {

@@ -171,16 +171,16 @@ export interface History {
   /** The bus delay bound δ measured by the run (ms), for `fast` reads across processes. */
   deltaMs: number;
   /**
-   * Per key index: reads whose state equals no committed version (a VIP list patched on a stale base). Their
-   * version is the newest whose changes they all reflect (`VipVersions`), so the promises still apply to them.
+   * Per key index: reads whose state equals no committed version (a list patched on a stale base). Their
+   * version is the newest whose changes they all reflect (`ListVersions`), so the promises still apply to them.
    */
   phantom?: number[];
-  /** What the per-change check of VIP lists needs (`vip-check.ts`); absent when no VIP list was read. */
-  vips?: VipDetail;
+  /** What the per-change check of lists needs (`list-check.ts`); absent when no list was read. */
+  lists?: ListDetail;
 }
 
-/** An acknowledged VIP write or a received VIP event, by the one change it carries. */
-export interface VipChangeWitness {
+/** An acknowledged list write or a received list event, by the one change it carries. */
+export interface MemberChangeWitness {
   proc: number;
   key: number;
   at: number;
@@ -189,15 +189,15 @@ export interface VipChangeWitness {
   source: 'ack' | 'event';
 }
 
-/** The VIP lists' reads as sets of user ids, their changes as witnessed, and the truth's removal times. */
-export interface VipDetail {
+/** The lists' reads as sets of user ids, their changes as witnessed, and the truth's removal times. */
+export interface ListDetail {
   /** Per read index: index into `sets` of the list it returned; -1 for a read of another resource. */
   readSet: Int32Array;
   sets: ReadonlySet<string>[];
-  changes: VipChangeWitness[];
-  /** Per VIP key index: when each removed user's removal was committed. */
+  changes: MemberChangeWitness[];
+  /** Per list key index: when each removed user's removal was committed. */
   removedAt: Map<number, Map<string, number>>;
-  /** Per VIP key index: when each user's add was committed (for the examples). */
+  /** Per list key index: when each user's add was committed (for the examples). */
   addedAt?: Map<number, Map<string, number>>;
 }
 
@@ -209,7 +209,7 @@ export interface VipDetail {
  */
 export function clampCommits(
   history: History,
-  changes: readonly VipChangeWitness[],
+  changes: readonly MemberChangeWitness[],
   removedAt: Map<number, Map<string, number>>,
   addedAt: Map<number, Map<string, number>>,
 ): void {

@@ -1,50 +1,57 @@
-/** The instrumentation a Twitchify row hands to the Client: events received, loads made, coverage gaps. */
+/**
+ * What a row records of a system's EventSub side: events received (handed to its cache), coverage gaps, and loads.
+ * The Twitchify rows get it as the Client's `instrument`; the BentoCache row calls the same functions from its own
+ * listener.
+ */
 import type { ClientInstrument } from '@twitchify/core';
+import type { CoverageEvent } from '@twitchify/eventsub';
+import { eventSig, FEED_RESOURCES, feedId, type KeySpace } from './catalog.js';
 import type { Recorder } from './recorder.js';
-import { vipChangeSig } from './vips.js';
 
 /**
- * `keyOf`: broadcaster id → key index of its channel; `vipKeyOf`: broadcaster id → key index of its VIP list (the
- * lists this process reads). A `channel.update` event is recorded by the title it carries, a `channel.vip.add` /
- * `channel.vip.remove` event by the one user it adds or removes; a coverage gap of a feed is recorded for the key
- * that feed keeps fresh (either VIP feed for the VIP list).
+ * Records event `type` (`type@version`) as received now, by the version it carries, if it is of a key of `space`
+ * (see `eventSig`); returns the resource key it changes, if any.
  */
+export function recordEvent(
+  recorder: Recorder,
+  space: KeySpace,
+  clock: { now(): number },
+  type: string,
+  event: unknown,
+): string | undefined {
+  const e = eventSig(type, event as Record<string, unknown>);
+  if (!e) return undefined;
+  const k = space.indexOf(e.resource, e.id);
+  if (k === undefined) return undefined;
+  recorder.event(k, clock.now(), e.sig);
+  return space.keys[k];
+}
+
+/** Records a closed coverage gap of a feed for every key of `space` that the feed keeps fresh. */
+export function recordCoverage(recorder: Recorder, space: KeySpace, e: CoverageEvent): void {
+  const gap = e.type === 'covered' ? e.closedGap : e.type === 'gap' ? e.gap : null;
+  if (!gap) return;
+  const id = feedId(e.spec.type, e.spec.condition);
+  for (const resource of FEED_RESOURCES[e.spec.type] ?? []) {
+    const k = space.indexOf(resource, id);
+    if (k !== undefined) recorder.gap(k, gap.start, gap.end);
+  }
+}
+
+/** The Client's instrumentation for a Twitchify row: events, loads (`loads.count`) and coverage gaps. */
 export function instrumentFor(
   recorder: Recorder,
-  keyOf: ReadonlyMap<string, number>,
+  space: KeySpace,
   loads: { count: number },
   clock: { now(): number },
-  vipKeyOf: ReadonlyMap<string, number> = new Map(),
 ): ClientInstrument {
   return {
     onLoad: () => {
       loads.count++;
     },
     onEvent: (key, event) => {
-      if (key === 'channel.update@2') {
-        const e = event as { broadcasterUserId: string; title: string };
-        const k = keyOf.get(e.broadcasterUserId);
-        if (k !== undefined) recorder.event(k, clock.now(), e.title);
-      } else if (key === 'channel.vip.add@1' || key === 'channel.vip.remove@1') {
-        const e = event as { broadcasterUserId: string; userId: string };
-        const k = vipKeyOf.get(e.broadcasterUserId);
-        const op = key === 'channel.vip.add@1' ? 'add' : 'remove';
-        if (k !== undefined) recorder.event(k, clock.now(), vipChangeSig(op, e.userId));
-      }
+      recordEvent(recorder, space, clock, key, event);
     },
-    onCoverage: (e) => {
-      const type = e.spec.type;
-      const map =
-        type === 'channel.update'
-          ? keyOf
-          : type === 'channel.vip.add' || type === 'channel.vip.remove'
-            ? vipKeyOf
-            : undefined;
-      if (!map) return;
-      const k = map.get(String(e.spec.condition.broadcaster_user_id));
-      if (k === undefined) return;
-      if (e.type === 'covered' && e.closedGap) recorder.gap(k, e.closedGap.start, e.closedGap.end);
-      else if (e.type === 'gap') recorder.gap(k, e.gap.start, e.gap.end);
-    },
+    onCoverage: (e) => recordCoverage(recorder, space, e),
   };
 }

@@ -7,22 +7,23 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { MockServer } from '@twitchify/mock';
 import { Redis } from 'ioredis';
+import { KeySpace } from './catalog.js';
 import { check } from './checker.js';
 import type { ChildMessage, ChildStart } from './child.js';
 import type { History, Restart } from './history.js';
+import { ListPlanner } from './lists.js';
+import { errorNotes } from './process-loop.js';
 import type { RecordedProcess } from './recorder.js';
 import { epochOffset } from './recorder.js';
 import {
   buildHistory,
-  keyIndexOf,
+  listPoolOf,
   RequestTap,
   type RunSettings,
   startBenchMock,
   startDrivers,
   targetOf,
-  vipPoolOf,
 } from './row.js';
-import { VipPlanner } from './vips.js';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
@@ -40,10 +41,10 @@ interface Running {
 }
 
 /**
- * `planner` answers the child's VIP requests: which change of its broadcaster's list to make next, and that a removal
- * it was handed is done (the planner reads the emulator's truth, which lives in this process).
+ * `planner` answers the child's list requests: which change of its broadcaster's list to make next, and that a
+ * change it was handed is done (the planner reads the emulator's truth, which lives in this process).
  */
-function spawnChild(start: ChildStart, onProgress: (reads: number) => void, planner: VipPlanner): Running {
+function spawnChild(start: ChildStart, onProgress: (reads: number) => void, planner: ListPlanner): Running {
   const child = fork(CHILD, [], {
     execArgv: [...process.execArgv.filter((a) => !a.startsWith('--inspect')), '--import', 'tsx'],
     serialization: 'advanced',
@@ -68,11 +69,11 @@ function spawnChild(start: ChildStart, onProgress: (reads: number) => void, plan
     if (m.kind === 'ready') resolveReady(m.at);
     else if (m.kind === 'progress') onProgress(m.reads);
     else if (m.kind === 'done') resolveDone(m);
-    else if (m.kind === 'vip-next') {
-      const change = planner.next(m.broadcasterId);
-      if (child.connected) child.send({ cmd: 'vip', id: m.id, change });
-      else planner.done(m.broadcasterId, change.userId);
-    } else if (m.kind === 'vip-done') planner.done(m.broadcasterId, m.userId);
+    else if (m.kind === 'list-next') {
+      const change = planner.next(m.key);
+      if (child.connected) child.send({ cmd: 'list', id: m.id, change });
+      else planner.done(m.key, change.userId);
+    } else if (m.kind === 'list-done') planner.done(m.key, m.userId);
   });
   child.send(start);
   return { child, done, ready };
@@ -90,10 +91,10 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
   };
   try {
     const broadcasters = Array.from({ length: s.keys }, (_, i) => mock.users[i]!.id);
-    // Process p acts as broadcaster p: it reads and changes broadcaster p's VIP list (key index `keys + p`).
-    const vipBroadcasters = s.vips ? broadcasters.slice(0, o.processes) : [];
-    const keyIndex = keyIndexOf(broadcasters, vipBroadcasters);
-    const planner = new VipPlanner(mock, vipPoolOf(mock, s), s.seed);
+    // Process p acts as broadcaster p: it reads and changes broadcaster p's lists, rewards and settings.
+    const owners = broadcasters.slice(0, o.processes);
+    const space = new KeySpace(broadcasters, owners, s.resources, s.few);
+    const planner = new ListPlanner(mock, listPoolOf(mock, s), s.seed);
     // the children's clock is the emulator's and the checker's, to the microsecond
     const offset = epochOffset(s.clock);
     const { clock: _clock, ...settings } = s;
@@ -107,13 +108,14 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
       redisUrl: o.redisUrl,
       prefix,
       broadcasters,
+      owners,
       probeChannel,
     });
-    const tap = new RequestTap(mock, keyIndex);
+    const tap = new RequestTap(mock, space.index);
     const procs = Array.from({ length: o.processes }, (_, p) => spawnChild(startOf(p, 0), report(`${p}:0`), planner));
     await Promise.all(procs.map((p) => p.ready));
     tap.begin();
-    const stopDrivers = startDrivers(mock, s, broadcasters, 'multi', planner, vipBroadcasters);
+    const stopDrivers = startDrivers(mock, s, space, 'multi', planner, owners);
     const probe = setInterval(() => void publisher.publish(probeChannel, String(s.clock.now())).catch(() => {}), 20);
     const begin = s.clock.now();
     const until = begin + s.durationMs;
@@ -122,10 +124,12 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
     const recorded: RecordedProcess[] = [];
     const restarts: Restart[] = [];
     let errors = 0;
+    const errorsBy: Record<string, number> = {};
     let probeMaxMs = 0;
     const collect = (m: Extract<ChildMessage, { kind: 'done' }>) => {
       recorded.push(m.recorded);
       errors += m.errors;
+      for (const [what, n] of Object.entries(m.errorsBy)) errorsBy[what] = (errorsBy[what] ?? 0) + n;
       probeMaxMs = Math.max(probeMaxMs, m.probeMaxMs);
     };
     if (o.restart && o.processes > 1) {
@@ -148,19 +152,13 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
     tap.stop();
     // δ: the worst delay a message published on Redis took to reach a busy child process, measured all run long.
     const deltaMs = Math.ceil(probeMaxMs);
-    const history = buildHistory(
-      mock,
-      broadcasters,
-      recorded,
-      {
-        restarts,
-        gaps: recorded.flatMap((r) => r.gaps),
-        sourceReads: tap.sourceReads,
-        sharedTier: true,
-        deltaMs,
-      },
-      vipBroadcasters,
-    );
+    const history = buildHistory(mock, space, recorded, {
+      restarts,
+      gaps: recorded.flatMap((r) => r.gaps),
+      sourceReads: tap.sourceReads,
+      sharedTier: true,
+      deltaMs,
+    });
     if (process.env.BENCH_DUMP) dumpFirstViolation(history, mock);
     return {
       result: {
@@ -168,12 +166,14 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
         processes: o.processes,
         durationMs,
         helixRequests: tap.helixRequests,
-        check: check(history),
+        helixPerTokenPerMinute: tap.perTokenPerMinute(durationMs),
+        check: check(history, s.bucketMs),
         deltaMs,
         errors,
         notes: [
           ...restarts.map((r) => `process ${r.proc} crashed and restarted (down ${(r.upAt - r.downAt).toFixed(0)} ms)`),
-          ...(s.vips ? [`VIP users added: ${planner.added}`] : []),
+          ...(planner.added > 0 ? [`list members added: ${planner.added}`] : []),
+          ...errorNotes(errorsBy),
         ],
         history,
       },
@@ -186,7 +186,7 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
 }
 
 /** Deletes this run's keys from Redis. */
-async function cleanRedis(url: string, prefix: string): Promise<void> {
+export async function cleanRedis(url: string, prefix: string): Promise<void> {
   const r = new Redis(url, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';

@@ -1,6 +1,6 @@
 /**
  * The recorder each process of a row writes into while the workload runs. It stores, per read, a *signature id*
- * (the interned title it saw) in place of the version: versions are only known to the emulator, so they are
+ * (the interned signature of the state it saw, see catalog.ts) in place of the version: versions are only known to the emulator, so they are
  * resolved once the row ends, from `mock.history(key)` (see {@link resolveVersions}).
  */
 import { type CoverageGap, type ReadLevel, ReadLog, type Witness } from './history.js';
@@ -26,7 +26,7 @@ export interface RecordedProcess {
   reads: ReturnType<ReadLog['toColumns']>;
   acks: Witness[];
   events: Witness[];
-  /** signature id → signature (title), per key. */
+  /** signature id → signature (`key|signature`), per key. */
   signatures: string[];
   gaps: CoverageGap[];
 }
@@ -45,9 +45,9 @@ export class Recorder {
     this.#proc = proc;
   }
 
-  /** Interns `key|title` into a small integer. */
-  sig(key: number, title: string): number {
-    const s = `${key}|${title}`;
+  /** Interns `key|signature` into a small integer. */
+  sig(key: number, sig: string): number {
+    const s = `${key}|${sig}`;
     let id = this.#ids.get(s);
     if (id === undefined) {
       id = this.#sigs.length;
@@ -57,16 +57,16 @@ export class Recorder {
     return id;
   }
 
-  read(key: number, start: number, end: number, title: string, level: ReadLevel, fromCache: boolean): void {
-    this.reads.add(this.#proc, key, start, end, this.sig(key, title), level, fromCache);
+  read(key: number, start: number, end: number, sig: string, level: ReadLevel, fromCache: boolean): void {
+    this.reads.add(this.#proc, key, start, end, this.sig(key, sig), level, fromCache);
   }
 
-  ack(key: number, at: number, title: string): void {
-    this.acks.push({ proc: this.#proc, key, at, version: this.sig(key, title) });
+  ack(key: number, at: number, sig: string): void {
+    this.acks.push({ proc: this.#proc, key, at, version: this.sig(key, sig) });
   }
 
-  event(key: number, at: number, title: string): void {
-    this.events.push({ proc: this.#proc, key, at, version: this.sig(key, title) });
+  event(key: number, at: number, sig: string): void {
+    this.events.push({ proc: this.#proc, key, at, version: this.sig(key, sig) });
   }
 
   /** A coverage gap of the feed that keeps `key` fresh, closed at `end`. */
@@ -86,13 +86,26 @@ export class Recorder {
 }
 
 /**
- * Turns signature ids into versions, given `versionOf(signature)` built from the emulator's history
- * (-1 when the signature names no version). Works in place on the read log and witnesses.
+ * Turns signature ids into versions, given `resolve(signature, at)` built from the emulator's history: version -1
+ * when the signature names no version; `ambiguous` when it names several, of which `at` (a read's end, a witness's
+ * time) picks one. Works on copies of the read log and witnesses.
  */
-export function resolveVersions(rec: RecordedProcess, versionOf: (signature: string) => number) {
-  const map = rec.signatures.map(versionOf);
+export function resolveVersions(
+  rec: RecordedProcess,
+  resolve: (signature: string, at: number) => { version: number; ambiguous?: boolean },
+) {
+  const once = rec.signatures.map((sig) => resolve(sig, Number.POSITIVE_INFINITY));
   const reads = ReadLog.fromColumns(rec.reads);
-  for (let i = 0; i < reads.size; i++) reads.version[i] = map[reads.version[i]!] ?? -1;
-  const fix = (w: Witness) => ({ ...w, version: map[w.version] ?? -1 });
+  for (let i = 0; i < reads.size; i++) {
+    const id = reads.version[i]!;
+    const r = once[id];
+    reads.version[i] =
+      r === undefined ? -1 : r.ambiguous ? resolve(rec.signatures[id]!, reads.end[i]!).version : r.version;
+  }
+  const fix = (w: Witness) => {
+    const r = once[w.version];
+    const version = r === undefined ? -1 : r.ambiguous ? resolve(rec.signatures[w.version]!, w.at).version : r.version;
+    return { ...w, version };
+  };
   return { reads, acks: rec.acks.map(fix), events: rec.events.map(fix) };
 }

@@ -1,5 +1,6 @@
 /** The HTML report: the table, and per row a latency distribution and staleness over time, as inline SVG. */
 import type { RowSummary } from './summary.js';
+import { resourceStaleness, soakBuckets } from './table.js';
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 const COLORS = ['#d62728', '#ff7f0e', '#9467bd', '#2ca02c', '#1f77b4', '#8c564b'];
@@ -75,7 +76,13 @@ function svg(W: number, H: number, body: string, title: string): string {
   return `<figure><figcaption>${esc(title)}</figcaption><svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img">${body}</svg></figure>`;
 }
 
-/** The whole report as one self-contained HTML page (no external assets). */
+/** A head and body of text cells as an HTML table. */
+function htmlTable(t: { head: string[]; body: string[][] }): string {
+  const row = (cells: string[], tag: string) =>
+    `<tr>${cells.map((c, i) => `<${i === 0 ? 'th' : tag}>${esc(c)}</${i === 0 ? 'th' : tag}>`).join('')}</tr>`;
+  return `<table>${row(t.head, 'th')}${t.body.map((b) => row(b, 'td')).join('')}</table>`;
+}
+
 /** The run's settings as a line a person reads: `seed: 1 · durationS: 20 · ...`. */
 function describeRun(meta: Record<string, unknown>): string {
   return Object.entries(meta)
@@ -83,6 +90,7 @@ function describeRun(meta: Record<string, unknown>): string {
     .join(' · ');
 }
 
+/** The whole report as one self-contained HTML page (no external assets). */
 export function renderReport(rows: RowSummary[], meta: Record<string, unknown>): string {
   const cell = (v: unknown) => `<td>${esc(String(v))}</td>`;
   const tr = rows
@@ -97,6 +105,7 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
           r.violations.restartSafety.toLocaleString('en-US'),
           `${(r.hitRate * 100).toFixed(2)}%`,
           r.helixRequests.toLocaleString('en-US'),
+          r.helixPerTokenPerMinute.toLocaleString('en-US'),
           r.readLatencyUs.p50,
           r.readLatencyUs.p99,
           `${r.stalenessMs.p50} / ${r.stalenessMs.p99} / ${r.stalenessMs.max}`,
@@ -155,11 +164,17 @@ export function renderReport(rows: RowSummary[], meta: Record<string, unknown>):
 <style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1100px}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{text-align:left}figure{margin:1.5em 0}figcaption{font-weight:600}</style></head><body>
 <h1>Twitchify consistency benchmark</h1>
 <p>${esc(describeRun(meta))}</p>
-<table><tr><th>system</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>hit rate</th><th>Helix requests</th><th>p50 µs</th><th>p99 µs</th><th>staleness p50 / p99 / max ms</th><th>δ ms</th></tr>${tr}</table>
+<table><tr><th>system</th><th>reads</th><th>read-your-writes</th><th>event-bounded</th><th>monotonic</th><th>stale fills</th><th>restart safety</th><th>hit rate</th><th>Helix requests</th><th>Helix req / min / token (Twitch: 800 points)</th><th>p50 µs</th><th>p99 µs</th><th>staleness p50 / p99 / max ms</th><th>δ ms</th></tr>${tr}</table>
+<h2>Staleness per resource, next to Twitch's event delay</h2>
+<p>Staleness against truth (p50 / p99 / max ms) of each system's reads of each resource; Twitch's event delay is
+from a change's commit to its event's receipt (the floor for changes made outside); raw Helix's column is Helix's own
+lag (and, for streams, its flapping for up to a minute after each change).</p>
+${htmlTable(resourceStaleness(rows))}
+${rows.some((r) => r.stalenessOverTime.length > 0 && meta.scenario?.toString().startsWith('soak')) ? `<h2>Staleness per minute (soak)</h2>${htmlTable(soakBuckets(rows))}` : ''}
 <h2>Per resource</h2>
-<p>channel: channel information (title writes; <code>channel.update</code> carries the full state). vips: the VIP list of
-each process's own broadcaster (add/remove writes and <code>channel.vip.add/remove</code> events each change
-one user, applied to the current list). A list is held to its members: a read breaks a promise when it lacks a user
+<p>The catalog: channel (title), user (description), stream (online with its id, or offline), chat_settings (follower
+mode duration), and each process's own vips, moderators, bans (half of them timeouts that run out with no event) and
+rewards (titles). Lists change one member at a time and are held to their members: a read breaks a promise when it lacks a user
 whose add its process acknowledged or received, or has one whose removal it did (restart safety as for every key).
 Phantom: a list read showing a set no version held, while an outside change's event was on its way; "per whole-list
 version" counts what whole-list versions would (information: no client can know a change before its event).</p>

@@ -12,6 +12,8 @@ export interface RowSummary {
   violations: Violations;
   hitRate: number;
   helixRequests: number;
+  /** The busiest token's Helix requests per minute (Twitch allows 800 points per minute per token). */
+  helixPerTokenPerMinute: number;
   /** Helix requests per 1,000 reads. */
   helixPer1kReads: number;
   readLatencyUs: { p50: number; p99: number };
@@ -32,6 +34,8 @@ export interface RowSummary {
    * violations per promise and a few examples.
    */
   byResource: CheckResult['byResource'];
+  /** Staleness per bucket of the run (the soak: per minute), to see whether it grows with time. */
+  stalenessOverTime: CheckResult['stalenessOverTime'];
   /** For the report's charts. */
   charts: { latency: Histogram; stalenessOverTime: CheckResult['stalenessOverTime'] };
 }
@@ -42,6 +46,7 @@ export function summarize(
     processes: number;
     durationMs: number;
     helixRequests: number;
+    helixPerTokenPerMinute: number;
     check: CheckResult;
     deltaMs: number;
     errors: number;
@@ -67,6 +72,7 @@ export function summarize(
     violations: row.check.violations,
     hitRate: r.size ? round(hits / r.size, 4) : 0,
     helixRequests: row.helixRequests,
+    helixPerTokenPerMinute: row.helixPerTokenPerMinute,
     helixPer1kReads: r.size ? round((row.helixRequests / r.size) * 1000, 3) : 0,
     readLatencyUs: { p50: round(p.p50), p99: round(p.p99) },
     stalenessMs: {
@@ -85,6 +91,12 @@ export function summarize(
     brokenByProcess: row.check.brokenByProcess,
     examples: row.check.examples,
     byResource: row.check.byResource,
+    stalenessOverTime: row.check.stalenessOverTime.map((b) => ({
+      ...b,
+      max: round(b.max),
+      p99: round(b.p99),
+      mean: round(b.mean),
+    })),
     charts: { latency, stalenessOverTime: row.check.stalenessOverTime },
   };
 }

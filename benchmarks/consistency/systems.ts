@@ -1,23 +1,35 @@
 /**
- * The systems a row measures, behind one interface: read a channel's title, write it, read and change the own
- * broadcaster's VIP list, close. Each is what a user
- * would run instead of Twitchify (raw Helix, a TTL cache in front of it, Twurple), or Twitchify itself.
+ * The systems a row measures, behind one interface: read a resource (answered as its signature, catalog.ts), write
+ * one, close. Each is what a user would run instead of Twitchify (raw Helix, a TTL cache in front of it, Twurple,
+ * BentoCache invalidated by EventSub), or Twitchify itself.
  */
 import { Client, type ClientInstrument, HelixClient, StaticAuthProvider } from '@twitchify/core';
 import { LRUCache } from 'lru-cache';
+import {
+  CHAT_SLOW_MODE,
+  chatSig,
+  feedsOf,
+  type ListResource,
+  membersSig,
+  type Resource,
+  rewardsSig,
+  streamSig,
+} from './catalog.js';
+
+/** A write through a system: a unique value of a resource, or one member of an own list added or removed. */
+export type Write =
+  | { resource: 'channel'; id: string; title: string }
+  | { resource: 'user'; id: string; description: string }
+  | { resource: 'chat_settings'; id: string; followerMinutes: number }
+  | { resource: ListResource; id: string; op: 'add' | 'remove'; userId: string; timeoutS?: number };
 
 /** One system under test, as one process of a row sees it. */
 export interface BenchSystem {
   readonly name: string;
-  /** The channel's title as this system answers it now. */
-  read(broadcasterId: string, strict: boolean): Promise<string>;
-  /** Writes the title through the system; resolves once acknowledged. */
-  write(broadcasterId: string, title: string): Promise<void>;
-  /** The user ids of the broadcaster's VIPs as this system answers them now (the broadcaster's own token). */
-  readVips(broadcasterId: string, strict: boolean): Promise<string[]>;
-  /** Adds (removes) a VIP through the system; resolves once acknowledged. */
-  addVip(broadcasterId: string, userId: string): Promise<void>;
-  removeVip(broadcasterId: string, userId: string): Promise<void>;
+  /** The resource of `id` as this system answers it now, as its signature. */
+  read(resource: Resource, id: string, strict: boolean): Promise<string>;
+  /** Writes through the system; resolves once acknowledged. */
+  write(w: Write): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -32,6 +44,13 @@ export interface SystemTarget {
   accessToken: string;
 }
 
+/** Collects an async iterable (a paginated Helix list). */
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of items) out.push(x);
+  return out;
+}
+
 /** No cache: every read is a Helix read (with the SDK's own HTTP client, so only the cache differs). */
 export function rawHelix(t: SystemTarget): BenchSystem {
   const helix = new HelixClient({
@@ -39,93 +58,117 @@ export function rawHelix(t: SystemTarget): BenchSystem {
     helixBaseUrl: t.helixUrl,
     validateTokens: false,
   });
+  const as = { asUser: t.userId };
+  const readers: Record<Resource, (id: string) => Promise<string>> = {
+    channel: async (id) => (await helix.channels.getChannelInformation({ broadcasterId: id })).data[0]?.title ?? '',
+    user: async (id) => (await helix.users.getUsers({ id })).data[0]?.description ?? '',
+    stream: async (id) => streamSig((await helix.streams.getStreams({ userId: id })).data[0]),
+    chat_settings: async (id) =>
+      chatSig((await helix.chat.getChatSettings({ broadcasterId: id }, as)).data[0]?.followerModeDuration),
+    vips: async (id) =>
+      membersSig((await all(helix.moderation.getVipsPaginated({ broadcasterId: id }, as))).map((v) => v.userId)),
+    moderators: async (id) =>
+      membersSig((await all(helix.moderation.getModeratorsPaginated({ broadcasterId: id }, as))).map((v) => v.userId)),
+    bans: async (id) =>
+      membersSig((await all(helix.moderation.getBannedUsersPaginated({ broadcasterId: id }, as))).map((v) => v.userId)),
+    rewards: async (id) =>
+      rewardsSig((await helix.channelPoints.getCustomReward({ broadcasterId: id }, as)).data.map((r) => r.title)),
+  };
   return {
     name: 'no cache (raw Helix)',
-    async read(id) {
-      return (await helix.channels.getChannelInformation({ broadcasterId: id })).data[0]?.title ?? '';
-    },
-    async write(id, title) {
-      await helix.channels.modifyChannelInformation({ broadcasterId: id }, { title }, { asUser: t.userId });
-    },
-    async readVips(id) {
-      const ids: string[] = [];
-      for await (const v of helix.moderation.getVipsPaginated({ broadcasterId: id }, { asUser: t.userId })) {
-        ids.push(v.userId);
-      }
-      return ids;
-    },
-    async addVip(id, userId) {
-      await helix.moderation.addChannelVip({ broadcasterId: id, userId }, { asUser: t.userId });
-    },
-    async removeVip(id, userId) {
-      await helix.moderation.removeChannelVip({ broadcasterId: id, userId }, { asUser: t.userId });
+    read: (resource, id) => readers[resource](id),
+    async write(w) {
+      const b = { broadcasterId: w.id };
+      if (w.resource === 'channel') await helix.channels.modifyChannelInformation(b, { title: w.title }, as);
+      else if (w.resource === 'user') await helix.users.updateUser({ description: w.description }, as);
+      else if (w.resource === 'chat_settings') {
+        const body = { ...CHAT_SLOW_MODE, followerMode: true, followerModeDuration: w.followerMinutes };
+        await helix.chat.updateChatSettings({ ...b, moderatorId: t.userId }, body, as);
+      } else if (w.resource === 'vips') {
+        const p = { ...b, userId: w.userId };
+        await (w.op === 'add' ? helix.moderation.addChannelVip(p, as) : helix.moderation.removeChannelVip(p, as));
+      } else if (w.resource === 'moderators') {
+        const p = { ...b, userId: w.userId };
+        await (w.op === 'add'
+          ? helix.moderation.addChannelModerator(p, as)
+          : helix.moderation.removeChannelModerator(p, as));
+      } else if (w.op === 'add') {
+        const data = { userId: w.userId, ...(w.timeoutS ? { duration: w.timeoutS } : {}) };
+        await helix.moderation.banUser({ ...b, moderatorId: t.userId }, { data }, as);
+      } else await helix.moderation.unbanUser({ ...b, moderatorId: t.userId, userId: w.userId }, as);
     },
     close: () => helix.close(),
   };
 }
 
+/** The cache key of a resource read in the baselines' caches. */
+export const cacheKey = (resource: Resource, id: string): string => `${resource}:${id}`;
+
 /** A plain TTL cache (lru-cache) in front of Helix; a write drops the key, as such caches are usually used. */
 export function naiveTtl(t: SystemTarget, ttlMs: number, onMiss?: () => void): BenchSystem {
   const raw = rawHelix(t);
   const cache = new LRUCache<string, string>({ max: 10_000, ttl: ttlMs });
-  const vips = new LRUCache<string, string[]>({ max: 10_000, ttl: ttlMs });
   return {
     name: `naive TTL cache (lru-cache, ${ttlMs / 1000} s)`,
-    async read(id) {
-      const hit = cache.get(id);
+    async read(resource, id) {
+      const key = cacheKey(resource, id);
+      const hit = cache.get(key);
       if (hit !== undefined) return hit;
       onMiss?.();
-      const title = await raw.read(id, false);
-      cache.set(id, title);
-      return title;
+      const sig = await raw.read(resource, id, false);
+      cache.set(key, sig);
+      return sig;
     },
-    async write(id, title) {
-      await raw.write(id, title);
-      cache.delete(id);
-    },
-    async readVips(id) {
-      const hit = vips.get(id);
-      if (hit !== undefined) return hit;
-      onMiss?.();
-      const list = await raw.readVips(id, false);
-      vips.set(id, list);
-      return list;
-    },
-    async addVip(id, userId) {
-      await raw.addVip(id, userId);
-      vips.delete(id);
-    },
-    async removeVip(id, userId) {
-      await raw.removeVip(id, userId);
-      vips.delete(id);
+    async write(w) {
+      await raw.write(w);
+      cache.delete(cacheKey(w.resource, w.id));
     },
     close: () => raw.close(),
   };
 }
 
-/** `@twurple/api` 8 as its users run it (no cache of its own for channel information). */
+/** `@twurple/api` 8 as its users run it (no cache of its own for these reads). */
 export async function twurple(t: SystemTarget): Promise<BenchSystem> {
   // Twurple 8 selects a mock server only through this environment variable (no constructor option).
   process.env.TWURPLE_MOCK_API_PORT = String(t.port);
   const { ApiClient } = await import('@twurple/api');
   const { StaticAuthProvider: TwurpleStatic } = await import('@twurple/auth');
   const api = new ApiClient({ authProvider: new TwurpleStatic(t.clientId, t.accessToken) });
+  const readers: Record<Resource, (id: string) => Promise<string>> = {
+    channel: async (id) => (await api.channels.getChannelInfoById(id))?.title ?? '',
+    user: async (id) => (await api.users.getUserById(id))?.description ?? '',
+    stream: async (id) => streamSig(await api.streams.getStreamByUserId(id)),
+    chat_settings: async (id) => chatSig((await api.chat.getSettings(id)).followerOnlyModeDelay),
+    vips: async (id) => membersSig((await api.channels.getVipsPaginated(id).getAll()).map((v) => v.id)),
+    moderators: async (id) =>
+      membersSig((await api.moderation.getModeratorsPaginated(id).getAll()).map((v) => v.userId)),
+    bans: async (id) => membersSig((await api.moderation.getBannedUsersPaginated(id).getAll()).map((v) => v.userId)),
+    rewards: async (id) => rewardsSig((await api.channelPoints.getCustomRewards(id)).map((r) => r.title)),
+  };
   return {
     name: '@twurple/api 8',
-    async read(id) {
-      return (await api.channels.getChannelInfoById(id))?.title ?? '';
-    },
-    async write(id, title) {
-      await api.channels.updateChannelInfo(id, { title });
-    },
-    async readVips(id) {
-      return (await api.channels.getVipsPaginated(id).getAll()).map((v) => v.id);
-    },
-    async addVip(id, userId) {
-      await api.channels.addVip(id, userId);
-    },
-    async removeVip(id, userId) {
-      await api.channels.removeVip(id, userId);
+    read: (resource, id) => readers[resource](id),
+    async write(w) {
+      if (w.resource === 'channel') await api.channels.updateChannelInfo(w.id, { title: w.title });
+      else if (w.resource === 'user') await api.users.updateAuthenticatedUser(w.id, { description: w.description });
+      else if (w.resource === 'chat_settings') {
+        await api.chat.updateSettings(w.id, {
+          followerOnlyModeEnabled: true,
+          followerOnlyModeDelay: w.followerMinutes,
+        });
+      } else if (w.resource === 'vips') {
+        await (w.op === 'add' ? api.channels.addVip(w.id, w.userId) : api.channels.removeVip(w.id, w.userId));
+      } else if (w.resource === 'moderators') {
+        await (w.op === 'add'
+          ? api.moderation.addModerator(w.id, w.userId)
+          : api.moderation.removeModerator(w.id, w.userId));
+      } else if (w.op === 'add') {
+        await api.moderation.banUser(w.id, {
+          user: w.userId,
+          ...(w.timeoutS ? { duration: w.timeoutS } : {}),
+          reason: '',
+        });
+      } else await api.moderation.unbanUser(w.id, w.userId);
     },
     async close() {},
   };
@@ -139,10 +182,8 @@ export async function twitchify(
     prefix?: string;
     instrument: ClientInstrument;
     clock: { now(): number };
-    /** Broadcasters to read once (and wait for their feeds) before returning. */
-    warm?: readonly string[];
-    /** Broadcasters whose VIP lists to read once (and wait for their feeds) before returning. */
-    warmVips?: readonly string[];
+    /** Keys (`channel:<id>`, `bans:<id>`, ...) to read once, then wait (bounded) for their feeds, before returning. */
+    warm?: readonly { resource: Resource; id: string }[];
   },
 ): Promise<BenchSystem & { client: Client }> {
   const client = new Client({
@@ -155,46 +196,53 @@ export async function twitchify(
     ...(process.env.BENCH_DUMP ? { logger: changeLogger(options.clock) } : {}),
   });
   await client.run({ accessToken: t.accessToken });
+  const level = (strict: boolean) => (strict ? { level: 'strict' as const } : undefined);
+  const readers: Record<Resource, (id: string, strict: boolean) => Promise<string>> = {
+    channel: async (id, s) => (await client.channels.get(id, level(s)))?.title ?? '',
+    user: async (id, s) => (await client.users.get(id, level(s)))?.description ?? '',
+    stream: async (id, s) => streamSig(await client.streams.get(id, level(s))),
+    chat_settings: async (id, s) => chatSig((await client.chat.getSettings(id, level(s)))?.followerModeDuration),
+    vips: async (id, s) => membersSig((await client.channels.getVips(id, level(s))).map((v) => v.userId)),
+    moderators: async (id, s) => membersSig((await client.moderation.getModerators(id, level(s))).map((v) => v.userId)),
+    bans: async (id, s) => membersSig((await client.moderation.getBannedUsers(id, level(s))).map((v) => v.userId)),
+    rewards: async (id, s) =>
+      rewardsSig((await client.channelPoints.getCustomRewards(id, level(s))).map((r) => r.title)),
+  };
   if (options.warm) {
-    // A bot in production is warm: its reads have subscribed to the feeds that keep them fresh. Read every
-    // channel once and wait (bounded) until those subscriptions are enabled, before the measured run starts.
-    const vips = options.warmVips ?? [];
-    await Promise.all([
-      ...options.warm.map((id) => client.channels.get(id).catch(() => null)),
-      ...vips.map((id) => client.channels.getVips(id).catch(() => null)),
-    ]);
+    // A bot in production is warm: its reads have subscribed to the feeds that keep them fresh. Read every key
+    // once and wait (bounded) until the subscriptions the reads asked for are enabled (no refused or pending feed).
+    await Promise.all(options.warm.map((k) => readers[k.resource](k.id, false).catch(() => null)));
+    const wanted = feedsOf(
+      options.warm.map((k) => cacheKey(k.resource, k.id)),
+      t.userId,
+    ).length;
     const deadline = Date.now() + 20_000;
-    const wanted = options.warm.length;
-    const count = (active: string[], type: string) => active.filter((f) => f.startsWith(`${type}@`)).length;
-    while (Date.now() < deadline) {
-      const active = client.cacheReport().feeds.active;
-      if (
-        count(active, 'channel.update') >= wanted &&
-        count(active, 'channel.vip.add') >= vips.length &&
-        count(active, 'channel.vip.remove') >= vips.length
-      ) {
-        break;
-      }
+    while (Date.now() < deadline && client.cacheReport().feeds.active.length < wanted) {
       await new Promise((r) => setTimeout(r, 50));
     }
   }
   return {
     name: options.redisUrl ? 'Twitchify on Redis' : 'Twitchify in memory',
     client,
-    async read(id, strict) {
-      return (await client.channels.get(id, strict ? { level: 'strict' } : undefined))?.title ?? '';
-    },
-    async write(id, title) {
-      await client.channels.update(id, { title });
-    },
-    async readVips(id, strict) {
-      return (await client.channels.getVips(id, strict ? { level: 'strict' } : undefined)).map((v) => v.userId);
-    },
-    async addVip(id, userId) {
-      await client.channels.addVip(id, userId);
-    },
-    async removeVip(id, userId) {
-      await client.channels.removeVip(id, userId);
+    read: (resource, id, strict) => readers[resource](id, strict),
+    async write(w) {
+      if (w.resource === 'channel') await client.channels.update(w.id, { title: w.title });
+      else if (w.resource === 'user') await client.users.update({ description: w.description });
+      else if (w.resource === 'chat_settings') {
+        await client.chat.updateSettings(w.id, {
+          ...CHAT_SLOW_MODE,
+          followerMode: true,
+          followerModeDuration: w.followerMinutes,
+        });
+      } else if (w.resource === 'vips') {
+        await (w.op === 'add' ? client.channels.addVip(w.id, w.userId) : client.channels.removeVip(w.id, w.userId));
+      } else if (w.resource === 'moderators') {
+        await (w.op === 'add'
+          ? client.moderation.addModerator(w.id, w.userId)
+          : client.moderation.removeModerator(w.id, w.userId));
+      } else if (w.op === 'add') {
+        await client.moderation.banUser(w.id, { userId: w.userId, ...(w.timeoutS ? { duration: w.timeoutS } : {}) });
+      } else await client.moderation.unbanUser(w.id, w.userId);
     },
     async close() {
       if (process.env.BENCH_DEBUG) {

@@ -3,6 +3,7 @@
  * external changes happen "on twitch.tv". Deterministic for a seed, so two runs (and every row of one run) draw the
  * same sequence of choices; only the timing, which the systems themselves influence, differs.
  */
+import { isList, isShared, type KeySpace, type ListResource, type Resource } from './catalog.js';
 
 /** mulberry32: a tiny, fast, seeded PRNG (32-bit state); good enough to draw a workload. */
 export class Rng {
@@ -32,34 +33,61 @@ export interface WorkloadOptions {
   seed: number;
   /** Logical process id (0-based); mixed into the seed so processes differ. */
   proc: number;
-  /** Number of keys (broadcasters' channels) read. */
-  keys: number;
-  /** The key the process writes: the channel of the broadcaster whose token it holds. */
-  writeKey: number;
+  /** Incarnation of the process (0, then 1 after a restart): written values stay unique across incarnations. */
+  incarnation?: number;
+  /** The keys of the row (catalog.ts). */
+  space: KeySpace;
+  /** The broadcaster the process acts as (whose token it holds): it writes its resources and reads its own lists. */
+  owner: string;
   /** Share of reads made at the `strict` level (only meaningful with a shared tier). */
   strictShare: number;
-  /**
-   * Share of reads that read the VIP list of the process's own broadcaster (key index `keys + writeKey`: VIP lists
-   * are only readable with the broadcaster's token) instead of a channel. Default 0.
-   */
-  vipReadShare?: number;
-  /** Every other write changes that VIP list (add or remove, see `vips.ts`) instead of the title. Default false. */
-  vipWrites?: boolean;
 }
 
+/** Share of reads per resource (of the resources the row covers). */
+export const READ_WEIGHTS: Readonly<Record<Resource, number>> = {
+  channel: 40,
+  user: 10,
+  stream: 10,
+  chat_settings: 10,
+  vips: 7.5,
+  moderators: 7.5,
+  bans: 7.5,
+  rewards: 7.5,
+};
+
 /**
- * One read (of a channel, or of the own broadcaster's VIP list with `vips`), one write of a unique title, or one
- * change of the own VIP list (`vipWrite`: which user to add or remove is decided when it is made, see `VipPlanner`).
- * Keys are history key indices: channels `0..keys-1`, VIP lists `keys + writeKey`.
+ * The order in which a process's writes go round its resources (of those the row covers). Rewards have no write:
+ * the Client has no reward write-through (only `getCustomRewards`), so every system sees them change outside only.
+ */
+export const WRITE_CYCLE: readonly Resource[] = [
+  'channel',
+  'vips',
+  'channel',
+  'moderators',
+  'channel',
+  'bans',
+  'user',
+  'chat_settings',
+];
+
+/** Follower mode durations (minutes, Twitch allows 0 to 129600) of SDK writes: per incarnation, this many. */
+const CHAT_RANGE = 3000;
+/** Follower mode durations of external changes start here (above every SDK range of up to 16 processes). */
+export const CHAT_EXTERNAL_BASE = 100_000;
+
+/**
+ * One read, one write of a unique value (a title, a description, a follower mode duration as a decimal string), or
+ * one change of an own list (`listWrite`: which user to add or remove is decided when it is made, see `ListPlanner`).
+ * Keys are key indices of the row's {@link KeySpace}.
  */
 export type Op =
-  | { kind: 'read'; key: number; strict: boolean; vips?: boolean }
-  | { kind: 'write'; key: number; title: string }
-  | { kind: 'vipWrite'; key: number };
+  | { kind: 'read'; key: number; resource: Resource; strict: boolean }
+  | { kind: 'write'; key: number; resource: 'channel' | 'user' | 'chat_settings'; value: string }
+  | { kind: 'listWrite'; key: number; resource: ListResource };
 
 /**
  * Draws the operations of one process. Keys are skewed (a few hot channels, a long tail) as real bots read the
- * channels they serve far more than others; written titles are unique across processes and rows, so a title names
+ * channels they serve far more than others; written values are unique across processes and rows, so a state names
  * exactly one version. Writes are drawn by {@link nextWrite}, on a clock (the loop decides when), so that every
  * system sees the same write rate whatever its read speed.
  */
@@ -67,41 +95,66 @@ export class Workload {
   readonly #rng: Rng;
   readonly #o: WorkloadOptions;
   readonly #tag: string;
-  #writes = 0;
+  readonly #reads: { resource: Resource; upTo: number }[] = [];
+  readonly #writes: Resource[];
+  #written = 0;
+  #chat = 0;
 
   constructor(options: WorkloadOptions, tag = 'w') {
     this.#o = options;
     this.#rng = new Rng((options.seed * 1_000_003 + options.proc * 7919) >>> 0);
     this.#tag = tag;
+    const covered = new Set(options.space.resources);
+    let total = 0;
+    for (const r of options.space.resources) total += READ_WEIGHTS[r];
+    let acc = 0;
+    for (const r of options.space.resources) {
+      acc += READ_WEIGHTS[r] / total;
+      this.#reads.push({ resource: r, upTo: acc });
+    }
+    this.#writes = WRITE_CYCLE.filter((r) => covered.has(r));
   }
 
   /** The next read. */
   next(): Op {
-    const share = this.#o.vipReadShare ?? 0;
-    if (share > 0 && this.#rng.next() < share) {
-      return {
-        kind: 'read',
-        key: this.#o.keys + this.#o.writeKey,
-        strict: this.#rng.next() < this.#o.strictShare,
-        vips: true,
-      };
-    }
-    return { kind: 'read', key: this.#key(), strict: this.#rng.next() < this.#o.strictShare };
+    const x = this.#rng.next();
+    const resource = (this.#reads.find((r) => x < r.upTo) ?? this.#reads.at(-1)!).resource;
+    const strict = this.#rng.next() < this.#o.strictShare;
+    if (isShared(resource))
+      return { kind: 'read', key: this.#skewed(this.#o.space.shared(resource)), resource, strict };
+    return { kind: 'read', key: this.#own(resource), resource, strict };
   }
 
-  /** The next write: a title no other write of the run uses, or (every other write) a change of the VIP list. */
+  /** The next write: a value no other write of the run uses, or a change of an own list, round the write cycle. */
   nextWrite(): Op {
-    this.#writes++;
-    const key = this.#o.writeKey;
-    if (this.#o.vipWrites && this.#writes % 2 === 0) return { kind: 'vipWrite', key: this.#o.keys + key };
-    return { kind: 'write', key, title: `${this.#tag}-p${this.#o.proc}-${this.#writes}` };
+    const resource = this.#writes[this.#written++ % this.#writes.length]!;
+    const key = this.#own(resource);
+    const n = this.#written;
+    if (isList(resource)) return { kind: 'listWrite', key, resource };
+    if (resource === 'chat_settings') {
+      const slot = this.#o.proc * 2 + (this.#o.incarnation ?? 0);
+      const minutes = 1 + slot * CHAT_RANGE + (this.#chat++ % CHAT_RANGE);
+      return { kind: 'write', key, resource, value: String(minutes) };
+    }
+    return {
+      kind: 'write',
+      key,
+      resource: resource as 'channel' | 'user',
+      value: `${this.#tag}-p${this.#o.proc}-${n}`,
+    };
   }
 
-  /** A key index, skewed: half the draws go to the first eighth of the keys. */
-  #key(): number {
-    const n = this.#o.keys;
+  #own(resource: Resource): number {
+    const key = this.#o.space.indexOf(resource, this.#o.owner);
+    if (key === undefined) throw new Error(`no ${resource} key for ${this.#o.owner}`);
+    return key;
+  }
+
+  /** A key, skewed: half the draws go to the first eighth of the keys. */
+  #skewed(keys: readonly number[]): number {
+    const n = keys.length;
     const hot = Math.max(1, Math.floor(n / 8));
-    return this.#rng.next() < 0.5 ? this.#rng.int(hot) : this.#rng.int(n);
+    return keys[this.#rng.next() < 0.5 ? this.#rng.int(hot) : this.#rng.int(n)]!;
   }
 }
 

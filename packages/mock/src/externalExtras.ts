@@ -3,7 +3,7 @@ import { beginGoal, endGoal, type GoalType, progressGoal } from './ops/goalOps.j
 import { hypeTrainContribute, hypeTrainEnd } from './ops/hypeTrainOps.js';
 import { endPoll, startPoll } from './ops/pollOps.js';
 import { endPrediction, startPrediction } from './ops/predictionOps.js';
-import { createReward, deleteReward, type RewardInput, updateReward } from './ops/rewardOps.js';
+import { createReward, deleteReward, type RewardImage, type RewardInput, updateReward } from './ops/rewardOps.js';
 import { subscribe, unsubscribe } from './ops/subscriptionOps.js';
 import type { HistoryEntry } from './state/versionedStore.js';
 import type { Row, ScheduleState } from './state/wireTypes.js';
@@ -28,7 +28,12 @@ export interface ExternalChannelExtras {
   hypeTrainContribute(broadcasterId: string, userId: string, amount: number): HistoryEntry;
   endHypeTrain(broadcasterId: string): HistoryEntry | undefined;
   /** Reward fields use Helix's body names (`title`, `cost`, `is_paused`, ...). */
-  createReward(broadcasterId: string, reward: RewardInput & { title: string; cost: number }): HistoryEntry;
+  /** `image`: images uploaded on twitch.tv (Helix cannot set them); default none (`image: null`). */
+  createReward(
+    broadcasterId: string,
+    reward: RewardInput & { title: string; cost: number },
+    image?: RewardImage,
+  ): HistoryEntry;
   updateReward(broadcasterId: string, rewardId: string, patch: RewardInput): HistoryEntry | undefined;
   deleteReward(broadcasterId: string, rewardId: string): HistoryEntry | undefined;
   startPoll(broadcasterId: string, poll: { title: string; choices: string[]; duration: number }): HistoryEntry;
@@ -81,9 +86,9 @@ export function createExternalExtras(world: World): ExternalChannelExtras {
       return latest(`hype_train:${b}`);
     },
     endHypeTrain: (b) => need(b) ?? when(hypeTrainEnd(world, b, 'external'), `hype_train:${b}`),
-    createReward(b, reward) {
+    createReward(b, reward, image) {
       need(b);
-      createReward(world, b, reward, 'external');
+      createReward(world, b, reward, 'external', image ?? null);
       return latest(`rewards:${b}`);
     },
     updateReward: (b, id, patch) => need(b) ?? when(updateReward(world, b, id, patch, 'external'), `rewards:${b}`),

@@ -15,6 +15,7 @@ import { createMockHttpServer } from './http/mockHttpServer.js';
 import { RateLimiter, type RateLimitOptions } from './http/rateLimiter.js';
 import { RequestLog, type RequestLogEntry } from './http/requestLog.js';
 import type { MockLogger } from './logger.js';
+import { settleTimeouts } from './ops/communityOps.js';
 import { createRandom } from './random.js';
 import { type LagOptions, LagPolicy, type LagRange, type ResourceKind, type StreamFlap } from './state/lagPolicy.js';
 import type { MockUser } from './state/seedUsers.js';
@@ -99,9 +100,9 @@ export interface MockServer {
   setRateLimit(options: RateLimitOptions): void;
   setEventDelivery(settings: Partial<DeliverySettings>): void;
   readonly faults: { inject(spec: FaultSpec): () => void; clear(): void; list(): FaultSpec[] };
-  /** The committed truth of a key (its latest version), or undefined for an unknown key. */
+  /** The committed truth of a key (its latest version), or undefined for an unknown key; timeouts that ran out are ended. */
   truth(key: string): HistoryEntry | undefined;
-  /** Every committed version (of one key when given), in commit order. */
+  /** Every committed version (of one key when given), in commit order; timeouts that ran out are ended first. */
   history(key?: string): HistoryEntry[];
   /** Calls `listener` on every commit; returns the unsubscribe function. */
   onCommit(listener: (entry: HistoryEntry) => void): () => void;
@@ -144,6 +145,12 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
   const lag = new LagPolicy(lagRandom, options.lag, createRandom(seed * 7919 + 4));
   const store = new VersionedStore(clock, lag);
   const world = new World(store, clock, worldRandom, options.users ?? 10);
+  // A timeout ends by itself: before the truth or the history of a ban list is read, the ends that have passed are
+  // committed (each dated when it passed), so nobody needs to have asked Helix for the list to see them.
+  const settled = (key: string | undefined) => {
+    if (key === undefined) for (const k of store.keys('bans:')) settleTimeouts(world, k.slice(5));
+    else if (key.startsWith('bans:')) settleTimeouts(world, key.slice(5));
+  };
   const tokens = new TokenStore(clock, tokenRandom);
   const devices = new DeviceCodes(clock, tokenRandom, options.deviceCodes);
   const clientId = options.clientId ?? tokenRandom.string(30);
@@ -230,8 +237,14 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
       delivery = next;
     },
     faults: { inject: (s) => faults.inject(s), clear: () => faults.clear(), list: () => faults.list() },
-    truth: (key) => store.truth(key),
-    history: (key) => store.history(key),
+    truth: (key) => {
+      settled(key);
+      return store.truth(key);
+    },
+    history: (key) => {
+      settled(key);
+      return store.history(key);
+    },
     onCommit: (listener) => store.onCommit(listener),
     requests: () => log.list(),
     clearRequests: () => log.clear(),

@@ -27,6 +27,17 @@ describe('rewards, polls, predictions, goals, subscriptions, schedule, hype trai
     expect(mock.history(`rewards:${b}`).map((e) => e.version)).toEqual([0, 1, 2, 3]);
   });
 
+  it('a reward has image null until images are uploaded on twitch.tv (Helix cannot set them)', async () => {
+    const path = `/channel_points/custom_rewards?broadcaster_id=${b}`;
+    const created = await helix(mock, token, 'POST', path, { title: 'Stretch', cost: 10 });
+    expect(created.body.data[0].image).toBeNull();
+    const image = { url_1x: 'https://img/1.png', url_2x: 'https://img/2.png', url_4x: 'https://img/4.png' };
+    mock.external.createReward(b, { title: 'Uploaded', cost: 20 }, image);
+    const all = (await helix(mock, token, 'GET', path)).body.data as { title: string; image: unknown }[];
+    expect(all.find((r) => r.title === 'Uploaded')?.image).toEqual(image);
+    expect(all.find((r) => r.title === 'Stretch')?.image).toBeNull();
+  });
+
   it('polls: one active at a time, end it, bounds on choices', async () => {
     const poll = await helix(mock, token, 'POST', '/polls', {
       broadcaster_id: b,

@@ -99,6 +99,57 @@ describe('lag and history', () => {
     expect((await run(11)).seen).toEqual(a.seen);
   });
 
+  it('with afterOffline, a stream that ended can still be answered live for the flap window; without, never', async () => {
+    const run = async (afterOffline: boolean) => {
+      const clock = manualClock();
+      const m = await startMock({
+        port: 0,
+        seed: 11,
+        clock,
+        lag: { stream: { minMs: 0, maxMs: 0 }, streamFlap: { windowMs: 60_000, probability: 0.5, afterOffline } },
+      });
+      try {
+        const b = m.users[0]!.id;
+        m.external.goLive(b);
+        clock.advance(61_000);
+        m.external.goOffline(b);
+        const seen: number[] = [];
+        for (let i = 0; i < 30; i++) {
+          seen.push((await helix(m, m.appToken, 'GET', `/streams?user_id=${b}`)).body.data.length);
+          clock.advance(1000);
+        }
+        clock.advance(60_000);
+        const settled = (await helix(m, m.appToken, 'GET', `/streams?user_id=${b}`)).body.data.length;
+        return { seen, settled };
+      } finally {
+        await m.stop();
+      }
+    };
+    const flapping = await run(true);
+    expect(flapping.seen).toContain(0);
+    expect(flapping.seen).toContain(1);
+    expect(flapping.settled).toBe(0);
+    expect((await run(false)).seen.every((n) => n === 0)).toBe(true);
+  });
+
+  it('a timeout that ran out is in the history, dated when it ended, though nobody read the ban list', async () => {
+    const clock = manualClock();
+    const m = await startMock({ port: 0, seed: 3, clock, lag: 0 });
+    try {
+      const b = m.users[0]!.id;
+      const u = m.users[1]!.id;
+      const expiresAt = new Date(clock.now() + 5000).toISOString();
+      m.external.ban(b, u, { expiresAt });
+      clock.advance(60_000);
+      const bans = m.history(`bans:${b}`);
+      expect(bans.map((h) => (h.state as { user_id: string }[]).length)).toEqual([0, 1, 0]);
+      expect(bans[2]!.committedAt).toBe(Date.parse(expiresAt));
+      expect(m.truth(`bans:${b}`)!.version).toBe(2);
+    } finally {
+      await m.stop();
+    }
+  });
+
   it('the same seed gives the same users, tokens and lags', async () => {
     const a = await startMock({ port: 0, seed: 42 });
     const b = await startMock({ port: 0, seed: 42 });

@@ -23,7 +23,7 @@ const json = (body: unknown, status = 200): MockResponse => ({ status, body });
  * - `GET /` urls, client, app token, users, settings; `GET /history?key=`; `GET|DELETE /requests`
  * - `POST /tokens {userId, scopes?, expiresInSeconds?}`; `POST /tokens/expire {accessToken}`; `POST /users {login}`
  * - `POST /external/<method> {args: [...]}` calls `mock.external.<method>(...args)`
- * - `PUT /lag {kind, minMs, maxMs}`; `PUT /stream-flap {windowMs, probability}`; `PUT /rate-limit {limit, windowMs}`
+ * - `PUT /lag {kind, minMs, maxMs}`; `PUT /stream-flap {windowMs, probability, afterOffline?}`; `PUT /rate-limit {limit, windowMs}`
  * - `PUT /events {delayMs, dropRate, duplicateRate, reorderRate}`
  * - `POST /faults {path?, pathPattern?, method?, status?, ...}` -> `{id}`; `DELETE /faults[/<id>]`
  * - `POST /devices/approve {userCode, userId?}`; `POST /devices/deny {userCode}`;
@@ -90,7 +90,7 @@ export function createAdminHandler(deps: AdminDeps): AdminHandler {
           });
         case 'PUT /stream-flap':
           return withBody(adminBodies.streamFlap, (b) => {
-            h.setStreamFlap({ windowMs: b.windowMs, probability: b.probability });
+            h.setStreamFlap({ windowMs: b.windowMs, probability: b.probability, afterOffline: b.afterOffline });
             return json({ lag: deps.lagSnapshot() });
           });
         case 'PUT /rate-limit':

@@ -87,9 +87,11 @@ export function goLive(world: World, id: string, origin: ChangeOrigin): StreamSt
   return stream;
 }
 
-/** The stream ends: commits `null` and publishes `stream.offline`. */
+/** The stream ends: commits `null` and publishes `stream.offline` (reads may flap with `streamFlap.afterOffline`). */
 export function goOffline(world: World, id: string, origin: ChangeOrigin): void {
-  world.commit(`stream:${id}`, null, origin, [channelEvent('stream.offline', id, world.broadcasterFields(id))]);
+  world.commit(`stream:${id}`, null, origin, [channelEvent('stream.offline', id, world.broadcasterFields(id))], {
+    flaps: true,
+  });
 }
 
 /** The fields of a user that can change. */

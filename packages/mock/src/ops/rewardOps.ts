@@ -83,15 +83,28 @@ function rewardNotice(world: World, b: string, r: Row, action: 'add' | 'update' 
   return channelEvent(`channel.channel_points_custom_reward.${action}`, b, rewardEvent(world, b, r));
 }
 
-/** Creates a reward; publishes `channel.channel_points_custom_reward.add`. */
-export function createReward(world: World, b: string, input: RewardInput, origin: ChangeOrigin): Row {
+/** A reward's uploaded images (Twitch: `image` is null until the broadcaster uploads some, on twitch.tv only). */
+export interface RewardImage {
+  url_1x: string;
+  url_2x: string;
+  url_4x: string;
+}
+
+/** Creates a reward (with `image` when uploaded on twitch.tv); publishes `channel.channel_points_custom_reward.add`. */
+export function createReward(
+  world: World,
+  b: string,
+  input: RewardInput,
+  origin: ChangeOrigin,
+  image: RewardImage | null = null,
+): Row {
   const u = world.user(b);
   const base: Row = {
     broadcaster_name: u.display_name,
     broadcaster_login: u.login,
     broadcaster_id: b,
     id: world.newId(),
-    image: null,
+    image,
     background_color: '#9147FF',
     is_enabled: true,
     cost: 1,

@@ -30,10 +30,16 @@ export interface LagRange {
   maxMs: number;
 }
 
-/** After a stream goes live, reads within `windowMs` of it becoming visible answer "offline" with `probability`. */
+/**
+ * After a stream goes live, reads within `windowMs` of it becoming visible answer "offline" with `probability`;
+ * with `afterOffline`, reads after it ended answer the ended stream with `probability` within the window too
+ * (Get Streams is served from caches that take up to a minute to agree on a stream's status, both ways).
+ */
 export interface StreamFlap {
   windowMs: number;
   probability: number;
+  /** Also flap after `stream.offline` (reads may answer the ended stream as live). Default false. */
+  afterOffline?: boolean;
 }
 
 /** Lag per resource kind (`'*'` for the rest) and stream flapping; `false` or `0` turns everything off. */
@@ -99,7 +105,7 @@ export class LagPolicy {
     if (!(flap.windowMs >= 0) || !(flap.probability >= 0 && flap.probability <= 1)) {
       throw new MockOptionsError(`streamFlap: need windowMs >= 0 and 0 <= probability <= 1`);
     }
-    this.#flap = { windowMs: flap.windowMs, probability: flap.probability };
+    this.#flap = { windowMs: flap.windowMs, probability: flap.probability, afterOffline: flap.afterOffline === true };
   }
 
   get flap(): StreamFlap {
@@ -113,8 +119,9 @@ export class LagPolicy {
     return range.minMs + Math.floor(this.#random.next() * (range.maxMs - range.minMs + 1));
   }
 
-  /** Whether this read of a freshly-live stream should still answer offline. */
-  flapNow(sinceVisibleMs: number): boolean {
+  /** Whether this read of a stream whose status just changed should still answer the previous status. */
+  flapNow(sinceVisibleMs: number, offline = false): boolean {
+    if (offline && this.#flap.afterOffline !== true) return false;
     if (this.#flap.probability === 0 || sinceVisibleMs >= this.#flap.windowMs) return false;
     return this.#flapRandom.next() < this.#flap.probability;
   }

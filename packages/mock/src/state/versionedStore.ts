@@ -25,7 +25,7 @@ export interface ServedVersion<T = unknown> {
 interface StoredVersion extends HistoryEntry {
   /** When reads start to serve this version. */
   visibleAt: number;
-  /** Stream went live: reads may flap back to the previous version for a while. */
+  /** A stream's status changed: reads may flap back to the previous version for a while (see `StreamFlap`). */
   flaps: boolean;
 }
 
@@ -103,7 +103,7 @@ export class VersionedStore {
     for (let i = list.length - 1; i >= 0; i--) {
       const v = list[i]!;
       if (v.visibleAt > now && i > 0) continue;
-      if (v.flaps && i > 0 && this.#lag.flapNow(now - v.visibleAt)) {
+      if (v.flaps && i > 0 && this.#lag.flapNow(now - v.visibleAt, v.state === null)) {
         const prev = list[i - 1]!;
         return { key, version: prev.version, state: prev.state as T };
       }

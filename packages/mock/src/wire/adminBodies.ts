@@ -26,7 +26,7 @@ export const adminBodies = {
   /** `PUT /lag` */
   lag: z.looseObject({ kind: z.string().optional(), minMs: ms, maxMs: ms }),
   /** `PUT /stream-flap` */
-  streamFlap: z.looseObject({ windowMs: ms, probability: rate }),
+  streamFlap: z.looseObject({ windowMs: ms, probability: rate, afterOffline: z.boolean().optional() }),
   /** `PUT /rate-limit` */
   rateLimit: z.looseObject({
     limit: z.number().int().positive().optional(),

@@ -1,7 +1,7 @@
 /**
- * The per-change check of VIP lists, next to the checker's per-version one.
+ * The per-change check of lists (VIPs, moderators, bans), next to the checker's per-version one.
  *
- * A VIP event carries one user added or removed, and a VIP write changes one user: a client can only apply that
+ * A list event carries one user added or removed, and a list write changes one user: a client can only apply that
  * change to the list it has. When another change (made on twitch.tv) was committed before it and its event has not
  * arrived yet, or was lost, the list the client holds after the write or the event lacks that other change: the
  * per-version check then counts the read as older than the write (the version of the write includes the other
@@ -15,15 +15,15 @@
  *   removal of `u` was committed; a user that a read returned and a later read no longer did never comes back
  *   (no user is ever added twice).
  *
- * Witnesses and reads of the same process only (a VIP list is read by its broadcaster's process alone; a restarted
+ * Witnesses and reads of the same process only (a list is read by its broadcaster's process alone; a restarted
  * process keeps its id, so what it knew before the restart binds it after). A read is counted once per promise.
  */
 import { noViolations, type Violations } from './checker.js';
-import type { History, VipChangeWitness } from './history.js';
+import type { History, MemberChangeWitness } from './history.js';
 import { type Percentiles, percentiles } from './stats.js';
 
-/** Per-change violations of the VIP lists (restart safety is not checked here: 0). */
-export interface VipChangeCheck {
+/** Per-change violations of the lists (restart safety is not checked here: 0). */
+export interface ListChangeCheck {
   reads: number;
   violations: Violations;
   /**
@@ -34,24 +34,25 @@ export interface VipChangeCheck {
   examples: string[];
 }
 
-export function checkVipChanges(h: History): VipChangeCheck {
+/** Checks the list reads of the keys `keep` admits (default every list key). */
+export function checkListChanges(h: History, keep: (key: number) => boolean = () => true): ListChangeCheck {
   const violations = noViolations();
   const examples: string[] = [];
   const ages: number[] = [];
-  const d = h.vips;
+  const d = h.lists;
   if (!d) return { reads: 0, violations, unreflectedMs: percentiles(new Float64Array()), examples };
   const r = h.reads;
   const groups = new Map<string, number[]>();
   let reads = 0;
   for (let i = 0; i < r.size; i++) {
-    if ((d.readSet[i] ?? -1) < 0) continue;
+    if ((d.readSet[i] ?? -1) < 0 || !keep(r.key[i]!)) continue;
     reads++;
     const id = `${r.proc[i]}:${r.key[i]}`;
     const g = groups.get(id);
     if (g) g.push(i);
     else groups.set(id, [i]);
   }
-  const witnesses = new Map<string, VipChangeWitness[]>();
+  const witnesses = new Map<string, MemberChangeWitness[]>();
   for (const w of d.changes) {
     const id = `${w.proc}:${w.key}`;
     const l = witnesses.get(id) ?? [];
@@ -64,8 +65,8 @@ export function checkVipChanges(h: History): VipChangeCheck {
     const key = r.key[list[0]!]!;
     const removedAt = d.removedAt.get(key) ?? new Map<string, number>();
     const ws = (witnesses.get(id) ?? []).sort((a, b) => a.at - b.at);
-    const mustHave = new Map<string, VipChangeWitness>();
-    const mustLack = new Map<string, VipChangeWitness>();
+    const mustHave = new Map<string, MemberChangeWitness>();
+    const mustLack = new Map<string, MemberChangeWitness>();
     const seen = new Set<string>();
     const gone = new Set<string>();
     let wi = 0;
