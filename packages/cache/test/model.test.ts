@@ -100,6 +100,26 @@ describe('scopes', () => {
   });
 });
 
+describe('a source that flaps for a minute (streams)', () => {
+  it('a stream announced live stays live over answers that flap back, and a fuller answer of it is kept', () => {
+    const FLAP = 60_000;
+    const built = { id: 's1', type: 'live', title: '' };
+    const online: Op = { op: 'put', value: built, unlessSameId: 'id' };
+    let s = filled(null, 1_000);
+    s = record(s, { id: 'online', pos: 1_100, ops: [online], lagMs: FLAP }).state;
+    expect(shown(s, 1_200)).toEqual(built);
+    s = filled({ id: 's1', type: 'live', title: 'Hello' }, 5_000, s);
+    expect(shown(s, 5_000)).toEqual({ id: 's1', type: 'live', title: 'Hello' });
+    s = filled(null, 10_000, s); // Helix flaps back to offline
+    expect(shown(s, 10_000)).toEqual(built);
+    s = record(s, { id: 'offline', pos: 20_000, ops: [{ op: 'put', value: null }], lagMs: FLAP }).state;
+    s = filled({ id: 's1', type: 'live', title: 'Hello' }, 25_000, s); // flapping after the end too
+    expect(shown(s, 25_000)).toBeNull();
+    s = filled(null, 20_000 + FLAP, s);
+    expect(shown(collect(s, 20_000 + FLAP), 20_000 + FLAP)).toBeNull();
+  });
+});
+
 describe('recording changes', () => {
   it('records an id once, ignores an older change a newer one covers, and drops what a newer one supersedes', () => {
     let s = filled({ title: 'a' }, 0);

@@ -7,14 +7,22 @@ import { canonicalJson } from '../values.js';
  * without reading the current value first, and lets two processes change one list without losing either change.
  *
  * - `set`: these fields of an object value take these values (no-op on a missing or non-object value);
- * - `put`: the whole value is this;
+ * - `put`: the whole value is this (or, with `unlessSameId`, the current value if it is the same thing);
  * - `add`: the list (the value itself, or its `field`) holds this item, replacing any item with the same id;
  * - `remove`: the list holds no item with this id;
  * - `reload`: the value changed in a way no op describes: bases read before the change are no longer trusted.
  */
 export type Op =
   | { readonly op: 'set'; readonly fields: Readonly<Record<string, unknown>> }
-  | { readonly op: 'put'; readonly value: unknown }
+  | {
+      readonly op: 'put';
+      readonly value: unknown;
+      /**
+       * Keeps a current value that is an object with the same id under this field (a fuller answer of the same
+       * thing: the live stream that a `stream.online` announced, with its title and viewers), instead of replacing it.
+       */
+      readonly unlessSameId?: string | undefined;
+    }
   | {
       readonly op: 'add';
       readonly field?: string | undefined;
@@ -31,7 +39,7 @@ const field = z.string().min(1).max(200);
 /** Ops as stored and as accepted from callers. */
 export const opSchema: z.ZodType<Op> = z.discriminatedUnion('op', [
   z.object({ op: z.literal('set'), fields: z.record(field, z.unknown()) }),
-  z.object({ op: z.literal('put'), value: z.unknown() }),
+  z.object({ op: z.literal('put'), value: z.unknown(), unlessSameId: field.optional() }),
   z.object({ op: z.literal('add'), field: field.optional(), idField: field, item: z.record(z.string(), z.unknown()) }),
   z.object({ op: z.literal('remove'), field: field.optional(), idField: field, id: z.string().min(1) }),
   z.object({ op: z.literal('reload') }),
@@ -114,7 +122,7 @@ export function applyOp(value: unknown, o: Op): unknown {
     case 'set':
       return isRecord(value) ? { ...value, ...o.fields } : value;
     case 'put':
-      return o.value;
+      return keepsCurrent(value, o) ? value : o.value;
     case 'add': {
       const list = listOf(value, o.field);
       const id = itemId(o.item, o.idField);
@@ -134,6 +142,13 @@ export function applyOp(value: unknown, o: Op): unknown {
     case 'reload':
       return value;
   }
+}
+
+/** Whether a `put` with `unlessSameId` leaves `value` as it is. */
+export function keepsCurrent(value: unknown, o: Op & { op: 'put' }): boolean {
+  if (o.unlessSameId === undefined || !isRecord(value) || !isRecord(o.value)) return false;
+  const id = itemId(o.value, o.unlessSameId);
+  return id !== undefined && itemId(value, o.unlessSameId) === id;
 }
 
 /** Applies ops in order. */

@@ -1,4 +1,4 @@
-import { itemId, type Op } from './ops.js';
+import { itemId, keepsCurrent, type Op } from './ops.js';
 import { type FeedStates, feedsHold, type KeyState, NO_FEEDS, visible } from './state.js';
 
 /** What a read of one variant of a key serves. */
@@ -28,7 +28,7 @@ class Working {
   apply(o: Op): void {
     switch (o.op) {
       case 'put':
-        this.#lists.clear();
+        if (keepsCurrent(this.flush(), o)) return;
         this.value = o.value;
         return;
       case 'set':
@@ -101,8 +101,11 @@ export function view(state: KeyState, variant: string, now: number, feeds: FeedS
     if (e.expiresAt <= readPos) continue; // the base reflects it
     for (const o of e.ops) {
       if (o.op === 'put') {
+        if (found && o.unlessSameId !== undefined) {
+          work ??= new Working(usable ? base.json : undefined);
+          work.apply(o);
+        } else work = new Working(o.value);
         found = true;
-        work = new Working(o.value);
       } else if (o.op === 'reload') {
         // a base whose load began after the reload is trusted (its fill was given an expiry at the reload's end)
         if (e.pos > readPos) {
