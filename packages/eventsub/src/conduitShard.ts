@@ -244,7 +244,7 @@ export class EventSubConduitShard extends EventSubTransportBase {
     }
     const { subscription, event } = (msg as WireNotificationMessage).payload;
     const fresh = this.receiver.receive(meta.message_id, meta.message_timestamp, subscription, event, at, 'conduit');
-    if (fresh && subscription.type === 'conduit.shard.disabled') this.#shardDisabled(conn, event, at);
+    if (fresh === 'new' && subscription.type === 'conduit.shard.disabled') this.#shardDisabled(conn, event, at);
   }
 
   #shardDisabled(conn: EventSubConnection, event: Record<string, unknown>, at: number): void {

@@ -100,7 +100,10 @@ export class EventSubDecodeError extends EventSubError {
   }
 }
 
-/** A webhook request was refused: forged signature, stale timestamp, replayed id, missing headers, too large. */
+/**
+ * A webhook request was refused: forged signature, stale timestamp, replayed id, missing headers, too large, or the
+ * id set full (`TWITCHIFY_EVENTSUB_WEBHOOK_BUSY`, 503: Twitch retries).
+ */
 export class EventSubWebhookError extends EventSubError {
   override name = 'EventSubWebhookError';
   constructor(
@@ -108,6 +111,7 @@ export class EventSubWebhookError extends EventSubError {
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_SIGNATURE'
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_STALE'
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_REPLAY'
+      | 'TWITCHIFY_EVENTSUB_WEBHOOK_BUSY'
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST',
     message: string,
     readonly status: number,

@@ -10,7 +10,7 @@ export {
 } from './api.js';
 export { type BackoffStrategy, exponentialBackoff } from './backoff.js';
 export { EventSubConduitShard, type EventSubConduitShardOptions } from './conduitShard.js';
-export { WATCHDOG_CLOSE_CODE } from './connection.js';
+export { RECONNECT_REFUSED_CLOSE_CODE, WATCHDOG_CLOSE_CODE } from './connection.js';
 export type { CoverageEvent, CoverageGap, CoverageState, CoverageTracker, GapReason } from './coverage.js';
 export { decodeNotification, isKnownEvent } from './decode.js';
 export { MessageDeduper } from './dedupe.js';

@@ -3,7 +3,7 @@
  * handlers. Share one receiver between transports to deduplicate across them.
  */
 import { decodeNotification } from './decode.js';
-import { MessageDeduper } from './dedupe.js';
+import { type Admission, MessageDeduper, type MessageDeduperOptions } from './dedupe.js';
 import type { EventSubError } from './errors.js';
 import type { EventSubEventMap } from './generated/events.js';
 import { Listeners } from './listeners.js';
@@ -29,8 +29,11 @@ export interface ReceiverStats {
 export interface NotificationReceiverOptions {
   clock?: Clock;
   logger?: Logger;
-  /** Message ids remembered for deduplication: at most `capacity`, for at most `windowMs` (default 10 000, 10 min). */
-  dedupe?: { capacity?: number; windowMs?: number };
+  /**
+   * Message ids remembered for deduplication: at most `capacity` (default 10 000), each for `windowMs` (default 10
+   * min); `whenFull` says whether a full set forgets its oldest id or refuses new messages.
+   */
+  dedupe?: Omit<MessageDeduperOptions, 'clock'>;
 }
 
 export class NotificationReceiver {
@@ -78,7 +81,10 @@ export class NotificationReceiver {
     return this.#errors.add(handler);
   }
 
-  /** Delivers a notification unless its id was seen; returns false for a duplicate. */
+  /**
+   * Delivers a notification unless its id was seen: `'new'` when delivered, `'duplicate'` when dropped, `'full'` when
+   * the id set refuses (nothing delivered; the sender should retry later).
+   */
   receive(
     messageId: string,
     messageTimestamp: string,
@@ -86,10 +92,11 @@ export class NotificationReceiver {
     event: Record<string, unknown>,
     receivedAt: number,
     via: NotificationMeta['via'],
-  ): boolean {
-    if (this.#dedupe.check(messageId)) {
-      this.stats.duplicates++;
-      return false;
+  ): Admission {
+    const admission = this.#dedupe.admit(messageId);
+    if (admission !== 'new') {
+      if (admission === 'duplicate') this.stats.duplicates++;
+      return admission;
     }
     const meta: NotificationMeta = {
       messageId,
@@ -107,19 +114,20 @@ export class NotificationReceiver {
     }
     this.#all.emit(n);
     this.#byKey.get(n.key)?.emit(n);
-    return true;
+    return 'new';
   }
 
   /** Delivers a revocation unless its id was seen. */
-  revoked(messageId: string, subscription: WireSubscription, receivedAt: number): boolean {
-    if (this.#dedupe.check(messageId)) return false;
+  revoked(messageId: string, subscription: WireSubscription, receivedAt: number): Admission {
+    const admission = this.#dedupe.admit(messageId);
+    if (admission !== 'new') return admission;
     this.#revocations.emit({
       subscription: toSubscription(subscription),
       reason: subscription.status,
       messageId,
       receivedAt,
     });
-    return true;
+    return 'new';
   }
 
   error(error: EventSubError): void {

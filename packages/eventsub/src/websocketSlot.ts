@@ -52,6 +52,7 @@ const closeMeaning: Record<number, string> = {
   4006: 'network error',
   4007: 'invalid reconnect url',
   4905: 'keepalive timeout (client watchdog)',
+  4907: 'reconnect url refused (client)',
 };
 
 export class WebSocketSlot {

@@ -50,8 +50,11 @@ export interface EventSubHub {
   dropSocket(id?: string): void;
   /** Stops all traffic (keepalives included) on a session; the socket stays open. */
   silence(id: string, silent?: boolean): void;
-  /** Sends session_reconnect; the old socket closes with 4004 if the client never moves. */
-  reconnect(id: string): void;
+  /**
+   * Sends session_reconnect; the old socket closes with 4004 if the client never moves. `reconnectUrl` replaces the
+   * URL Twitch would give (another host, `ws://`, not a URL at all) to test what a client follows.
+   */
+  reconnect(id: string, reconnectUrl?: string): void;
   /** Closes a session with a Twitch close code (4000-4007). */
   closeSocket(id: string, code: number): void;
   /** Sends a frame Twitch would never send. */
@@ -258,14 +261,14 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
     silence(id, silent = true) {
       need(id).silenced = silent;
     },
-    reconnect(id) {
+    reconnect(id, reconnectUrl) {
       const session = need(id);
       const token = uuid(random);
       handovers.set(token, session);
       const base = new URL(deps.urls.eventsubWs);
       base.search = '';
       base.searchParams.set('reconnect_id', token);
-      session.startReconnect(base.toString(), graceMs);
+      session.startReconnect(reconnectUrl ?? base.toString(), graceMs);
     },
     closeSocket(id, code) {
       need(id).close(code, 'closed by the emulator');
