@@ -10,6 +10,7 @@ import {
   knownMessageTypes,
   messageSchemas,
   metadataOnlySchema,
+  notificationProblem,
   type WireMessage,
   type WireNotificationMessage,
   type WireReconnect,
@@ -175,6 +176,16 @@ export class EventSubConnection {
       return;
     }
     const type = messageType(json);
+    if (type === 'notification') {
+      // The hot path: checked in place, handed over as parsed.
+      const problem = notificationProblem(json as { metadata: Record<string, unknown> });
+      if (problem !== undefined) {
+        this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', `notification: ${problem} is not as Twitch sends it`, text);
+        return;
+      }
+      if (sock.welcomed) this.#o.handlers.message(json as WireNotificationMessage, at);
+      return;
+    }
     const schema = type === undefined ? undefined : messageSchemas[type];
     if (!schema) {
       const meta = metadataOnlySchema.safeParse(json);
@@ -201,7 +212,6 @@ export class EventSubConnection {
         if (sock !== this.#primary || this.#pending) return;
         this.#reconnect(sock, (msg as WireReconnect).payload.session.reconnect_url);
         return;
-      case 'notification':
       case 'revocation':
         if (!sock.welcomed) return;
         {

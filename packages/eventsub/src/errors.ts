@@ -88,15 +88,26 @@ export class EventSubFrameError extends EventSubError {
   }
 }
 
-/** A notification of a known type did not match its schema; it is still delivered, as `kind: 'malformed'`. */
+/**
+ * A notification of a known type violates Twitch's reference; it is still delivered, as `kind: 'malformed'`. `field`
+ * names the first offending field (`event.ends_at`, `events[2].data.user_id`), `expected` what the reference wants,
+ * `got` the kind of value that came (never the value).
+ */
 export class EventSubDecodeError extends EventSubError {
   override name = 'EventSubDecodeError';
   constructor(
     readonly typeAtVersion: string,
     readonly raw: unknown,
+    readonly field: string,
+    readonly expected: string,
+    readonly got: string,
     options?: { cause?: unknown },
   ) {
-    super('TWITCHIFY_EVENTSUB_DECODE', `notification ${typeAtVersion} does not match its schema`, options);
+    super(
+      'TWITCHIFY_EVENTSUB_DECODE',
+      `notification ${typeAtVersion}: ${field} must be ${expected}, got ${got}`,
+      options,
+    );
   }
 }
 

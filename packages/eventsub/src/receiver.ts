@@ -2,7 +2,7 @@
  * Where every transport hands a message: deduplication by message_id, decoding into the public union, and the
  * handlers. Share one receiver between transports to deduplicate across them.
  */
-import { decodeNotification } from './decode.js';
+import { decodeBatch, decodeNotification } from './decode.js';
 import { type Admission, MessageDeduper, type MessageDeduperOptions } from './dedupe.js';
 import type { EventSubError } from './errors.js';
 import type { EventSubEventMap } from './generated/events.js';
@@ -17,7 +17,7 @@ import type {
   Revocation,
   Unsubscribe,
 } from './types.js';
-import type { WireSubscription } from './wire/frames.js';
+import type { WireNotificationBody, WireSubscription } from './wire/frames.js';
 
 export interface ReceiverStats {
   delivered: number;
@@ -88,8 +88,7 @@ export class NotificationReceiver {
   receive(
     messageId: string,
     messageTimestamp: string,
-    subscription: WireSubscription,
-    event: Record<string, unknown>,
+    body: WireNotificationBody,
     receivedAt: number,
     via: NotificationMeta['via'],
   ): Admission {
@@ -98,6 +97,7 @@ export class NotificationReceiver {
       if (admission === 'duplicate') this.stats.duplicates++;
       return admission;
     }
+    const subscription = body.subscription;
     const meta: NotificationMeta = {
       messageId,
       messageTimestamp,
@@ -105,7 +105,15 @@ export class NotificationReceiver {
       subscription: toSubscription(subscription),
       via,
     };
-    const n = decodeNotification(subscription.type, subscription.version, event, meta);
+    if (body.events !== undefined) {
+      for (const n of decodeBatch(subscription.type, subscription.version, body.events, meta)) this.#deliver(n);
+    } else {
+      this.#deliver(decodeNotification(subscription.type, subscription.version, body.event ?? {}, meta));
+    }
+    return 'new';
+  }
+
+  #deliver(n: EventSubNotification): void {
     this.stats.delivered++;
     if (n.kind === 'raw') this.stats.raw++;
     else if (n.kind === 'malformed') {
@@ -114,7 +122,6 @@ export class NotificationReceiver {
     }
     this.#all.emit(n);
     this.#byKey.get(n.key)?.emit(n);
-    return 'new';
   }
 
   /** Delivers a revocation unless its id was seen. */

@@ -41,6 +41,7 @@ export interface WebhookAnswer {
 const bodySchema = z.looseObject({
   subscription: wireSubscriptionSchema,
   event: z.record(z.string(), z.unknown()).optional(),
+  events: z.array(z.unknown()).optional(),
   challenge: z.string().optional(),
 });
 
@@ -98,10 +99,10 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
         this.coverage.uncovered(keyOfSubscription(sub), at, 'revoked', sub.status);
         return { status: 204, body: '', contentType: 'text/plain' };
       }
-      if (h.messageType !== 'notification' || !parsed.event) {
+      if (h.messageType !== 'notification' || (!parsed.event && !parsed.events)) {
         throw new EventSubWebhookError('TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST', 'unknown message type', 400);
       }
-      const admission = this.receiver.receive(h.messageId, h.timestamp, sub, parsed.event, at, 'webhook');
+      const admission = this.receiver.receive(h.messageId, h.timestamp, parsed, at, 'webhook');
       if (admission === 'full') throw busy();
       if (admission === 'duplicate') {
         // A replay is acknowledged (so that a genuine retry stops) but never delivered twice.

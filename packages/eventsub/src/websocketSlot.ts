@@ -330,8 +330,13 @@ export class WebSocketSlot {
   #message(msg: WireNotificationMessage | WireRevocationMessage, at: number): void {
     const meta = msg.metadata;
     if (meta.message_type === 'notification') {
-      const { subscription, event } = (msg as WireNotificationMessage).payload;
-      this.#host.receiver.receive(meta.message_id, meta.message_timestamp, subscription, event, at, 'websocket');
+      this.#host.receiver.receive(
+        meta.message_id,
+        meta.message_timestamp,
+        (msg as WireNotificationMessage).payload,
+        at,
+        'websocket',
+      );
       return;
     }
     const sub = msg.payload.subscription;
