@@ -21,14 +21,12 @@ export function isBatchedEvent(key: string): boolean {
   return batchedEventKeys.has(key);
 }
 
-/** One event (`payload.event`, or one batched item's `data`). */
+/** One event (`payload.event`) of `key` (`type@version`). */
 export function decodeNotification(
-  type: string,
-  version: string,
+  key: string,
   event: Record<string, unknown>,
   meta: NotificationMeta,
 ): EventSubNotification {
-  const key = `${type}@${version}`;
   const decoder = decoders[key];
   if (!decoder) return { kind: 'raw', key, event, meta };
   const decoded = decoder(event);
@@ -40,13 +38,7 @@ export function decodeNotification(
  * A batched delivery (`events: [{ id, data }]`): one notification per item, each with its item id in
  * `meta.itemId`; a bad item is delivered as malformed (naming its field) and the others as usual.
  */
-export function decodeBatch(
-  type: string,
-  version: string,
-  events: readonly unknown[],
-  meta: NotificationMeta,
-): EventSubNotification[] {
-  const key = `${type}@${version}`;
+export function decodeBatch(key: string, events: readonly unknown[], meta: NotificationMeta): EventSubNotification[] {
   const decoder = decoders[key];
   const out: EventSubNotification[] = new Array(events.length);
   for (let i = 0; i < events.length; i++) {

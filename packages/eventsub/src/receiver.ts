@@ -11,6 +11,7 @@ import { toSubscription } from './subscription.js';
 import type {
   Clock,
   EventSubNotification,
+  EventSubSubscription,
   KnownEventKey,
   Logger,
   NotificationMeta,
@@ -18,6 +19,20 @@ import type {
   Unsubscribe,
 } from './types.js';
 import type { WireNotificationBody, WireSubscription } from './wire/frames.js';
+
+/** Whether what can change about a subscription (status, cost, transport) is the same in both. */
+function sameState(a: WireSubscription, b: WireSubscription): boolean {
+  const x = a.transport;
+  const y = b.transport;
+  return (
+    a.status === b.status &&
+    a.cost === b.cost &&
+    x.method === y.method &&
+    x.session_id === y.session_id &&
+    x.conduit_id === y.conduit_id &&
+    x.callback === y.callback
+  );
+}
 
 export interface ReceiverStats {
   delivered: number;
@@ -44,6 +59,11 @@ export class NotificationReceiver {
   readonly #errors: Listeners<EventSubError>;
   readonly #dedupe: MessageDeduper;
   readonly #logger: Logger;
+  /**
+   * The public form of each subscription seen, reused while what can change (status, cost, transport) is unchanged:
+   * a subscription's id, type, version and condition never change. Bounded; cleared when full.
+   */
+  readonly #subscriptions = new Map<string, { wire: WireSubscription; public: EventSubSubscription; key: string }>();
 
   constructor(options: NotificationReceiverOptions = {}) {
     const logger = options.logger ?? { debug() {}, info() {}, warn() {}, error() {} };
@@ -98,19 +118,23 @@ export class NotificationReceiver {
       return admission;
     }
     const subscription = body.subscription;
-    const meta: NotificationMeta = {
-      messageId,
-      messageTimestamp,
-      receivedAt,
-      subscription: toSubscription(subscription),
-      via,
-    };
+    const known = this.#subscription(subscription);
+    const meta: NotificationMeta = { messageId, messageTimestamp, receivedAt, subscription: known.public, via };
     if (body.events !== undefined) {
-      for (const n of decodeBatch(subscription.type, subscription.version, body.events, meta)) this.#deliver(n);
+      for (const n of decodeBatch(known.key, body.events, meta)) this.#deliver(n);
     } else {
-      this.#deliver(decodeNotification(subscription.type, subscription.version, body.event ?? {}, meta));
+      this.#deliver(decodeNotification(known.key, body.event ?? {}, meta));
     }
     return 'new';
+  }
+
+  #subscription(w: WireSubscription): { public: EventSubSubscription; key: string } {
+    const hit = this.#subscriptions.get(w.id);
+    if (hit && sameState(hit.wire, w)) return hit;
+    if (this.#subscriptions.size >= 4096) this.#subscriptions.clear();
+    const entry = { wire: w, public: toSubscription(w), key: `${w.type}@${w.version}` };
+    this.#subscriptions.set(w.id, entry);
+    return entry;
   }
 
   #deliver(n: EventSubNotification): void {

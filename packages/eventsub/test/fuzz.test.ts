@@ -5,6 +5,10 @@
  * through to the connection's catch-all. 10,000 cases per suite each, in-process so that it takes seconds.
  */
 import { createHmac } from 'node:crypto';
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { EVENTSUB_EXAMPLES } from '../../mock/src/generated/eventsubExamples.js';
+import { EventSubConnection } from '../src/connection.js';
 import {
   EventSubDecodeError,
   type EventSubError,
@@ -13,11 +17,7 @@ import {
   EventSubWebhookError,
   EventSubWebhookHandler,
   NotificationReceiver,
-} from '@twitchify/eventsub';
-import fc from 'fast-check';
-import { describe, it } from 'vitest';
-import { EVENTSUB_EXAMPLES } from '../../mock/src/generated/eventsubExamples.js';
-import { EventSubConnection } from '../src/connection.js';
+} from '../src/index.js';
 import type { WebSocketLike } from '../src/socket.js';
 
 const RUNS = 10_000;

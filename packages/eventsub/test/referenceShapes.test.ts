@@ -23,10 +23,7 @@ const meta = {
   receivedAt: 0,
   via: 'websocket',
 } as NotificationMeta;
-const decode = (key: string, event: Record<string, unknown>) => {
-  const [type, version] = key.split('@') as [string, string];
-  return decodeNotification(type, version, event, meta);
-};
+const decode = (key: string, event: Record<string, unknown>) => decodeNotification(key, event, meta);
 const broadcaster = { broadcaster_user_id: '1337', broadcaster_user_login: 'cool', broadcaster_user_name: 'Cool' };
 
 describe('documented nulls', () => {
