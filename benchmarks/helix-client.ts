@@ -132,22 +132,24 @@ const server = start([join(here, 'servers', 'fast-server.ts')]);
 const { port } = JSON.parse(await server.line) as { port: number };
 const clients = ['raw', 'twitchify', 'twurple'];
 const results = new Map<string, ClientResult[]>(clients.map((c) => [c, []]));
+const failed = new Map<string, string>();
 try {
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? clients : [...clients].reverse();
     for (const name of order) {
-      const c = start([
-        fileURLToPath(import.meta.url),
-        '--client',
-        name,
-        String(port),
-        String(requests),
-        String(concurrency),
-      ]);
-      const result = JSON.parse(await c.line) as ClientResult;
-      await new Promise((resolve) => c.child.once('exit', resolve));
-      results.get(name)!.push(result);
-      console.error(`round ${r + 1}/${rounds} ${name}: ${JSON.stringify(result)}`);
+      if (failed.has(name)) continue;
+      const args = [fileURLToPath(import.meta.url), '--client', name, String(port), String(requests)];
+      const c = start([...args, String(concurrency)]);
+      try {
+        const result = JSON.parse(await c.line) as ClientResult;
+        await new Promise((resolve) => c.child.once('exit', resolve));
+        results.get(name)!.push(result);
+        console.error(`round ${r + 1}/${rounds} ${name}: ${JSON.stringify(result)}`);
+      } catch (error) {
+        // A client that cannot run against this server is reported as such; the others are still measured.
+        failed.set(name, error instanceof Error ? error.message : String(error));
+        console.error(`${name} did not complete: ${failed.get(name)}`);
+      }
     }
   }
 } finally {
@@ -158,8 +160,9 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+const measured = clients.filter((c) => !failed.has(c));
 const summary = Object.fromEntries(
-  clients.map((name) => {
+  measured.map((name) => {
     const rs = results.get(name)!;
     return [
       name,
@@ -173,7 +176,7 @@ const summary = Object.fromEntries(
 ) as Record<string, ClientResult>;
 const raw = summary.raw!;
 const ratios = Object.fromEntries(
-  clients
+  measured
     .filter((c) => c !== 'raw')
     .map((name) => [
       name,
@@ -192,6 +195,7 @@ const out = {
   concurrency,
   medians: summary,
   ratios,
+  didNotComplete: Object.fromEntries(failed),
   goals: 'twitchify >= 0.8x raw throughput with validation; CPU per request <= 1.25x raw',
 };
 console.log(JSON.stringify(out, null, 2));

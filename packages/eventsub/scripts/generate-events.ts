@@ -126,7 +126,7 @@ function objectDecoder(f: Field): string {
     if (x.alias) known.add(x.alias);
   }
   const knownList = JSON.stringify([...known]);
-  let setName = knownSets.findIndex((s) => s === knownList);
+  let setName = knownSets.indexOf(knownList);
   if (setName < 0) {
     knownSets.push(knownList);
     setName = knownSets.length - 1;
