@@ -1,109 +1,171 @@
 /**
- * Generates src/generated/events.ts from spec/eventsub-examples.json: for every `type@version`, a zod schema of the
- * wire event (snake_case, unknown fields pass through), the public camelCase TypeScript type, and the condition keys.
- * Shapes are inferred from Twitch's examples, merged when a type has several (a key missing from one is optional, a
- * null in one makes the field nullable; a field only ever null is `unknown`).
+ * Generates src/generated/events.ts from spec/eventsub-fields.json, the field facts of Twitch's EventSub reference
+ * (each field's type, whether it may be null, whether it may be missing). For every `type@version` it emits the public
+ * camelCase TypeScript type, a precompiled decoder (one function per object shape: checks each field in place and
+ * builds the camelCase event in the same pass; unknown extra fields pass through, camelCased) and the condition keys.
+ * Twitch's example payloads are test data only: where they disagree with the reference, the reference wins.
  *
  * Run: npx tsx packages/eventsub/scripts/generate-events.ts
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const specPath = fileURLToPath(new URL('../../../spec/eventsub-examples.json', import.meta.url));
+const specPath = fileURLToPath(new URL('../spec/eventsub-fields.json', import.meta.url));
 const outPath = fileURLToPath(new URL('../src/generated/events.ts', import.meta.url));
 
-type Shape =
-  | { kind: 'string' | 'number' | 'boolean' | 'null' | 'unknown' }
-  | { kind: 'array'; of: Shape | null }
-  | { kind: 'object'; fields: Map<string, { shape: Shape; optional: boolean }> }
-  | { kind: 'nullable'; of: Shape };
-
-function infer(v: unknown): Shape {
-  if (v === null) return { kind: 'null' };
-  if (typeof v === 'string') return { kind: 'string' };
-  if (typeof v === 'number') return { kind: 'number' };
-  if (typeof v === 'boolean') return { kind: 'boolean' };
-  if (Array.isArray(v))
-    return { kind: 'array', of: v.map(infer).reduce<Shape | null>((a, b) => (a ? merge(a, b) : b), null) };
-  const fields = new Map<string, { shape: Shape; optional: boolean }>();
-  for (const [k, x] of Object.entries(v as Record<string, unknown>))
-    fields.set(k, { shape: infer(x), optional: false });
-  return { kind: 'object', fields };
+/** One field as the reference states it. */
+interface Field {
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'unknown' | 'object' | 'array';
+  nullable?: boolean;
+  optional?: boolean;
+  /** Another wire name the field may arrive under (read when the field itself is absent). */
+  alias?: string;
+  fields?: Record<string, Field>;
+  items?: Field;
 }
 
-function merge(a: Shape, b: Shape): Shape {
-  if (a.kind === 'null' && b.kind === 'null') return a;
-  if (a.kind === 'null') return b.kind === 'nullable' ? b : { kind: 'nullable', of: b };
-  if (b.kind === 'null') return merge(b, a);
-  if (a.kind === 'nullable' || b.kind === 'nullable') {
-    const inner = merge(a.kind === 'nullable' ? a.of : a, b.kind === 'nullable' ? b.of : b);
-    return inner.kind === 'nullable' ? inner : { kind: 'nullable', of: inner };
-  }
-  if (a.kind === 'array' && b.kind === 'array') {
-    return { kind: 'array', of: a.of && b.of ? merge(a.of, b.of) : (a.of ?? b.of) };
-  }
-  if (a.kind === 'object' && b.kind === 'object') {
-    const fields = new Map<string, { shape: Shape; optional: boolean }>();
-    for (const key of new Set([...a.fields.keys(), ...b.fields.keys()])) {
-      const x = a.fields.get(key);
-      const y = b.fields.get(key);
-      if (x && y) fields.set(key, { shape: merge(x.shape, y.shape), optional: x.optional || y.optional });
-      else fields.set(key, { shape: (x ?? y)!.shape, optional: true });
-    }
-    return { kind: 'object', fields };
-  }
-  return a.kind === b.kind ? a : { kind: 'unknown' };
+interface TypeFacts {
+  condition: string[];
+  /** Delivered as `events: [{ id, data }]`; `fields` describe one item's `data`. */
+  batched?: boolean;
+  fields: Record<string, Field>;
 }
 
 const camel = (k: string) => k.replace(/[_-]+([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 const quote = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : JSON.stringify(k));
+const prop = (k: string) => (/^[A-Za-z_$][\w$]*$/.test(k) ? `.${k}` : `[${JSON.stringify(k)}]`);
 
-function zodOf(s: Shape, depth: number): string {
+function tsOf(f: Field, depth: number): string {
   const pad = '  '.repeat(depth);
-  switch (s.kind) {
+  let t: string;
+  switch (f.type) {
     case 'string':
-    case 'number':
     case 'boolean':
     case 'unknown':
-      return `z.${s.kind}()`;
-    case 'null':
-      return 'z.unknown()';
-    case 'nullable':
-      return `${zodOf(s.of, depth)}.nullable()`;
-    case 'array':
-      return `z.array(${s.of ? zodOf(s.of, depth) : 'z.unknown()'})`;
-    case 'object': {
-      const lines = [...s.fields].map(
-        ([k, f]) => `${pad}  ${quote(k)}: ${zodOf(f.shape, depth + 1)}${f.optional ? '.optional()' : ''},`,
-      );
-      return `z.looseObject({\n${lines.join('\n')}\n${pad}})`;
+      t = f.type;
+      break;
+    case 'integer':
+    case 'number':
+      t = 'number';
+      break;
+    case 'array': {
+      const inner = tsOf(f.items ?? { type: 'unknown' }, depth);
+      t = inner.includes('|') || inner.includes('\n') ? `Array<${inner}>` : `${inner}[]`;
+      break;
     }
+    case 'object': {
+      const lines = Object.entries(f.fields ?? {}).map(
+        ([k, x]) => `${pad}  ${quote(camel(k))}${x.optional ? '?' : ''}: ${tsOf(x, depth + 1)};`,
+      );
+      t = `{\n${lines.join('\n')}\n${pad}}`;
+      break;
+    }
+  }
+  return f.nullable && f.type !== 'unknown' ? `${t} | null` : t;
+}
+
+// Decoder functions, one per distinct object or array shape; identical shapes share one function.
+const functions: string[] = [];
+const byBody = new Map<string, string>();
+const knownSets: string[] = [];
+
+function define(prefix: string, body: (name: string) => string): string {
+  const probe = body('$NAME$');
+  const existing = byBody.get(probe);
+  if (existing) return existing;
+  const name = `${prefix}${byBody.size}`;
+  byBody.set(probe, name);
+  functions.push(body(name));
+  return name;
+}
+
+/** A JS condition true when `x` is NOT acceptable for a scalar field (null handled by the caller). */
+function scalarMiss(type: Field['type']): string | undefined {
+  switch (type) {
+    case 'string':
+      return "typeof x !== 'string'";
+    case 'boolean':
+      return "typeof x !== 'boolean'";
+    case 'number':
+      return "typeof x !== 'number'";
+    case 'integer':
+      return '!Number.isInteger(x)';
+    default:
+      return undefined;
   }
 }
 
-function tsOf(s: Shape, depth: number): string {
-  const pad = '  '.repeat(depth);
-  switch (s.kind) {
-    case 'string':
-    case 'number':
-    case 'boolean':
-    case 'unknown':
-      return s.kind;
-    case 'null':
-      return 'unknown';
-    case 'nullable':
-      return `${tsOf(s.of, depth)} | null`;
-    case 'array': {
-      const inner = s.of ? tsOf(s.of, depth) : 'unknown';
-      return inner.includes('|') ? `Array<${inner}>` : `${inner}[]`;
-    }
-    case 'object': {
-      const lines = [...s.fields].map(
-        ([k, f]) => `${pad}  ${quote(camel(k))}${f.optional ? '?' : ''}: ${tsOf(f.shape, depth + 1)};`,
-      );
-      return `{\n${lines.join('\n')}\n${pad}}`;
-    }
+function expected(f: Field): string {
+  const base = f.type === 'unknown' ? 'any value' : f.type === 'integer' ? 'an integer' : `a ${f.type}`;
+  return f.nullable ? `${base} or null` : base;
+}
+
+/**
+ * Statements that read `x` (already loaded), check it against `f` and leave the public value in `x`, or return FAIL
+ * with the path extended by `key`.
+ */
+function check(f: Field, key: string | number): string[] {
+  const at = typeof key === 'number' ? 'i' : JSON.stringify(key);
+  if (f.type === 'unknown') return ['if (x !== undefined && x !== null) x = camelize(x);'];
+  const skip = [f.optional ? 'x !== undefined' : '', f.nullable ? 'x !== null' : ''].filter(Boolean);
+  const scalar = scalarMiss(f.type);
+  if (scalar) {
+    return [`if (${[...skip, scalar].join(' && ')}) return wrong(${at}, ${JSON.stringify(expected(f))}, x);`];
   }
+  // An absent required object or array is reported by its decoder (`nothing` where an object was due).
+  const inner = f.type === 'object' ? objectDecoder(f) : arrayDecoder(f);
+  const run = `x = ${inner}(x); if (x === FAIL) return into(${at});`;
+  return [skip.length ? `if (${skip.join(' && ')}) { ${run} }` : run];
+}
+
+function objectDecoder(f: Field): string {
+  const fields = Object.entries(f.fields ?? {});
+  const known = new Set<string>();
+  for (const [k, x] of fields) {
+    known.add(k);
+    if (x.alias) known.add(x.alias);
+  }
+  const knownList = JSON.stringify([...known]);
+  let setName = knownSets.indexOf(knownList);
+  if (setName < 0) {
+    knownSets.push(knownList);
+    setName = knownSets.length - 1;
+  }
+  return define('o', (name) => {
+    const lines = [
+      `function ${name}(v: any): any {`,
+      "  if (typeof v !== 'object' || v === null || Array.isArray(v)) return wrong(undefined, 'an object', v);",
+      '  const o: any = {};',
+      '  let x: any;',
+    ];
+    for (const [k, x] of fields) {
+      lines.push(`  x = v${prop(k)};`);
+      if (x.alias) lines.push(`  if (x === undefined) x = v${prop(x.alias)};`);
+      for (const s of check(x, k)) lines.push(`  ${s.replace(/\n/g, '\n  ')}`);
+      lines.push(x.optional ? `  if (x !== undefined) o${prop(camel(k))} = x;` : `  o${prop(camel(k))} = x;`);
+    }
+    lines.push(`  for (const k in v) if (K${setName}[k] !== true) o[camelKey(k)] = camelize(v[k]);`);
+    lines.push('  return o;', '}');
+    return lines.join('\n');
+  });
+}
+
+function arrayDecoder(f: Field): string {
+  const item = f.items ?? { type: 'unknown' };
+  return define('a', (name) =>
+    [
+      `function ${name}(v: any): any {`,
+      "  if (!Array.isArray(v)) return wrong(undefined, 'an array', v);",
+      '  const out = new Array(v.length);',
+      '  for (let i = 0; i < v.length; i++) {',
+      '    let x: any = v[i];',
+      ...check(item, 0).map((s) => `    ${s.replace(/\n/g, '\n    ')}`),
+      '    out[i] = x;',
+      '  }',
+      '  return out;',
+      '}',
+    ].join('\n'),
+  );
 }
 
 const typeName = (key: string) => {
@@ -116,58 +178,62 @@ const typeName = (key: string) => {
   return `${base}${v}Event`;
 };
 
-interface Example {
-  subscription: { condition: Record<string, unknown> };
-  event: unknown;
-}
-const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Record<string, Example[]>;
+const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Record<string, TypeFacts>;
 const keys = Object.keys(spec).sort();
-const out: string[] = [
-  '// GENERATED by packages/eventsub/scripts/generate-events.ts from spec/eventsub-examples.json. Do not edit.',
-  "import { z } from 'zod';",
-  '',
-];
-const wireName = (name: string) => `${name.charAt(0).toLowerCase() + name.slice(1)}Wire`;
+const types: string[] = [];
+const decoders = new Map<string, string>();
 // Types that share one event shape (add/update/remove of a reward, begin/end of a guest star session, ...) are
 // emitted once; the later ones are aliases of the first, so that the file states each shape a single time.
 const firstWithShape = new Map<string, string>();
 for (const key of keys) {
-  const examples = spec[key] ?? [];
-  const shape = examples.map((e) => infer(e.event)).reduce((a, b) => merge(a, b));
+  const facts = spec[key]!;
+  const root: Field = { type: 'object', fields: facts.fields };
   const name = typeName(key);
-  const ts = tsOf(shape, 0);
-  const zod = zodOf(shape, 0);
-  const same = firstWithShape.get(ts + zod);
-  out.push(`/** The \`${key}\` event, camelCase. */`);
-  if (same) {
-    out.push(`export type ${name} = ${same};`);
-    out.push(`const ${wireName(name)} = ${wireName(same)};`);
-  } else {
-    firstWithShape.set(ts + zod, name);
-    out.push(`export interface ${name} ${ts}`);
-    out.push('');
-    out.push(`const ${wireName(name)} = ${zod};`);
+  const ts = tsOf(root, 0);
+  decoders.set(key, objectDecoder(root));
+  const same = firstWithShape.get(ts);
+  types.push(`/** The \`${key}\` event${facts.batched ? ' (one item of a batched delivery)' : ''}, camelCase. */`);
+  if (same) types.push(`export type ${name} = ${same};`, '');
+  else {
+    firstWithShape.set(ts, name);
+    types.push(`export interface ${name} ${ts}`, '');
   }
-  out.push('');
 }
-out.push('/** Every known `type@version` and its public event type. */');
-out.push('export interface EventSubEventMap {');
-for (const key of keys) out.push(`  '${key}': ${typeName(key)};`);
-out.push('}');
-out.push('');
-out.push('/** Wire schemas (snake_case) by `type@version`. */');
-out.push('export const eventWireSchemas: { readonly [K in keyof EventSubEventMap]: z.ZodType } = {');
-for (const key of keys) {
-  out.push(`  '${key}': ${wireName(typeName(key))},`);
-}
-out.push('};');
-out.push('');
-out.push("/** The condition keys of each `type@version`, as in Twitch's examples. */");
-out.push('export const conditionKeys: { readonly [K in keyof EventSubEventMap]: readonly string[] } = {');
-for (const key of keys) {
-  out.push(`  '${key}': ${JSON.stringify(Object.keys(spec[key]?.[0]?.subscription.condition ?? {}))},`);
-}
-out.push('};');
-out.push('');
+
+const out: string[] = [
+  '// GENERATED by packages/eventsub/scripts/generate-events.ts from spec/eventsub-fields.json. Do not edit.',
+  '/* eslint-disable */',
+  "import { camelize, camelKey } from '../camelCase.js';",
+  "import { FAIL, into, wrong } from '../decodeFailure.js';",
+  '',
+  ...types,
+  '/** Every known `type@version` and its public event type. */',
+  'export interface EventSubEventMap {',
+  ...keys.map((k) => `  '${k}': ${typeName(k)};`),
+  '}',
+  '',
+  ...knownSets.map((list, i) => {
+    const entries = (JSON.parse(list) as string[]).map((k) => `${quote(k)}: true`).join(', ');
+    return `const K${i}: Readonly<Record<string, true | undefined>> = Object.assign(Object.create(null), { ${entries} });`;
+  }),
+  '',
+  ...functions.flatMap((f) => [f, '']),
+  '/**',
+  ' * Precompiled decoders by `type@version`: the camelCase event, or `FAIL` with the failure (field path, what was',
+  ' * expected) left in `lastFailure`.',
+  ' */',
+  'export const eventDecoders: { readonly [K in keyof EventSubEventMap]: (event: unknown) => unknown } = {',
+  ...keys.map((k) => `  '${k}': ${decoders.get(k)},`),
+  '};',
+  '',
+  '/** Types Twitch delivers batched (`events: [{ id, data }]` instead of `event`). */',
+  `export const batchedEventKeys: ReadonlySet<string> = new Set(${JSON.stringify(keys.filter((k) => spec[k]!.batched))});`,
+  '',
+  "/** The condition keys of each `type@version`, from Twitch's reference. */",
+  'export const conditionKeys: { readonly [K in keyof EventSubEventMap]: readonly string[] } = {',
+  ...keys.map((k) => `  '${k}': ${JSON.stringify(spec[k]!.condition)},`),
+  '};',
+  '',
+];
 writeFileSync(outPath, out.join('\n'));
 console.log(`wrote ${keys.length} event types to ${outPath}`);

@@ -242,9 +242,11 @@ export class EventSubConduitShard extends EventSubTransportBase {
       this.receiver.revoked(meta.message_id, sub, at);
       return;
     }
-    const { subscription, event } = (msg as WireNotificationMessage).payload;
-    const fresh = this.receiver.receive(meta.message_id, meta.message_timestamp, subscription, event, at, 'conduit');
-    if (fresh && subscription.type === 'conduit.shard.disabled') this.#shardDisabled(conn, event, at);
+    const payload = (msg as WireNotificationMessage).payload;
+    const fresh = this.receiver.receive(meta.message_id, meta.message_timestamp, payload, at, 'conduit');
+    if (fresh === 'new' && payload.subscription.type === 'conduit.shard.disabled' && payload.event) {
+      this.#shardDisabled(conn, payload.event, at);
+    }
   }
 
   #shardDisabled(conn: EventSubConnection, event: Record<string, unknown>, at: number): void {

@@ -10,6 +10,7 @@ import {
   knownMessageTypes,
   messageSchemas,
   metadataOnlySchema,
+  notificationProblem,
   type WireMessage,
   type WireNotificationMessage,
   type WireReconnect,
@@ -29,6 +30,15 @@ export interface ConnectionClose {
 }
 
 export const WATCHDOG_CLOSE_CODE = 4905;
+/** Local close code: a session_reconnect named a URL we do not follow; the caller reconnects as after a drop. */
+export const RECONNECT_REFUSED_CLOSE_CODE = 4907;
+
+/** Twitch's EventSub WebSocket host: in production a reconnect URL must be `wss://` on it. */
+export const TWITCH_EVENTSUB_HOST = 'eventsub.wss.twitch.tv';
+
+/** Twitch's bounds on keepalive_timeout_seconds; a welcome outside them is moved to the nearest. */
+export const KEEPALIVE_MIN_SECONDS = 10;
+export const KEEPALIVE_MAX_SECONDS = 600;
 
 export interface ConnectionHandlers {
   welcome(sessionId: string, handover: boolean): void;
@@ -63,12 +73,19 @@ export class EventSubConnection {
   #primary: Sock | undefined;
   #pending: Sock | undefined;
   #keepaliveMs = 0;
+  readonly #origin: URL;
   #lastFrameMono = 0;
   #watchdog: NodeJS.Timeout | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#o = options;
+    this.#origin = new URL(options.url);
     this.lastFrameAt = options.clock.now();
+  }
+
+  /** The keepalive in force: the welcome's, clamped to Twitch's 10 to 600 s. */
+  get keepaliveSeconds(): number {
+    return this.#keepaliveMs / 1000;
   }
 
   open(): void {
@@ -96,7 +113,14 @@ export class EventSubConnection {
   #connect(url: string): Sock {
     const sock: Sock = { ws: this.#o.factory(url), welcomed: false };
     sock.timer = setTimeout(() => this.#lost(sock, 4905, 'no session_welcome in time'), this.#o.welcomeTimeoutMs);
-    sock.ws.addEventListener('message', (ev) => this.#frame(sock, ev.data));
+    sock.ws.addEventListener('message', (ev) => {
+      // Nothing a frame holds may escape the listener: an exception here would be uncaught and end the process.
+      try {
+        this.#frame(sock, ev.data);
+      } catch (cause) {
+        this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame could not be handled', frameText(ev.data) ?? '', cause);
+      }
+    });
     sock.ws.addEventListener('close', (ev) => this.#lost(sock, ev.code, ev.reason));
     sock.ws.addEventListener('error', () => {
       // A 'close' always follows an 'error'; handling it there keeps one path.
@@ -152,6 +176,16 @@ export class EventSubConnection {
       return;
     }
     const type = messageType(json);
+    if (type === 'notification') {
+      // The hot path: checked in place, handed over as parsed.
+      const problem = notificationProblem(json as { metadata: Record<string, unknown> });
+      if (problem !== undefined) {
+        this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', `notification: ${problem} is not as Twitch sends it`, text);
+        return;
+      }
+      if (sock.welcomed) this.#o.handlers.message(json as WireNotificationMessage, at);
+      return;
+    }
     const schema = type === undefined ? undefined : messageSchemas[type];
     if (!schema) {
       const meta = metadataOnlySchema.safeParse(json);
@@ -176,10 +210,8 @@ export class EventSubConnection {
       }
       case 'session_reconnect':
         if (sock !== this.#primary || this.#pending) return;
-        this.#setStatus('reconnecting');
-        this.#pending = this.#connect((msg as WireReconnect).payload.session.reconnect_url);
+        this.#reconnect(sock, (msg as WireReconnect).payload.session.reconnect_url);
         return;
-      case 'notification':
       case 'revocation':
         if (!sock.welcomed) return;
         {
@@ -189,6 +221,43 @@ export class EventSubConnection {
       default:
         return;
     }
+  }
+
+  /**
+   * Follows a session_reconnect to `target` when it is where the session lives: `wss://` on Twitch's EventSub host
+   * when connected to Twitch, the configured origin otherwise (the emulator, a proxy). Anything else, or a URL the
+   * socket factory refuses, is logged and handled as a drop, so the caller reconnects to the configured URL.
+   */
+  #reconnect(sock: Sock, target: string): void {
+    let pending: Sock | undefined;
+    if (this.#follows(target)) {
+      try {
+        pending = this.#connect(target);
+      } catch (cause) {
+        this.#o.logger.warn('eventsub reconnect url refused by the socket factory', { error: String(cause) });
+      }
+    } else {
+      this.#o.logger.warn('eventsub reconnect url refused', { host: hostOf(target) });
+    }
+    if (!pending) {
+      this.#lost(sock, RECONNECT_REFUSED_CLOSE_CODE, 'reconnect url refused');
+      return;
+    }
+    this.#setStatus('reconnecting');
+    this.#pending = pending;
+  }
+
+  #follows(target: string): boolean {
+    let url: URL;
+    try {
+      url = new URL(target);
+    } catch {
+      return false;
+    }
+    if (this.#origin.hostname === TWITCH_EVENTSUB_HOST) {
+      return url.protocol === 'wss:' && url.hostname === TWITCH_EVENTSUB_HOST && url.port === '';
+    }
+    return url.protocol === this.#origin.protocol && url.host === this.#origin.host;
   }
 
   #welcome(sock: Sock, sessionId: string, keepaliveSeconds: number | null): void {
@@ -203,7 +272,7 @@ export class EventSubConnection {
       if (old) this.#drop(old);
     }
     this.sessionId = sessionId;
-    this.#keepaliveMs = (keepaliveSeconds ?? this.#o.keepaliveTimeoutSeconds) * 1000;
+    this.#keepaliveMs = clampKeepalive(keepaliveSeconds ?? this.#o.keepaliveTimeoutSeconds) * 1000;
     this.lastFrameAt = this.#o.clock.now();
     this.#lastFrameMono = performance.now();
     this.#setStatus('connected');
@@ -238,4 +307,19 @@ export class EventSubConnection {
 function messageType(json: unknown): string | undefined {
   const meta = (json as { metadata?: { message_type?: unknown } } | null)?.metadata;
   return typeof meta?.message_type === 'string' ? meta.message_type : undefined;
+}
+
+/** Twitch's bounds: a value outside 10 to 600 s (or not a number) would spin or overflow the watchdog's timer. */
+function clampKeepalive(seconds: number): number {
+  if (!Number.isFinite(seconds)) return KEEPALIVE_MAX_SECONDS;
+  return Math.min(KEEPALIVE_MAX_SECONDS, Math.max(KEEPALIVE_MIN_SECONDS, seconds));
+}
+
+/** The host of a URL for a log line (never its query, which may carry tokens), or '?' when it does not parse. */
+function hostOf(target: string): string {
+  try {
+    return new URL(target).host;
+  } catch {
+    return '?';
+  }
 }

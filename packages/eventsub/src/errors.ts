@@ -88,19 +88,33 @@ export class EventSubFrameError extends EventSubError {
   }
 }
 
-/** A notification of a known type did not match its schema; it is still delivered, as `kind: 'malformed'`. */
+/**
+ * A notification of a known type violates Twitch's reference; it is still delivered, as `kind: 'malformed'`. `field`
+ * names the first offending field (`event.ends_at`, `events[2].data.user_id`), `expected` what the reference wants,
+ * `got` the kind of value that came (never the value).
+ */
 export class EventSubDecodeError extends EventSubError {
   override name = 'EventSubDecodeError';
   constructor(
     readonly typeAtVersion: string,
     readonly raw: unknown,
+    readonly field: string,
+    readonly expected: string,
+    readonly got: string,
     options?: { cause?: unknown },
   ) {
-    super('TWITCHIFY_EVENTSUB_DECODE', `notification ${typeAtVersion} does not match its schema`, options);
+    super(
+      'TWITCHIFY_EVENTSUB_DECODE',
+      `notification ${typeAtVersion}: ${field} must be ${expected}, got ${got}`,
+      options,
+    );
   }
 }
 
-/** A webhook request was refused: forged signature, stale timestamp, replayed id, missing headers, too large. */
+/**
+ * A webhook request was refused: forged signature, stale timestamp, replayed id, missing headers, too large, or the
+ * id set full (`TWITCHIFY_EVENTSUB_WEBHOOK_BUSY`, 503: Twitch retries).
+ */
 export class EventSubWebhookError extends EventSubError {
   override name = 'EventSubWebhookError';
   constructor(
@@ -108,6 +122,7 @@ export class EventSubWebhookError extends EventSubError {
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_SIGNATURE'
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_STALE'
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_REPLAY'
+      | 'TWITCHIFY_EVENTSUB_WEBHOOK_BUSY'
       | 'TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST',
     message: string,
     readonly status: number,

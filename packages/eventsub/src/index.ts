@@ -10,13 +10,13 @@ export {
 } from './api.js';
 export { type BackoffStrategy, exponentialBackoff } from './backoff.js';
 export { EventSubConduitShard, type EventSubConduitShardOptions } from './conduitShard.js';
-export { WATCHDOG_CLOSE_CODE } from './connection.js';
+export { RECONNECT_REFUSED_CLOSE_CODE, WATCHDOG_CLOSE_CODE } from './connection.js';
 export type { CoverageEvent, CoverageGap, CoverageState, CoverageTracker, GapReason } from './coverage.js';
-export { decodeNotification, isKnownEvent } from './decode.js';
+export { decodeBatch, decodeNotification, isBatchedEvent, isKnownEvent } from './decode.js';
 export { MessageDeduper } from './dedupe.js';
 export * from './errors.js';
 export type * from './generated/events.js';
-export { conditionKeys, type EventSubEventMap } from './generated/events.js';
+export { batchedEventKeys, conditionKeys, type EventSubEventMap } from './generated/events.js';
 export { NotificationReceiver, type NotificationReceiverOptions, type ReceiverStats } from './receiver.js';
 export {
   createUndiciWebSocketFactory,

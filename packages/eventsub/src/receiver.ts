@@ -2,8 +2,8 @@
  * Where every transport hands a message: deduplication by message_id, decoding into the public union, and the
  * handlers. Share one receiver between transports to deduplicate across them.
  */
-import { decodeNotification } from './decode.js';
-import { MessageDeduper } from './dedupe.js';
+import { decodeBatch, decodeNotification } from './decode.js';
+import { type Admission, MessageDeduper, type MessageDeduperOptions } from './dedupe.js';
 import type { EventSubError } from './errors.js';
 import type { EventSubEventMap } from './generated/events.js';
 import { Listeners } from './listeners.js';
@@ -11,13 +11,28 @@ import { toSubscription } from './subscription.js';
 import type {
   Clock,
   EventSubNotification,
+  EventSubSubscription,
   KnownEventKey,
   Logger,
   NotificationMeta,
   Revocation,
   Unsubscribe,
 } from './types.js';
-import type { WireSubscription } from './wire/frames.js';
+import type { WireNotificationBody, WireSubscription } from './wire/frames.js';
+
+/** Whether what can change about a subscription (status, cost, transport) is the same in both. */
+function sameState(a: WireSubscription, b: WireSubscription): boolean {
+  const x = a.transport;
+  const y = b.transport;
+  return (
+    a.status === b.status &&
+    a.cost === b.cost &&
+    x.method === y.method &&
+    x.session_id === y.session_id &&
+    x.conduit_id === y.conduit_id &&
+    x.callback === y.callback
+  );
+}
 
 export interface ReceiverStats {
   delivered: number;
@@ -29,8 +44,11 @@ export interface ReceiverStats {
 export interface NotificationReceiverOptions {
   clock?: Clock;
   logger?: Logger;
-  /** Message ids remembered for deduplication: at most `capacity`, for at most `windowMs` (default 10 000, 10 min). */
-  dedupe?: { capacity?: number; windowMs?: number };
+  /**
+   * Message ids remembered for deduplication: at most `capacity` (default 10 000), each for `windowMs` (default 10
+   * min); `whenFull` says whether a full set forgets its oldest id or refuses new messages.
+   */
+  dedupe?: Omit<MessageDeduperOptions, 'clock'>;
 }
 
 export class NotificationReceiver {
@@ -41,6 +59,11 @@ export class NotificationReceiver {
   readonly #errors: Listeners<EventSubError>;
   readonly #dedupe: MessageDeduper;
   readonly #logger: Logger;
+  /**
+   * The public form of each subscription seen, reused while what can change (status, cost, transport) is unchanged:
+   * a subscription's id, type, version and condition never change. Bounded; cleared when full.
+   */
+  readonly #subscriptions = new Map<string, { wire: WireSubscription; public: EventSubSubscription; key: string }>();
 
   constructor(options: NotificationReceiverOptions = {}) {
     const logger = options.logger ?? { debug() {}, info() {}, warn() {}, error() {} };
@@ -78,27 +101,43 @@ export class NotificationReceiver {
     return this.#errors.add(handler);
   }
 
-  /** Delivers a notification unless its id was seen; returns false for a duplicate. */
+  /**
+   * Delivers a notification unless its id was seen: `'new'` when delivered, `'duplicate'` when dropped, `'full'` when
+   * the id set refuses (nothing delivered; the sender should retry later).
+   */
   receive(
     messageId: string,
     messageTimestamp: string,
-    subscription: WireSubscription,
-    event: Record<string, unknown>,
+    body: WireNotificationBody,
     receivedAt: number,
     via: NotificationMeta['via'],
-  ): boolean {
-    if (this.#dedupe.check(messageId)) {
-      this.stats.duplicates++;
-      return false;
+  ): Admission {
+    const admission = this.#dedupe.admit(messageId);
+    if (admission !== 'new') {
+      if (admission === 'duplicate') this.stats.duplicates++;
+      return admission;
     }
-    const meta: NotificationMeta = {
-      messageId,
-      messageTimestamp,
-      receivedAt,
-      subscription: toSubscription(subscription),
-      via,
-    };
-    const n = decodeNotification(subscription.type, subscription.version, event, meta);
+    const subscription = body.subscription;
+    const known = this.#subscription(subscription);
+    const meta: NotificationMeta = { messageId, messageTimestamp, receivedAt, subscription: known.public, via };
+    if (body.events !== undefined) {
+      for (const n of decodeBatch(known.key, body.events, meta)) this.#deliver(n);
+    } else {
+      this.#deliver(decodeNotification(known.key, body.event ?? {}, meta));
+    }
+    return 'new';
+  }
+
+  #subscription(w: WireSubscription): { public: EventSubSubscription; key: string } {
+    const hit = this.#subscriptions.get(w.id);
+    if (hit && sameState(hit.wire, w)) return hit;
+    if (this.#subscriptions.size >= 4096) this.#subscriptions.clear();
+    const entry = { wire: w, public: toSubscription(w), key: `${w.type}@${w.version}` };
+    this.#subscriptions.set(w.id, entry);
+    return entry;
+  }
+
+  #deliver(n: EventSubNotification): void {
     this.stats.delivered++;
     if (n.kind === 'raw') this.stats.raw++;
     else if (n.kind === 'malformed') {
@@ -107,19 +146,19 @@ export class NotificationReceiver {
     }
     this.#all.emit(n);
     this.#byKey.get(n.key)?.emit(n);
-    return true;
   }
 
   /** Delivers a revocation unless its id was seen. */
-  revoked(messageId: string, subscription: WireSubscription, receivedAt: number): boolean {
-    if (this.#dedupe.check(messageId)) return false;
+  revoked(messageId: string, subscription: WireSubscription, receivedAt: number): Admission {
+    const admission = this.#dedupe.admit(messageId);
+    if (admission !== 'new') return admission;
     this.#revocations.emit({
       subscription: toSubscription(subscription),
       reason: subscription.status,
       messageId,
       receivedAt,
     });
-    return true;
+    return 'new';
   }
 
   error(error: EventSubError): void {

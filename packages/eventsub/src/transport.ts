@@ -5,6 +5,7 @@
 
 import type { CoverageEvent } from './coverage.js';
 import { CoverageTracker } from './coverage.js';
+import type { MessageDeduperOptions } from './dedupe.js';
 import type { EventSubError } from './errors.js';
 import type { EventSubEventMap } from './generated/events.js';
 import { NotificationReceiver } from './receiver.js';
@@ -25,7 +26,7 @@ export interface TransportBaseOptions {
   logger?: Logger;
   /** Share a receiver between transports to deduplicate across them; default: one of its own. */
   receiver?: NotificationReceiver;
-  dedupe?: { capacity?: number; windowMs?: number };
+  dedupe?: Omit<MessageDeduperOptions, 'clock'>;
 }
 
 export abstract class EventSubTransportBase {

@@ -49,6 +49,11 @@ export interface NotificationMeta {
   receivedAt: number;
   subscription: EventSubSubscription;
   via: 'websocket' | 'webhook' | 'conduit';
+  /**
+   * For a batched type (`drop.entitlement.grant`): the item's id. One message carries several items, each delivered
+   * as its own notification with the message's `messageId`.
+   */
+  itemId?: string;
 }
 
 /** A notification of a known type, decoded and camelCased. */

@@ -22,6 +22,13 @@ export interface EventSubWebhookHandlerOptions extends TransportBaseOptions {
   maxBodyBytes?: number;
   /** Older (or further in the future) timestamps answer 403; default 10 minutes, as Twitch asks. */
   maxAgeMs?: number;
+  /**
+   * Message ids are remembered for twice `maxAgeMs` (a request's timestamp may lie up to `maxAgeMs` ahead of its
+   * arrival), so that no signed request is delivered twice while its timestamp is accepted. At most `capacity` ids
+   * are held (default 500 000, about 830 messages a second for 20 minutes); when that many are all inside the window,
+   * new messages answer 503 with `TWITCHIFY_EVENTSUB_WEBHOOK_BUSY` and Twitch retries them later.
+   */
+  dedupe?: { capacity?: number };
 }
 
 /** What the handler answers, independent of the HTTP stack. */
@@ -34,6 +41,7 @@ export interface WebhookAnswer {
 const bodySchema = z.looseObject({
   subscription: wireSubscriptionSchema,
   event: z.record(z.string(), z.unknown()).optional(),
+  events: z.array(z.unknown()).optional(),
   challenge: z.string().optional(),
 });
 
@@ -44,13 +52,17 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
   readonly #subIds = new Map<string, string>();
 
   constructor(options: EventSubWebhookHandlerOptions) {
-    super(options);
+    const maxAge = options?.maxAgeMs ?? 10 * 60_000;
+    super({
+      ...options,
+      dedupe: { capacity: 500_000, ...options?.dedupe, windowMs: 2 * maxAge, whenFull: 'refuse' },
+    });
     if (typeof options?.secret !== 'string' || options.secret.length < 10 || options.secret.length > 100) {
       throw new EventSubOptionsError('secret', 'must be 10 to 100 characters');
     }
     this.#secret = options.secret;
     this.#maxBody = options.maxBodyBytes ?? 1024 * 1024;
-    this.#maxAge = options.maxAgeMs ?? 10 * 60_000;
+    this.#maxAge = maxAge;
   }
 
   /** Nothing to open: the app's HTTP server calls `node` or `fetch`. */
@@ -83,14 +95,16 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
         return { status: 200, body: parsed.challenge, contentType: 'text/plain' };
       }
       if (h.messageType === 'revocation') {
+        if (this.receiver.revoked(h.messageId, sub, at) === 'full') throw busy();
         this.coverage.uncovered(keyOfSubscription(sub), at, 'revoked', sub.status);
-        this.receiver.revoked(h.messageId, sub, at);
         return { status: 204, body: '', contentType: 'text/plain' };
       }
-      if (h.messageType !== 'notification' || !parsed.event) {
+      if (h.messageType !== 'notification' || (!parsed.event && !parsed.events)) {
         throw new EventSubWebhookError('TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST', 'unknown message type', 400);
       }
-      if (!this.receiver.receive(h.messageId, h.timestamp, sub, parsed.event, at, 'webhook')) {
+      const admission = this.receiver.receive(h.messageId, h.timestamp, parsed, at, 'webhook');
+      if (admission === 'full') throw busy();
+      if (admission === 'duplicate') {
         // A replay is acknowledged (so that a genuine retry stops) but never delivered twice.
         this.receiver.error(
           new EventSubWebhookError('TWITCHIFY_EVENTSUB_WEBHOOK_REPLAY', 'message id already received', 200),
@@ -125,9 +139,12 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
     let answer: WebhookAnswer;
     if (length > this.#maxBody) answer = tooLarge();
     else {
-      const body = new Uint8Array(await request.arrayBuffer());
-      answer =
-        body.byteLength > this.#maxBody ? tooLarge() : this.handle((n) => request.headers.get(n) ?? undefined, body);
+      try {
+        const body = await readStream(request.body, this.#maxBody);
+        answer = body ? this.handle((n) => request.headers.get(n) ?? undefined, body) : tooLarge();
+      } catch {
+        answer = { status: 400, body: 'TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST', contentType: 'text/plain' };
+      }
     }
     return new Response(answer.status === 204 ? null : answer.body, {
       status: answer.status,
@@ -165,6 +182,36 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
 
 function tooLarge(): WebhookAnswer {
   return { status: 413, body: 'TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST', contentType: 'text/plain' };
+}
+
+function busy(): EventSubWebhookError {
+  return new EventSubWebhookError(
+    'TWITCHIFY_EVENTSUB_WEBHOOK_BUSY',
+    'message id set is full of ids inside the replay window; retry later',
+    503,
+  );
+}
+
+/**
+ * A Fetch body read chunk by chunk, or undefined as soon as it exceeds `max` (the stream is cancelled, never
+ * buffered whole): a missing or false Content-Length cannot make the handler read more than `max`.
+ */
+async function readStream(stream: ReadableStream<Uint8Array> | null, max: number): Promise<Uint8Array | undefined> {
+  if (!stream) return new Uint8Array(0);
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel().catch(() => {});
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, size);
 }
 
 function headerOf(req: IncomingMessage, name: string): string | undefined {

@@ -52,6 +52,7 @@ const closeMeaning: Record<number, string> = {
   4006: 'network error',
   4007: 'invalid reconnect url',
   4905: 'keepalive timeout (client watchdog)',
+  4907: 'reconnect url refused (client)',
 };
 
 export class WebSocketSlot {
@@ -329,8 +330,13 @@ export class WebSocketSlot {
   #message(msg: WireNotificationMessage | WireRevocationMessage, at: number): void {
     const meta = msg.metadata;
     if (meta.message_type === 'notification') {
-      const { subscription, event } = (msg as WireNotificationMessage).payload;
-      this.#host.receiver.receive(meta.message_id, meta.message_timestamp, subscription, event, at, 'websocket');
+      this.#host.receiver.receive(
+        meta.message_id,
+        meta.message_timestamp,
+        (msg as WireNotificationMessage).payload,
+        at,
+        'websocket',
+      );
       return;
     }
     const sub = msg.payload.subscription;

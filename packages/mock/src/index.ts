@@ -8,7 +8,9 @@ export { DEFAULT_DEVICE_CODES, type DeviceCodeSettings } from './auth/deviceCode
 export type { IssuedUserToken } from './auth/tokenStore.js';
 export type { Clock } from './clock.js';
 export { MockError, MockOptionsError, MockServerError, MockStateError } from './errors.js';
+export type { ExampleOverrides } from './eventsub/examples.js';
 export type { DeliverySettings, EventSubHub } from './eventsub/hub.js';
+export { variantNames } from './eventsub/twitchShapes.js';
 export type {
   ExternalChanges,
   ExternalChannelPatch,

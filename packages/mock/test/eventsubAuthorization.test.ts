@@ -3,6 +3,7 @@ import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SUBSCRIPTION_REQUIREMENTS } from '../src/eventsub/subscriptionRequirements.js';
+import { EXTRA_EXAMPLES } from '../src/eventsub/twitchShapes.js';
 import { EVENTSUB_EXAMPLES } from '../src/generated/eventsubExamples.js';
 import { helix, waitFor } from './helpers.js';
 
@@ -33,7 +34,8 @@ describe('EventSub subscription authorization', () => {
   const count = () => mock.eventsub.subscriptions().length;
 
   it('has requirements for every type@version the emulator can emit', () => {
-    expect(Object.keys(SUBSCRIPTION_REQUIREMENTS).sort()).toEqual(Object.keys(EVENTSUB_EXAMPLES).sort());
+    const emitted = [...Object.keys(EVENTSUB_EXAMPLES), ...Object.keys(EXTRA_EXAMPLES)];
+    expect(Object.keys(SUBSCRIPTION_REQUIREMENTS).sort()).toEqual(emitted.sort());
   });
 
   it('refuses a token without the type’s scope with 403 and Twitch’s body, creating nothing', async () => {

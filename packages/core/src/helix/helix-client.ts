@@ -52,7 +52,7 @@ export interface HelixClientOptions {
  *
  * A call goes through middleware, outermost first: validation (decodes the answer or throws a typed error) →
  * retry (idempotent methods only) → auth (token, validation, one refresh after 401) → rate limit (one bucket per
- * token) → concurrency (p-queue) → undici transport.
+ * token) → concurrency (a counter and a FIFO) → undici transport.
  *
  * @example
  * ```ts

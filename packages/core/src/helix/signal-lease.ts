@@ -1,6 +1,6 @@
 /**
  * A caller's AbortSignal is often long-lived and shared by many calls at once (the cache hands one signal, aborted
- * when it closes, to every load). Each call that listened on it directly (the middleware, p-queue, undici, the
+ * when it closes, to every load). Each call that listened on it directly (the middleware, the concurrency line, undici, the
  * batcher: an 'abort' listener each) would pile listeners onto it and make Node print
  * `MaxListenersExceededWarning` past 10. Instead every call leases a signal of its own, which aborts with the
  * caller's reason, and only one listener per caller signal fans the abort out to the leases in use. A lease is

@@ -12,13 +12,13 @@ export interface TransportOptions {
   timeoutMs: number;
 }
 
-/** Builds the request URL's path and query below the base URL. */
+/** Builds the request URL's path and query below the base URL (each key and value percent-encoded). */
 export function buildPath(basePath: string, request: Pick<HelixRequest, 'path' | 'query'>): string {
   let path = basePath + request.path;
-  if (request.query.length > 0) {
-    const search = new URLSearchParams();
-    for (const [key, value] of request.query) search.append(key, value);
-    path += `?${search.toString()}`;
+  const query = request.query;
+  for (let i = 0; i < query.length; i++) {
+    const [key, value] = query[i]!;
+    path += `${i === 0 ? '?' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(value)}`;
   }
   return path;
 }
@@ -39,11 +39,11 @@ export function createTransport(options: TransportOptions): Handler {
   const { dispatcher, timeoutMs } = options;
 
   return async (request: HelixRequest): Promise<HelixRawResponse> => {
-    const headers: Record<string, string> = { ...request.headers };
+    let headers: Readonly<Record<string, string>> = request.headers;
     let body: string | undefined;
     if (request.body !== undefined) {
       body = JSON.stringify(request.body);
-      headers['content-type'] = 'application/json';
+      headers = { ...headers, 'content-type': 'application/json' };
     }
     try {
       // undici's own timers (waiting for headers, then between body chunks) cost less per request than a

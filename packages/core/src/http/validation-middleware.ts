@@ -75,6 +75,7 @@ export function validationMiddleware(): Middleware {
   return (next) => async (request) => {
     const raw = await next(request);
     if (!request.operation) return raw;
-    return { ...raw, data: decode(request.operation, request, raw) };
+    const data = decode(request.operation, request, raw);
+    return { status: raw.status, headers: raw.headers, body: raw.body, data };
   };
 }

@@ -52,26 +52,79 @@ const reconnectSchema = z.object({
 });
 const notificationSchema = z.object({
   metadata: metadataSchema.extend({ message_type: z.literal('notification') }),
-  payload: z.object({ subscription: wireSubscriptionSchema, event: z.record(z.string(), z.unknown()) }),
+  payload: z.object({
+    subscription: wireSubscriptionSchema,
+    event: z.record(z.string(), z.unknown()).optional(),
+    events: z.array(z.unknown()).optional(),
+  }),
 });
 const revocationSchema = z.object({
   metadata: metadataSchema.extend({ message_type: z.literal('revocation') }),
   payload: z.object({ subscription: wireSubscriptionSchema }),
 });
 
+/** A notification's payload (a webhook body is the same): one `event`, or a batched type's `events: [{ id, data }]`. */
+export interface WireNotificationBody {
+  subscription: WireSubscription;
+  event?: Record<string, unknown>;
+  events?: unknown[];
+}
+
 export type WireWelcome = z.infer<typeof welcomeSchema>;
 export type WireReconnect = z.infer<typeof reconnectSchema>;
 export type WireNotificationMessage = z.infer<typeof notificationSchema>;
 export type WireRevocationMessage = z.infer<typeof revocationSchema>;
 
-/** The schema of each message type: the type is read first, so one schema is tried per frame. */
+/**
+ * The schema of each rarer message type: the type is read first, so one schema is tried per frame. Notifications,
+ * the hot path, are checked in place by `notificationProblem` instead (no copy of the frame).
+ */
 export const messageSchemas: Readonly<Record<string, z.ZodType | undefined>> = {
   session_welcome: welcomeSchema,
   session_keepalive: keepaliveSchema,
   session_reconnect: reconnectSchema,
-  notification: notificationSchema,
   revocation: revocationSchema,
 };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The first field of a parsed notification frame that is not as Twitch sends it (`payload.subscription.cost`), or
+ * undefined when the frame is well formed. The frame is checked in place, so a valid one costs no allocation.
+ */
+export function notificationProblem(frame: {
+  metadata: Record<string, unknown>;
+  payload?: unknown;
+}): string | undefined {
+  const m = frame.metadata;
+  if (typeof m.message_id !== 'string') return 'metadata.message_id';
+  if (typeof m.message_timestamp !== 'string') return 'metadata.message_timestamp';
+  const p = frame.payload;
+  if (!isObject(p)) return 'payload';
+  const sub = subscriptionProblem(p.subscription);
+  if (sub !== undefined) return `payload.subscription${sub}`;
+  if (p.event !== undefined) return isObject(p.event) ? undefined : 'payload.event';
+  return Array.isArray(p.events) ? undefined : 'payload.event';
+}
+
+/** The first field of a wire subscription that is off (`.cost`, `''` for the object itself), or undefined. */
+export function subscriptionProblem(s: unknown): string | undefined {
+  if (!isObject(s)) return '';
+  if (typeof s.id !== 'string') return '.id';
+  if (typeof s.status !== 'string') return '.status';
+  if (typeof s.type !== 'string') return '.type';
+  if (typeof s.version !== 'string') return '.version';
+  if (typeof s.cost !== 'number') return '.cost';
+  if (!isObject(s.condition)) return '.condition';
+  if (typeof s.created_at !== 'string') return '.created_at';
+  const t = s.transport;
+  if (!isObject(t)) return '.transport';
+  if (typeof t.method !== 'string') return '.transport.method';
+  for (const k of ['session_id', 'callback', 'conduit_id', 'connected_at', 'disconnected_at'] as const) {
+    if (t[k] !== undefined && typeof t[k] !== 'string') return `.transport.${k}`;
+  }
+  return undefined;
+}
 
 /** One WebSocket message; `metadata.message_type` says which. */
 export const wireMessageSchema = z.union([

@@ -66,8 +66,14 @@ export function keepaliveFrame(id: string, now: number) {
   return { metadata: metadata(id, 'session_keepalive', now), payload: {} };
 }
 
-export function notificationFrame(id: string, now: number, sub: HubSubscription, event: Record<string, unknown>) {
-  return { metadata: metadata(id, 'notification', now, sub), payload: { subscription: wireSubscription(sub), event } };
+/** What a notification carries besides its subscription: one `event`, or a batched type's `events`. */
+export type NotificationBody = { event: Record<string, unknown> } | { events: unknown[] };
+
+export function notificationFrame(id: string, now: number, sub: HubSubscription, body: NotificationBody) {
+  return {
+    metadata: metadata(id, 'notification', now, sub),
+    payload: { subscription: wireSubscription(sub), ...body },
+  };
 }
 
 export function revocationFrame(id: string, now: number, sub: HubSubscription) {

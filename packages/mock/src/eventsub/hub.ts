@@ -10,8 +10,8 @@ import type { HelixRoute } from '../http/route.js';
 import { conduitRoutes } from './conduitRoutes.js';
 import type { HubContext } from './context.js';
 import { DeliveryScheduler } from './delivery.js';
-import { exampleNotification } from './examples.js';
-import { notificationFrame, revocationFrame, wireSubscription } from './frames.js';
+import { type ExampleOverrides, exampleNotification } from './examples.js';
+import { type NotificationBody, notificationFrame, revocationFrame, wireSubscription } from './frames.js';
 import { sessionId, timestamp, uuid } from './ids.js';
 import { HubSession } from './session.js';
 import { HubStore, matches, nextEnabledShard } from './store.js';
@@ -50,8 +50,11 @@ export interface EventSubHub {
   dropSocket(id?: string): void;
   /** Stops all traffic (keepalives included) on a session; the socket stays open. */
   silence(id: string, silent?: boolean): void;
-  /** Sends session_reconnect; the old socket closes with 4004 if the client never moves. */
-  reconnect(id: string): void;
+  /**
+   * Sends session_reconnect; the old socket closes with 4004 if the client never moves. `reconnectUrl` replaces the
+   * URL Twitch would give (another host, `ws://`, not a URL at all) to test what a client follows.
+   */
+  reconnect(id: string, reconnectUrl?: string): void;
   /** Closes a session with a Twitch close code (4000-4007). */
   closeSocket(id: string, code: number): void;
   /** Sends a frame Twitch would never send. */
@@ -59,10 +62,14 @@ export interface EventSubHub {
   /** Revokes a subscription with a reason (`authorization_revoked`, `user_removed`, `version_removed`, ...). */
   revoke(subscriptionId: string, reason: string): void;
   /** Emits Twitch's example for `type@version`, with condition and event fields overridden. */
-  emitExample(
-    typeAtVersion: string,
-    overrides?: { condition?: Record<string, string>; event?: Record<string, unknown>; example?: number },
-  ): number;
+  /**
+   * Emits what Twitch sends for `type@version` (its docs' example, corrected to the field tables), with condition and
+   * event fields overridden; `variant` picks a documented alternative (`anonymous`, `permanent`, `canceled`...) or
+   * `'seeded'` draws one; a batched type sends `batchSize` items as `events`.
+   */
+  emitExample(typeAtVersion: string, overrides?: ExampleOverrides): number;
+  /** Sends any frame as it is (for a client's resilience to what Twitch would never send). */
+  sendFrame(id: string, frame: unknown): void;
   close(): Promise<void>;
 }
 
@@ -148,13 +155,13 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
   };
 
   /** `at`: when the change was committed, the message timestamp of every notification of it. */
-  const deliver = (sub: HubSubscription, event: Record<string, unknown>, at: number) => {
+  const deliver = (sub: HubSubscription, content: NotificationBody, at: number) => {
     const id = uuid(random);
     const t = sub.transport;
     if (t.method === 'websocket') {
-      deliverToSession(sessions.get(t.session_id), JSON.stringify(notificationFrame(id, at, sub, event)));
+      deliverToSession(sessions.get(t.session_id), JSON.stringify(notificationFrame(id, at, sub, content)));
     } else if (t.method === 'webhook') {
-      const body = { subscription: wireSubscription(sub), event };
+      const body = { subscription: wireSubscription(sub), ...content };
       scheduler.deliver(`wh:${sub.id}`, () => webhooks.send(sub, 'notification', body, id, at));
     } else {
       const conduit = store.conduits.get(t.conduit_id);
@@ -162,9 +169,9 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
       if (!conduit || !shard?.transport) return;
       const st = shard.transport;
       if (st.method === 'websocket') {
-        deliverToSession(sessions.get(st.session_id), JSON.stringify(notificationFrame(id, at, sub, event)));
+        deliverToSession(sessions.get(st.session_id), JSON.stringify(notificationFrame(id, at, sub, content)));
       } else {
-        const body = { subscription: wireSubscription(sub), event };
+        const body = { subscription: wireSubscription(sub), ...content };
         const via = viaShard(sub, st);
         scheduler.deliver(`wh:${conduit.id}:${shard.id}`, () => webhooks.send(via, 'notification', body, id, at));
       }
@@ -175,9 +182,10 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
     let count = 0;
     // one timestamp for every subscriber: the clock can pass a millisecond while the loop runs
     const at = now();
+    const content: NotificationBody = n.events ? { events: n.events } : { event: n.event };
     for (const sub of store.subscriptions.values()) {
       if (!matches(sub, n.type, n.version, n.condition)) continue;
-      deliver(sub, n.event, at);
+      deliver(sub, content, at);
       count++;
     }
     return count;
@@ -258,14 +266,14 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
     silence(id, silent = true) {
       need(id).silenced = silent;
     },
-    reconnect(id) {
+    reconnect(id, reconnectUrl) {
       const session = need(id);
       const token = uuid(random);
       handovers.set(token, session);
       const base = new URL(deps.urls.eventsubWs);
       base.search = '';
       base.searchParams.set('reconnect_id', token);
-      session.startReconnect(base.toString(), graceMs);
+      session.startReconnect(reconnectUrl ?? base.toString(), graceMs);
     },
     closeSocket(id, code) {
       need(id).close(code, 'closed by the emulator');
@@ -280,9 +288,12 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
       else if (kind === 'bad_shape') session.send({ metadata: meta, payload: { subscription: 42 } });
       else session.sendRaw(JSON.stringify({ metadata: meta, payload: { blob: 'x'.repeat(2_000_000) } }));
     },
+    sendFrame(id, frame) {
+      need(id).sendRaw(typeof frame === 'string' ? frame : JSON.stringify(frame));
+    },
     revoke,
     emitExample(typeAtVersion, overrides) {
-      return publish(exampleNotification(typeAtVersion, overrides ?? {}, deps.lookupUser));
+      return publish(exampleNotification(typeAtVersion, overrides ?? {}, deps.lookupUser, random, () => uuid(random)));
     },
     async close() {
       for (const s of [...sessions.values()]) s.close(1001, 'emulator stopping');

@@ -151,6 +151,12 @@ export const SUBSCRIPTION_REQUIREMENTS: Readonly<Record<string, SubscriptionRequ
   'channel.goal.end@1': broadcaster('channel:read:goals'),
   'stream.online@1': broadcaster(),
   'stream.offline@1': broadcaster(),
+  'drop.entitlement.grant@1': {
+    condition: ['organization_id'],
+    optional: ['category_id', 'campaign_id'],
+    scopes: [],
+    appOnly: true,
+  },
   'user.authorization.grant@1': { condition: ['client_id'], scopes: [], appOnly: true },
   'user.authorization.revoke@1': { condition: ['client_id'], scopes: [], appOnly: true },
   'user.update@1': { condition: ['user_id'], scopes: [] },

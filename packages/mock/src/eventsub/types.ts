@@ -8,6 +8,8 @@ export interface HubNotification {
   /** The notification's condition; a subscription matches when every key it shares with this one is equal. */
   condition: Record<string, string>;
   event: Record<string, unknown>;
+  /** A batched type's items (`drop.entitlement.grant`): sent as `events` in place of `event`. */
+  events?: { id: string; data: Record<string, unknown> }[];
 }
 
 /** Delivery faults, drawn from the hub's seeded random source. */

@@ -1,0 +1,194 @@
+/**
+ * A minimal, fast server for measuring clients rather than servers (not the emulator): on one port,
+ *
+ * - WebSocket at `/ws`: the upgrade done by hand, then a `session_welcome`; frames are written pre-framed in large
+ *   chunks straight to the TCP socket, so one core sends far more `channel.follow` notifications than any client
+ *   reads. `POST /control/blast?n=` sends n as fast as the socket drains; `POST /control/paced?n=&rate=` sends n at a
+ *   steady rate, each stamped with its send time (µs since the epoch, in `user_name`) for send→handler latency.
+ * - HTTP: `/oauth2/validate` answers a valid token; `POST /helix/eventsub/subscriptions` creates (202) whatever is
+ *   asked; `GET` of it lists nothing; every other request answers one fixed Helix `users` body.
+ *
+ * Runs as its own process (`node --import tsx benchmarks/servers/fast-server.ts`) and prints `{"port":n}`.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+const sockets = new Set<Socket>();
+let session = 0;
+let messageSeq = 0;
+
+const USERS_BODY = Buffer.from(
+  JSON.stringify({
+    data: [
+      {
+        id: '141981764',
+        login: 'twitchdev',
+        display_name: 'TwitchDev',
+        type: '',
+        broadcaster_type: 'partner',
+        description:
+          'Supporting third-party developers building Twitch integrations from chatbots to game integrations.',
+        profile_image_url:
+          'https://static-cdn.jtvnw.net/jtv_user_pictures/8a6381c7-d0c0-4576-b179-38bd5ce1d6af-profile_image-300x300.png',
+        offline_image_url:
+          'https://static-cdn.jtvnw.net/jtv_user_pictures/3f13ab61-ec78-4fe6-8481-8682cb3b0ac2-channel_offline_image-1920x1080.png',
+        view_count: 5980557,
+        created_at: '2016-12-14T20:32:28Z',
+      },
+    ],
+  }),
+);
+const VALIDATE_BODY = Buffer.from(
+  JSON.stringify({
+    client_id: 'benchclient',
+    login: 'twitchdev',
+    scopes: [],
+    user_id: '141981764',
+    expires_in: 5_000_000,
+  }),
+);
+
+/** One unmasked text frame (server to client). */
+function frame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const n = payload.length;
+  const head = n < 126 ? Buffer.from([0x81, n]) : Buffer.from([0x81, 126, n >> 8, n & 0xff]);
+  if (n >= 65_536) throw new RangeError('frame too large for this server');
+  return Buffer.concat([head, payload]);
+}
+
+const now = () => new Date().toISOString();
+const epochMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+function followFrame(sessionId: string, userName: string): string {
+  const id = `m${++messageSeq}`;
+  return (
+    `{"metadata":{"message_id":"${id}","message_type":"notification","message_timestamp":"2024-01-01T00:00:00.000000000Z",` +
+    `"subscription_type":"channel.follow","subscription_version":"2"},"payload":{"subscription":{"id":"sub-follow",` +
+    `"status":"enabled","type":"channel.follow","version":"2","cost":0,"condition":{"broadcaster_user_id":"1337",` +
+    `"moderator_user_id":"1337"},"transport":{"method":"websocket","session_id":"${sessionId}"},` +
+    `"created_at":"2024-01-01T00:00:00.000000000Z"},"event":{"user_id":"1234","user_login":"cool_user",` +
+    `"user_name":"${userName}","broadcaster_user_id":"1337","broadcaster_user_login":"cooler_user",` +
+    `"broadcaster_user_name":"Cooler_User","followed_at":"2024-01-01T00:00:00.000000000Z"}}}`
+  );
+}
+
+const sessionOf = new WeakMap<Socket, string>();
+
+function upgrade(req: IncomingMessage, socket: Socket): void {
+  const key = req.headers['sec-websocket-key'];
+  if (typeof key !== 'string') return void socket.destroy();
+  const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64');
+  socket.write(
+    `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+  );
+  socket.setNoDelay(true);
+  const id = `session-${++session}`;
+  sessionOf.set(socket, id);
+  sockets.add(socket);
+  // Inbound frames (pongs, the close) are read and dropped; the socket closes when the client goes.
+  socket.on('data', () => {});
+  socket.on('close', () => sockets.delete(socket));
+  // The HTTP server allows half-open sockets: a client that left must not keep a slot (nor stall a blast).
+  socket.on('end', () => {
+    sockets.delete(socket);
+    socket.destroy();
+  });
+  socket.on('error', () => sockets.delete(socket));
+  socket.write(
+    frame(
+      JSON.stringify({
+        metadata: { message_id: `w${id}`, message_type: 'session_welcome', message_timestamp: now() },
+        payload: {
+          session: {
+            id,
+            status: 'connected',
+            connected_at: now(),
+            keepalive_timeout_seconds: 600,
+            reconnect_url: null,
+          },
+        },
+      }),
+    ),
+  );
+}
+
+/** Writes n notifications to every socket, in chunks, as fast as each socket drains. */
+async function blast(n: number): Promise<void> {
+  await Promise.all(
+    [...sockets].map(async (socket) => {
+      const sessionId = sessionOf.get(socket) ?? '';
+      for (let sent = 0; sent < n; ) {
+        const parts: Buffer[] = [];
+        for (let i = 0; i < 256 && sent < n; i++, sent++) parts.push(frame(followFrame(sessionId, 'Cool_User')));
+        if (socket.destroyed) return;
+        if (!socket.write(Buffer.concat(parts))) {
+          await new Promise((r) => {
+            socket.once('drain', r);
+            socket.once('close', r);
+          });
+        }
+      }
+    }),
+  );
+}
+
+/** Writes n notifications at `rate` per second, each stamped with its send time. */
+async function paced(n: number, rate: number): Promise<void> {
+  const start = performance.now();
+  let sent = 0;
+  while (sent < n) {
+    const due = Math.min(n, Math.floor(((performance.now() - start) / 1000) * rate) + 1);
+    for (const socket of sockets) {
+      const sessionId = sessionOf.get(socket) ?? '';
+      const parts: Buffer[] = [];
+      for (let i = sent; i < due; i++) parts.push(frame(followFrame(sessionId, String(epochMicros()))));
+      if (parts.length) socket.write(Buffer.concat(parts));
+    }
+    sent = due;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+function answer(res: ServerResponse, status: number, body: Buffer | string): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (url.pathname === '/control/blast') {
+    void blast(Number(url.searchParams.get('n'))).then(() => answer(res, 200, '{}'));
+    return;
+  }
+  if (url.pathname === '/control/paced') {
+    const n = Number(url.searchParams.get('n'));
+    void paced(n, Number(url.searchParams.get('rate'))).then(() => answer(res, 200, '{}'));
+    return;
+  }
+  if (url.pathname.endsWith('/oauth2/validate')) return answer(res, 200, VALIDATE_BODY);
+  if (url.pathname.endsWith('/eventsub/subscriptions')) {
+    if (req.method === 'GET')
+      return answer(res, 200, '{"data":[],"total":0,"total_cost":0,"max_total_cost":10,"pagination":{}}');
+    if (req.method === 'DELETE') return answer(res, 204, '');
+    let body = '';
+    req.on('data', (c: Buffer) => {
+      body += c;
+    });
+    req.on('end', () => {
+      const asked = JSON.parse(body) as Record<string, unknown>;
+      const sub = { id: `sub-${Math.random()}`, status: 'enabled', cost: 0, created_at: now(), ...asked };
+      answer(res, 202, JSON.stringify({ data: [sub], total: 1, total_cost: 0, max_total_cost: 10 }));
+    });
+    return;
+  }
+  answer(res, 200, USERS_BODY);
+});
+server.keepAliveTimeout = 60_000;
+server.on('upgrade', (req, socket) => upgrade(req, socket as Socket));
+server.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+});
+process.on('message', () => process.exit(0));
+process.stdin.on('end', () => process.exit(0));
