@@ -100,3 +100,4 @@ export {
   type Middleware,
 } from './http/types.js';
 export { decode as decodeHelixResponse, validationMiddleware } from './http/validation-middleware.js';
+export { type LoggerLike, type LogLevel, stderrLogger } from './logger.js';

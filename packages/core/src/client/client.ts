@@ -1,29 +1,18 @@
-/**
- * The Client: event handlers over EventSub, cached reads over a coherent cache, and every Helix operation.
- *
- * ```ts
- * const client = new Client({ clientId });
- * client.on('ready', () => console.log(`logged in as ${client.user.displayName}`));
- * client.on('follow', (follower) => console.log(`${follower.userName} followed`));
- * await client.run({ accessToken, refreshToken });
- * ```
- *
- * Life cycle: `idle` → `starting` (auth, cache, EventSub) → `running` (`ready` emitted) → `closed`. Registering a
- * handler for a subscription type subscribes to it (at once when running, at start otherwise); cached reads
- * subscribe to the feeds that keep them fresh. Nothing a handler does can stop the Client: errors go to `error`.
- */
+/** The Client: the façade over auth, the coherent cache, EventSub and Helix (see the class's TSDoc). */
 
 import type { CacheStats } from '@twitchify/cache';
 import type { NotificationMeta } from '@twitchify/eventsub';
 import { type CoverageLine, coverageFor } from '../catalog/catalog.js';
-import { ClientStateError } from '../errors.js';
+import { type AuthError, ClientStateError, ConfigurationError, type SubscriptionRefusedError } from '../errors.js';
 import type { User } from '../generated/helix-types.js';
 import type { HelixClient } from '../helix/helix-client.js';
 import { systemClock } from '../http/environment.js';
+import { createLogger } from '../logger.js';
 import { SafeEmitter, type Unsubscribe } from './emitter.js';
+import { eventNameProblem } from './event-names.js';
 import { type ClientEvents, LIFECYCLE_EVENTS } from './events.js';
 import { KnownStates } from './known-states.js';
-import { type ClientOptions, checkOptions } from './options.js';
+import { type ClientOptions, checkOptions, type ResolvedClientOptions } from './options.js';
 import { ChannelsResource } from './resources/channels.js';
 import { ChatResource } from './resources/chat.js';
 import {
@@ -41,9 +30,14 @@ import { StreamsResource } from './resources/streams.js';
 import { UsersResource } from './resources/users.js';
 import { type RunTokens, Runtime } from './runtime.js';
 import { TwitchClock } from './twitch-clock.js';
+import { ScopeNotices } from './scope-notices.js';
+import { UnhandledErrors } from './unhandled-errors.js';
 
-/** Where the Client is in its life. */
-export type ClientStatus = 'idle' | 'starting' | 'running' | 'closed';
+/**
+ * Where the Client is in its life: `idle` → `starting` (auth, cache, EventSub) → `running` (`ready` emitted) →
+ * `closed`; `authLost` when Twitch refused to refresh its token for good (every request fails until a new run).
+ */
+export type ClientStatus = 'idle' | 'starting' | 'running' | 'authLost' | 'closed';
 
 /** What {@link Client.cacheReport} returns. */
 export interface CacheReport {
@@ -55,33 +49,63 @@ export interface CacheReport {
   stats: CacheStats | undefined;
 }
 
+/**
+ * The Client: event handlers over EventSub, cached reads over a coherent cache, and every Helix operation.
+ *
+ * ```ts
+ * const client = new Client({ clientId });
+ * client.on('ready', () => console.log(`logged in as ${client.user.displayName}`));
+ * client.on('follow', (follower) => console.log(`${follower.userName} followed`));
+ * await client.run({ accessToken, refreshToken });
+ * ```
+ *
+ * Life cycle: `idle` → `starting` (auth, cache, EventSub) → `running` (`ready` emitted) → `closed`. Registering a
+ * handler for a subscription type subscribes to it (at once when running, at start otherwise); cached reads
+ * subscribe to the feeds that keep them fresh. Nothing a handler does can stop the Client: errors go to `error`,
+ * or, when nobody listens to `error`, to the logger (stderr by default).
+ */
 export class Client {
   /** Cached users (`get`, `getByLogin`, `update`). */
   readonly users: UsersResource;
   /** Cached channel information, followers and VIPs, with write-through. */
   readonly channels: ChannelsResource;
+  /** Cached live streams. */
   readonly streams: StreamsResource;
   /** Cached moderators and bans, with write-through. */
   readonly moderation: ModerationResource;
+  /** Chat: send messages (`say`, `reply`), cached chat settings and emotes. */
   readonly chat: ChatResource;
+  /** Cached custom rewards. */
   readonly channelPoints: ChannelPointsResource;
+  /** Cached polls, with write-through. */
   readonly polls: PollsResource;
+  /** Cached predictions, with write-through. */
   readonly predictions: PredictionsResource;
+  /** Cached creator goals. */
   readonly goals: GoalsResource;
+  /** Cached hype train status. */
   readonly hypeTrain: HypeTrainResource;
+  /** Cached broadcaster subscriptions. */
   readonly subscriptions: SubscriptionsResource;
+  /** Cached stream schedule. */
   readonly schedule: ScheduleResource;
 
-  readonly #options: ClientOptions;
+  readonly #options: ResolvedClientOptions;
   readonly #emitter: SafeEmitter<ClientEvents>;
   readonly #known: KnownStates;
   readonly #twitchTime: TwitchClock;
+  readonly #notices: ScopeNotices;
+  readonly #unhandled: UnhandledErrors;
   #status: ClientStatus = 'idle';
   #runtime: Runtime | undefined;
 
+  /** Checks the options (a {@link ConfigurationError} names the first bad field); starts nothing. */
   constructor(options: ClientOptions) {
     checkOptions(options);
-    this.#options = options;
+    const logger = createLogger(options.logger, options.logLevel);
+    this.#options = { ...options, logger };
+    this.#unhandled = new UnhandledErrors(logger);
+    this.#notices = new ScopeNotices((notice) => this.#tell(notice));
     const clock = options.clock ?? systemClock;
     // orders writes, events and known states by Twitch's clock, whatever the local one says
     this.#twitchTime = new TwitchClock(clock);
@@ -128,7 +152,7 @@ export class Client {
     this.schedule = new ScheduleResource(context);
   }
 
-  /** `idle`, `starting`, `running` or `closed`. */
+  /** `idle`, `starting`, `running`, `authLost` or `closed`. */
   get status(): ClientStatus {
     return this.#status;
   }
@@ -151,11 +175,16 @@ export class Client {
   }
 
   /**
-   * Adds a handler. Life-cycle events: `ready`, `auth`, `code`, `authorize`, `error`, `follow`. Any other name is
-   * an EventSub subscription type (`channel.update`, `channel.ban`, ...): registering the first handler of a type
-   * subscribes to it for the Client's channels. Returns the function that removes the handler.
+   * Adds a handler. Life-cycle events: `ready`, `auth`, `authLost`, `code`, `authorize`, `error`, `follow`. Any
+   * other name is an EventSub subscription type (`channel.update`, `channel.ban`, ...): registering the first
+   * handler of a type subscribes to it for the Client's channels. Returns the function that removes the handler.
+   * An unknown name (`'folow'`) throws a {@link ConfigurationError} naming the closest known ones.
    */
   on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): Unsubscribe {
+    const problem = eventNameProblem(event);
+    if (problem) throw new ConfigurationError(`client.on: ${problem}`);
+    if (typeof handler !== 'function')
+      throw new ConfigurationError(`client.on('${event}'): the handler must be a function`);
     return this.#emitter.on(event, handler);
   }
 
@@ -167,7 +196,9 @@ export class Client {
   /**
    * Starts the Client with the app's tokens, or with no argument runs the built-in flow: the authorization code
    * flow when a client secret is set (emits `authorize` with the URL to open, then `auth` with the tokens), the
-   * device code flow otherwise (emits `code`). Resolves once `ready` has been emitted.
+   * device code flow otherwise (emits `code`). The flow asks for {@link ClientOptions.scopes}, by default the
+   * scopes of the handlers registered so far, of the cached reads and of chat. Given tokens lacking a scope that a
+   * registered handler needs, it warns at start, naming the scopes. Resolves once `ready` has been emitted.
    */
   async run(tokens?: RunTokens): Promise<void> {
     if (this.#status !== 'idle') {
@@ -177,6 +208,7 @@ export class Client {
         this.#status,
       );
     }
+    checkRunTokens(tokens, this.#options);
     this.#status = 'starting';
     const runtime = new Runtime(this.#options, this.#known, this.#twitchTime, {
       emit: (event, ...args) => this.#emitter.emit(event, ...(args as never)),
@@ -184,6 +216,9 @@ export class Client {
       error: (error) => this.#reportError('client', error),
       handlerTypes: () => this.#handlerTypes(),
       has: (event) => this.#emitter.has(event),
+      validated: (scopes) => this.#notices.checkHandlers(this.#handlerTypes(), scopes),
+      refused: (feed, reason) => this.#notices.refused(feed, reason, this.#runtime?.scopes),
+      authLost: (error) => this.#authLost(error),
     });
     this.#runtime = runtime;
     try {
@@ -195,6 +230,7 @@ export class Client {
       throw error;
     }
     if ((this.#status as ClientStatus) === 'closed') return;
+    if ((this.#status as ClientStatus) === 'authLost') return;
     this.#status = 'running';
     this.#emitter.emit('ready');
   }
@@ -240,10 +276,27 @@ export class Client {
       return;
     }
     // No error handler (or the error handler itself threw): log, never throw.
-    this.#options.logger?.error('client error', {
-      where,
-      error: error instanceof Error ? error.message : String(error),
+    this.#unhandled.report(where, error);
+  }
+
+  /** A notice about scopes: to `error` handlers as an error, or a warning when nobody listens. */
+  #tell(notice: SubscriptionRefusedError): void {
+    if (this.#emitter.has('error')) {
+      this.#emitter.emit('error', notice);
+      return;
+    }
+    this.#options.logger.warn(notice.message, {
+      code: notice.code,
+      missingScopes: notice.missingScopes,
+      ttlBoundReads: notice.ttlBoundReads,
     });
+  }
+
+  #authLost(error: AuthError): void {
+    if (this.#status === 'closed' || this.#status === 'authLost') return;
+    this.#status = 'authLost';
+    if (this.#emitter.has('authLost')) this.#emitter.emit('authLost', error);
+    else this.#reportError('auth', error);
   }
 
   #running(): Runtime {
@@ -256,5 +309,24 @@ export class Client {
       );
     }
     return runtime;
+  }
+}
+
+/**
+ * Refuses at once what could only fail later: a refresh token with no client secret, unless the app is public
+ * (Twitch refreshes a confidential app's tokens only with its secret).
+ */
+function checkRunTokens(tokens: RunTokens | undefined, options: ClientOptions): void {
+  if (tokens === undefined) return;
+  if (!tokens || typeof tokens.accessToken !== 'string' || tokens.accessToken.length === 0) {
+    throw new ConfigurationError(
+      'client.run: `accessToken` must be a non-empty string (or call run() with no argument for the built-in flow)',
+    );
+  }
+  if (tokens.refreshToken !== undefined && !options.clientSecret && !options.publicClient) {
+    throw new ConfigurationError(
+      'client.run: a `refreshToken` was given but the Client has no `clientSecret`, so the token could never be refreshed; ' +
+        'pass `clientSecret` to new Client(...) (or `publicClient: true` for an app registered as public), or leave out the refresh token',
+    );
   }
 }

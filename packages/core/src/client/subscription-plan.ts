@@ -93,7 +93,7 @@ export class SubscriptionPlan {
     return names;
   }
 
-  /** Marks a feed as refused by Twitch: reads stop depending on it. */
+  /** Marks a subscription as refused by Twitch: reads stop depending on it and handlers stop asking for it. */
   refuse(name: string): void {
     this.#refused.add(name);
     if (this.#feeds.delete(name)) this.#onChange();
@@ -114,7 +114,9 @@ export class SubscriptionPlan {
         if (!info) continue;
         for (const b of this.#channels ?? [self]) {
           const sub = { type, version: info.version, condition: this.#condition(info.conditionKeys, b, self) };
-          out.set(feedName(sub), sub);
+          const name = feedName(sub);
+          // Refused for good: asking again would be refused again (and told again).
+          if (!this.#refused.has(name)) out.set(name, sub);
         }
       }
     }
