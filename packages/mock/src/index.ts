@@ -23,6 +23,7 @@ export { helixError } from './http/route.js';
 export type { MockLogger } from './logger.js';
 export type { MockOptions, MockServer, MockUrls } from './mockServer.js';
 export { DEFAULT_EVENT_DELIVERY, startMock } from './mockServer.js';
+export type { ChatLine } from './ops/chatMessageOps.js';
 export type { LagOptions, LagRange, ResourceKind, StreamFlap } from './state/lagPolicy.js';
 export { DEFAULT_LAG, RESOURCE_KINDS } from './state/lagPolicy.js';
 export type { MockUser } from './state/seedUsers.js';
