@@ -106,5 +106,6 @@ export type {
 } from './generated/helix-types.js';
 export { HelixClient, type HelixClientOptions, TWITCH_HELIX_URL } from './helix/helix-client.js';
 export type { CallOptions, PaginateOptions } from './helix/operation.js';
+export type { Paginated } from './helix/paginated.js';
 export type { Clock, Logger } from './http/environment.js';
 export { type LoggerLike, type LogLevel, stderrLogger } from './logger.js';
