@@ -65,7 +65,7 @@ export type { ModerationResource } from './client/resources/moderation.js';
 export type { StreamsResource } from './client/resources/streams.js';
 export type { UserRef } from './client/resources/user-refs.js';
 export type { UsersResource } from './client/resources/users.js';
-export type { RunTokens } from './client/runtime.js';
+export type { RunTokens, RunWithProvider } from './client/runtime.js';
 export type { PlannedSubscription } from './client/subscription-plan.js';
 export {
   AbortError,

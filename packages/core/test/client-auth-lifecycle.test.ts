@@ -5,7 +5,7 @@
  */
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { AuthError, type AuthTokens, type Client, ConfigurationError } from '../src/index.js';
+import { AuthError, type AuthTokens, type Client, ConfigurationError, RefreshingAuthProvider } from '../src/index.js';
 import { emulatorClient } from './support.js';
 
 let mock: MockServer;
@@ -75,4 +75,25 @@ it('a refresh token without a client secret fails at run() with what to do, unle
   client = emulatorClient(mock, { publicClient: true, eventsub: false, logLevel: 'silent' });
   await client.run({ accessToken: issued.accessToken, refreshToken: issued.refreshToken });
   expect(client.status).toBe('running');
+});
+
+it('runs on an AuthProvider of the app, as the user it names', async () => {
+  const [a, b] = [mock.users[0]!, mock.users[1]!];
+  const provider = new RefreshingAuthProvider({
+    clientId: mock.clientId,
+    clientSecret: mock.clientSecret,
+    oauthBaseUrl: mock.urls.oauth,
+  });
+  for (const user of [a, b]) {
+    const t = mock.createUserToken({ userId: user.id });
+    provider.addUser({ userId: user.id, accessToken: t.accessToken, refreshToken: t.refreshToken });
+  }
+  client = emulatorClient(mock, { logLevel: 'silent' });
+  await client.run({ authProvider: provider, userId: b.id });
+  expect(client.user.id).toBe(b.id);
+  expect((await client.channels.get(b.id))?.broadcasterId).toBe(b.id);
+  await client.close();
+  // the provider is the app's: the Client does not close it
+  expect(provider.hasUser(a.id)).toBe(true);
+  await provider.close();
 });

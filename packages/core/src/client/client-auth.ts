@@ -19,6 +19,15 @@ export function refreshFailedForGood(error: unknown): boolean {
   return error instanceof AuthError && error.status !== undefined && FOR_GOOD.has(error.status);
 }
 
+/** A token given to `run()`, as validated. */
+export interface GivenToken {
+  accessToken: string;
+  refreshToken?: string | undefined;
+  userId: string;
+  scopes: string[];
+  expiresIn: number;
+}
+
 export interface ClientAuthOptions {
   clientId: string;
   clientSecret?: string | undefined;
@@ -26,14 +35,10 @@ export interface ClientAuthOptions {
   dispatcher?: import('undici').Dispatcher | undefined;
   clock: Clock;
   logger: Logger;
-  /** The token `run()` was given, as validated. */
-  token: {
-    accessToken: string;
-    refreshToken?: string | undefined;
-    userId: string;
-    scopes: string[];
-    expiresIn: number;
-  };
+  /** The token `run()` was given, as validated, or the app's own provider. */
+  token: GivenToken | AuthProvider;
+  /** The Client's user: the token of calls that name no user. */
+  userId: string;
   /** New tokens after a refresh. */
   onRefresh(tokens: AuthTokens): void;
   /** The authorization is lost for good. */
@@ -45,10 +50,19 @@ export class ClientAuth implements AuthProvider {
   readonly clientId: string;
   readonly #inner: AuthProvider & { close?: () => Promise<void> };
   #lost: AuthError | undefined;
+  #owned = true;
+  readonly #userId: string;
 
   constructor(options: ClientAuthOptions) {
     this.clientId = options.clientId;
+    this.#userId = options.userId;
     const t = options.token;
+    if (isProvider(t)) {
+      // The app's provider refreshes (and persists) by itself; its failures reach the app through it.
+      this.#inner = t;
+      this.#owned = false;
+      return;
+    }
     if (!t.refreshToken) {
       this.#inner = new StaticAuthProvider({
         clientId: options.clientId,
@@ -100,7 +114,8 @@ export class ClientAuth implements AuthProvider {
 
   getAccessToken(request: TokenRequest): Promise<AccessToken> {
     if (this.#lost) return Promise.reject(this.#lost);
-    return this.#inner.getAccessToken(request);
+    if (request.userId !== undefined || request.tokenType === 'app') return this.#inner.getAccessToken(request);
+    return this.#inner.getAccessToken({ ...request, userId: this.#userId });
   }
 
   async refreshAfterUnauthorized(rejected: AccessToken, request: TokenRequest): Promise<AccessToken | undefined> {
@@ -111,7 +126,12 @@ export class ClientAuth implements AuthProvider {
     });
   }
 
+  /** Closes the provider the Client made; one given by the app stays the app's to close. */
   async close(): Promise<void> {
-    await this.#inner.close?.();
+    if (this.#owned) await this.#inner.close?.();
   }
+}
+
+function isProvider(token: GivenToken | AuthProvider): token is AuthProvider {
+  return typeof (token as AuthProvider).getAccessToken === 'function';
 }

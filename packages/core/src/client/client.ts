@@ -28,7 +28,7 @@ import type { ResourceContext } from './resources/context.js';
 import { ModerationResource } from './resources/moderation.js';
 import { StreamsResource } from './resources/streams.js';
 import { UsersResource } from './resources/users.js';
-import { type RunTokens, Runtime } from './runtime.js';
+import { type RunTokens, Runtime, type RunWithProvider } from './runtime.js';
 import { TwitchClock } from './twitch-clock.js';
 import { ScopeNotices } from './scope-notices.js';
 import { UnhandledErrors } from './unhandled-errors.js';
@@ -198,9 +198,10 @@ export class Client {
    * flow when a client secret is set (emits `authorize` with the URL to open, then `auth` with the tokens), the
    * device code flow otherwise (emits `code`). The flow asks for {@link ClientOptions.scopes}, by default the
    * scopes of the handlers registered so far, of the cached reads and of chat. Given tokens lacking a scope that a
-   * registered handler needs, it warns at start, naming the scopes. Resolves once `ready` has been emitted.
+   * registered handler needs, it warns at start, naming the scopes. `{ authProvider, userId? }` runs on a provider
+   * of the app's own (Twurple-style; it refreshes by itself). Resolves once `ready` has been emitted.
    */
-  async run(tokens?: RunTokens): Promise<void> {
+  async run(tokens?: RunTokens | RunWithProvider): Promise<void> {
     if (this.#status !== 'idle') {
       throw new ClientStateError(
         'TWITCHIFY_CLIENT_STATE',
@@ -316,8 +317,14 @@ export class Client {
  * Refuses at once what could only fail later: a refresh token with no client secret, unless the app is public
  * (Twitch refreshes a confidential app's tokens only with its secret).
  */
-function checkRunTokens(tokens: RunTokens | undefined, options: ClientOptions): void {
+function checkRunTokens(tokens: RunTokens | RunWithProvider | undefined, options: ClientOptions): void {
   if (tokens === undefined) return;
+  if (tokens && typeof tokens === 'object' && 'authProvider' in tokens) {
+    if (typeof tokens.authProvider?.getAccessToken !== 'function') {
+      throw new ConfigurationError('client.run: `authProvider` must implement getAccessToken (an AuthProvider)');
+    }
+    return;
+  }
   if (!tokens || typeof tokens.accessToken !== 'string' || tokens.accessToken.length === 0) {
     throw new ConfigurationError(
       'client.run: `accessToken` must be a non-empty string (or call run() with no argument for the built-in flow)',

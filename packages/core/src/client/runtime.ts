@@ -11,6 +11,7 @@ import {
   timestampMs,
 } from '@twitchify/eventsub';
 import { AppTokenProvider } from '../auth/app-token-provider.js';
+import type { AuthProvider } from '../auth/auth-provider.js';
 import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
 import { AuthError } from '../errors.js';
 import type { User } from '../generated/helix-types.js';
@@ -35,9 +36,20 @@ const REDIS_READY_WAIT_MS = 5_000;
 
 /** Tokens given to `client.run()`. */
 export interface RunTokens {
+  /** A user access token. */
   accessToken: string;
   /** With it (and, for confidential apps, the client secret) the Client refreshes the token itself. */
-  refreshToken?: string;
+  refreshToken?: string | undefined;
+}
+
+/**
+ * An auth provider of the app's own given to `client.run()` (a `RefreshingAuthProvider` with several users, a
+ * provider backed by the app's token store, ...): the Client asks it for every token and acts as `userId` (default:
+ * the provider's default user).
+ */
+export interface RunWithProvider {
+  authProvider: AuthProvider;
+  userId?: string | undefined;
 }
 
 /** What the runtime tells the Client. */
@@ -107,7 +119,7 @@ export class Runtime {
     );
   }
 
-  async start(tokens: RunTokens | undefined): Promise<void> {
+  async start(tokens: RunTokens | RunWithProvider | undefined): Promise<void> {
     const o = this.#o;
     this.#oauth = new OAuthClient({
       clientId: o.clientId,
@@ -116,7 +128,12 @@ export class Runtime {
       dispatcher: o.dispatcher,
     });
     const given = tokens ?? (await this.#builtInFlow());
-    const info = await this.#oauth.validate(given.accessToken);
+    const provider = 'authProvider' in given ? given.authProvider : undefined;
+    const accessToken = provider
+      ? (await provider.getAccessToken({ tokenType: 'user', userId: (given as RunWithProvider).userId, scopes: [] }))
+          .accessToken
+      : (given as RunTokens).accessToken;
+    const info = await this.#oauth.validate(accessToken);
     if (!info) throw new AuthError('the access token is invalid or expired');
     if (!info.userId) throw new AuthError('the Client needs a user access token (an app token has no user)');
     this.userId = info.userId;
@@ -129,7 +146,13 @@ export class Runtime {
       dispatcher: o.dispatcher,
       clock: this.#clock,
       logger: o.logger,
-      token: { ...given, userId: info.userId, scopes: info.scopes, expiresIn: info.expiresIn },
+      userId: info.userId,
+      token: provider ?? {
+        ...(given as RunTokens),
+        userId: info.userId,
+        scopes: info.scopes,
+        expiresIn: info.expiresIn,
+      },
       onRefresh: (t) => this.#host.emit('auth', t),
       onLost: (e) => this.#host.authLost(e),
     });
