@@ -24,7 +24,7 @@ import {
   ScheduleResource,
   SubscriptionsResource,
 } from './resources/community.js';
-import type { ResourceContext } from './resources/context.js';
+import { checkId, type ResourceContext } from './resources/context.js';
 import { ModerationResource } from './resources/moderation.js';
 import { StreamsResource } from './resources/streams.js';
 import { UsersResource } from './resources/users.js';
@@ -97,6 +97,8 @@ export class Client {
   readonly #notices: ScopeNotices;
   readonly #unhandled: UnhandledErrors;
   #status: ClientStatus = 'idle';
+  /** Channels watched (true) or unwatched (false) since construction, replayed into each run's plan. */
+  readonly #watching = new Map<string, boolean>();
   #runtime: Runtime | undefined;
 
   /** Checks the options (a {@link ConfigurationError} names the first bad field); starts nothing. */
@@ -194,6 +196,28 @@ export class Client {
   }
 
   /**
+   * The handlers receive `broadcasterId`'s events too, from now on (at once when running: its subscriptions are
+   * made for every handler type registered). Before `run()`, it adds to `channels`.
+   */
+  watch(broadcasterId: string): void {
+    const b = checkId('broadcasterId', broadcasterId);
+    this.#watching.set(b, true);
+    this.#runtime?.plan.watch(b);
+  }
+
+  /** The handlers stop receiving `broadcasterId`'s events (its subscriptions for handlers end). */
+  unwatch(broadcasterId: string): void {
+    const b = checkId('broadcasterId', broadcasterId);
+    this.#watching.set(b, false);
+    this.#runtime?.plan.unwatch(b);
+  }
+
+  /** The broadcasters whose events the handlers receive now (`channels`, or the Client's user, and `watch`ed ones). */
+  get watching(): string[] {
+    return this.#runtime?.plan.channels() ?? [...(this.#options.channels ?? [])];
+  }
+
+  /**
    * Starts the Client with the app's tokens, or with no argument runs the built-in flow: the authorization code
    * flow when a client secret is set (emits `authorize` with the URL to open, then `auth` with the tokens), the
    * device code flow otherwise (emits `code`). The flow asks for {@link ClientOptions.scopes}, by default the
@@ -221,6 +245,7 @@ export class Client {
       refused: (feed, reason) => this.#notices.refused(feed, reason, this.#runtime?.scopes),
       authLost: (error) => this.#authLost(error),
     });
+    for (const [b, on] of this.#watching) on ? runtime.plan.watch(b) : runtime.plan.unwatch(b);
     this.#runtime = runtime;
     try {
       await runtime.start(tokens);
