@@ -31,6 +31,7 @@ import { UsersResource } from './resources/users.js';
 import { type RunTokens, Runtime, type RunWithProvider } from './runtime.js';
 import { TwitchClock } from './twitch-clock.js';
 import { ScopeNotices } from './scope-notices.js';
+import { Telemetry } from './telemetry.js';
 import { UnhandledErrors } from './unhandled-errors.js';
 
 /**
@@ -105,7 +106,14 @@ export class Client {
   constructor(options: ClientOptions) {
     checkOptions(options);
     const logger = createLogger(options.logger, options.logLevel);
-    this.#options = { ...options, logger };
+    const telemetry = Telemetry.create(options.telemetry, options.clock ?? systemClock);
+    telemetry?.readStats(() => this.#runtime?.rc?.cache.stats());
+    this.#options = {
+      ...options,
+      logger,
+      otel: telemetry,
+      instrument: telemetry ? telemetry.instrument(options.instrument) : options.instrument,
+    };
     this.#unhandled = new UnhandledErrors(logger);
     this.#notices = new ScopeNotices((notice) => this.#tell(notice));
     const clock = options.clock ?? systemClock;

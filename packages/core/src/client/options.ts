@@ -7,6 +7,7 @@ import type { Clock, Logger } from '../http/environment.js';
 import { isLogLevel, type LoggerLike, type LogLevel } from '../logger.js';
 import type { CachePort } from './cache-port.js';
 import type { EventFeed } from './event-feed.js';
+import type { Telemetry, TelemetryOptions } from './telemetry.js';
 
 /** Base URLs of Twitch's services; point them at `@twitchify/mock` (`mock.urls`) in tests. */
 export interface ClientUrls {
@@ -104,10 +105,19 @@ export interface ClientOptions {
   logLevel?: LogLevel | undefined;
   /** Hooks for measuring the Client from outside. */
   instrument?: ClientInstrument | undefined;
+  /**
+   * OpenTelemetry: spans of Helix calls and metrics of Helix, the cache and EventSub, through `@opentelemetry/api`
+   * when it is installed (an optional peer). Default: its global tracer and meter providers (no-ops until an SDK is
+   * registered); `false`: none.
+   */
+  telemetry?: TelemetryOptions | false | undefined;
 }
 
-/** The options as the Client's parts use them: the logger adapted and filtered. */
-export type ResolvedClientOptions = Omit<ClientOptions, 'logger'> & { logger: Logger };
+/** The options as the Client's parts use them: the logger adapted and filtered, the telemetry built. */
+export type ResolvedClientOptions = Omit<ClientOptions, 'logger'> & {
+  logger: Logger;
+  otel: Telemetry | undefined;
+};
 
 /** Checks the options; throws a {@link ConfigurationError} naming the first bad field. */
 export function checkOptions(options: ClientOptions): void {

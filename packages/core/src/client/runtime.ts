@@ -164,6 +164,7 @@ export class Runtime {
       clock: o.clock,
       logger: o.logger,
       validateTokens: false, // validated above; the refreshing provider handles 401s
+      ...(o.otel ? { middleware: [o.otel.outer], innerMiddleware: [o.otel.inner] } : {}),
     });
     if (isCachePort(o.cache)) this.#cache = o.cache;
     else {

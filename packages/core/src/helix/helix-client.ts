@@ -43,6 +43,8 @@ export interface HelixClientOptions {
   validateTokens?: boolean | undefined;
   /** Extra middleware, placed outside the built-in layers (outermost first). */
   middleware?: readonly Middleware[] | undefined;
+  /** Extra middleware placed just before the wire, inside every built-in layer (once per attempt). */
+  innerMiddleware?: readonly Middleware[] | undefined;
   clock?: Clock | undefined;
   logger?: Logger | undefined;
 }
@@ -119,6 +121,7 @@ export class HelixClient extends HelixGroups {
       rateLimit,
       concurrencyMiddleware(concurrency),
       logging(logger),
+      ...(options.innerMiddleware ?? []),
       open,
     ];
     const handler: Handler = composeMiddleware(
