@@ -1,28 +1,31 @@
 /**
  * The public surface of `@twitchify/core` is what users need (the Client, its options, events and resources, auth,
  * errors, `HelixClient`): Helix internals live on `@twitchify/core/helix`. Counted from the entry point's declared
- * exports, types included.
+ * exports, types included, from the build's declarations.
  */
 import ts from 'typescript';
 import { expect, it } from 'vitest';
 
-function exportsOf(entry: string): string[] {
-  const file = new URL(`../src/${entry}`, import.meta.url).pathname;
-  const program = ts.createProgram([file], {
+/** The names each entry point declares, read from the build's declarations (`npm test` builds first). */
+function exportsOf(...entries: string[]): string[][] {
+  const files = entries.map((e) => new URL(`../dist/${e}`, import.meta.url).pathname);
+  const program = ts.createProgram(files, {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
     target: ts.ScriptTarget.ES2022,
     noEmit: true,
     skipLibCheck: true,
-    types: ['node'],
+    noResolve: false,
+    types: [],
   });
   const checker = program.getTypeChecker();
-  const symbol = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
-  return checker.getExportsOfModule(symbol).map((s) => s.getName());
+  return files.map((file) =>
+    checker.getExportsOfModule(checker.getSymbolAtLocation(program.getSourceFile(file)!)!).map((s) => s.getName()),
+  );
 }
 
 it('@twitchify/core exports far fewer names than the 479 it did, and no Helix internals', () => {
-  const names = exportsOf('index.ts');
+  const [names, helix] = exportsOf('index.d.ts', 'helix.d.ts') as [string[], string[]];
   expect(names.length).toBeLessThan(150);
   for (const internal of ['HelixRequester', 'Batcher', 'composeMiddleware', 'RateLimitBucket', 'authMiddleware']) {
     expect(names).not.toContain(internal);
@@ -38,6 +41,5 @@ it('@twitchify/core exports far fewer names than the 479 it did, and no Helix in
   ]) {
     expect(names).toContain(needed);
   }
-  const helix = exportsOf('helix.ts');
   expect(helix).toEqual(expect.arrayContaining(['HelixRequester', 'Batcher', 'composeMiddleware', 'RateLimitBucket']));
-});
+}, 120_000);
