@@ -29,9 +29,9 @@ import { ModerationResource } from './resources/moderation.js';
 import { StreamsResource } from './resources/streams.js';
 import { UsersResource } from './resources/users.js';
 import { type RunTokens, Runtime, type RunWithProvider } from './runtime.js';
-import { TwitchClock } from './twitch-clock.js';
 import { ScopeNotices } from './scope-notices.js';
 import { Telemetry } from './telemetry.js';
+import { TwitchClock } from './twitch-clock.js';
 import { UnhandledErrors } from './unhandled-errors.js';
 
 /**
