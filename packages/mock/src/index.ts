@@ -24,6 +24,8 @@ export type { MockLogger } from './logger.js';
 export type { MockOptions, MockServer, MockUrls } from './mockServer.js';
 export { DEFAULT_EVENT_DELIVERY, startMock } from './mockServer.js';
 export type { ChatLine } from './ops/chatMessageOps.js';
+export type { GoalType } from './ops/goalOps.js';
+export type { RewardImage, RewardInput } from './ops/rewardOps.js';
 export type { LagOptions, LagRange, ResourceKind, StreamFlap } from './state/lagPolicy.js';
 export { DEFAULT_LAG, RESOURCE_KINDS } from './state/lagPolicy.js';
 export type { MockUser } from './state/seedUsers.js';
