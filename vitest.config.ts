@@ -11,6 +11,7 @@ export default defineConfig({
       '@twitchify/mock': source('mock'),
       '@twitchify/cache': source('cache'),
       '@twitchify/eventsub': source('eventsub'),
+      '@twitchify/core/helix': fileURLToPath(new URL('./packages/core/src/helix.ts', import.meta.url)),
       '@twitchify/core': source('core'),
     },
   },

@@ -140,7 +140,7 @@ export class Cache {
    * committed it. A change ordered inside the window (after `from`, and once {@link write} ends the window with
    * `window: { id, to }`, not after `to`) may have been committed before the write as well as after it: in every
    * process sharing the cache, {@link apply} holds it (`'held'`) until the write's own change arrives and settles the
-   * order (see {@link Change.settles}), the window is closed, or it runs out. Resolves with the window's id. Rejects
+   * order (see `Change.settles`), the window is closed, or it runs out. Resolves with the window's id. Rejects
    * with `CacheRedisUnavailableError` when Redis could not record it (the write may go on without a window).
    */
   openWindow(key: string, options: WindowOptions): Promise<string> {

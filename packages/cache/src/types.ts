@@ -97,7 +97,7 @@ export interface WriteOptions {
    */
   pinScope?: readonly string[];
   /**
-   * Order position of the write (a timestamp or a version), shared with {@link Change.at}: a write older than what the
+   * Order position of the write (a timestamp or a version), shared with `Change.at`: a write older than what the
    * key already reflects changes nothing (the newer state and its pin stand), and older changes applied later are
    * ignored.
    */
@@ -110,7 +110,7 @@ export interface WriteOptions {
   /**
    * The write window this write ends (see {@link Cache.openWindow}): `to` is when the source answered, so that only
    * changes ordered in `(from, to]` stay held; they are held until the write's own change settles the order (see
-   * {@link Change.settles}) or `holdMs` passes (default: the cache's `defaultWindowHoldMs`). The written value is kept
+   * `Change.settles`) or `holdMs` passes (default: the cache's `defaultWindowHoldMs`). The written value is kept
    * with the window, to recognise that change.
    */
   window?: { id: string; to: number; holdMs?: number };

@@ -206,7 +206,7 @@ for (const tag of tags) {
     if (op.paginatedItem) {
       const pArgs = op.hasRequiredParam ? `params: Omit<${P}, 'after'>` : `params: Omit<${P}, 'after'> = {}`;
       methods.push(
-        `  /**\n   * Every item of \`${op.method} ${op.path}\`, page after page (cursor-paginated; \`limit\` bounds the total).\n   */\n  ${op.name}Paginated(${pArgs}, options?: PaginateOptions): AsyncIterable<${op.paginatedItem}> {\n    return this.runner.paginate(ops.${op.name}, params as ${P}, options);\n  }\n`,
+        `  /**\n   * Every item of \`${op.method} ${op.path}\`, page after page (cursor-paginated; \`limit\` bounds the total).\n   */\n  ${op.name}Paginated(${pArgs}, options?: PaginateOptions): Paginated<${op.paginatedItem}> {\n    return this.runner.paginate(ops.${op.name}, params as ${P}, options);\n  }\n`,
       );
     }
   }
@@ -243,6 +243,6 @@ write(
 );
 write(
   'helix-groups.ts',
-  `${header('One class per Helix tag, one method per operation.')}import { type CallOptions, HelixGroup, type OperationRunner, type PaginateOptions } from '../helix/operation.js';\nimport * as ops from './helix-operations.js';\nimport type * as types from './helix-types.js';\n\n${groupLines.join('\n')}`,
+  `${header('One class per Helix tag, one method per operation.')}import { type CallOptions, HelixGroup, type OperationRunner, type PaginateOptions } from '../helix/operation.js';\nimport type { Paginated } from '../helix/paginated.js';\nimport * as ops from './helix-operations.js';\nimport type * as types from './helix-types.js';\n\n${groupLines.join('\n')}`,
 );
 console.log(`generated ${ops.length} operations in ${tags.length} groups`);

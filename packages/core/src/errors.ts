@@ -189,8 +189,18 @@ export class SubscriptionRefusedError extends TwitchifyError {
   override name = 'SubscriptionRefusedError';
   /** The subscription (`type@version` and condition) Twitch refused. */
   readonly subscription: string;
-  constructor(subscription: string, detail: string) {
+  /** Scopes the token lacks for it (each with its alternatives after ` or `); empty when the cause is another. */
+  readonly missingScopes: readonly string[];
+  /** Cached reads left TTL-bounded by the refusal (`channels.getFollowers`, ...). */
+  readonly ttlBoundReads: readonly string[];
+  constructor(
+    subscription: string,
+    detail: string,
+    more?: { missingScopes?: readonly string[]; ttlBoundReads?: readonly string[] },
+  ) {
     super('TWITCHIFY_SUBSCRIPTION_REFUSED', `subscription ${subscription} refused: ${detail}`);
     this.subscription = subscription;
+    this.missingScopes = more?.missingScopes ?? [];
+    this.ttlBoundReads = more?.ttlBoundReads ?? [];
   }
 }

@@ -1,6 +1,9 @@
 /**
- * @twitchify/core: the Client (events, cached reads, write-through), every Helix operation, auth and OAuth flows,
- * the resource catalog, and the errors of the SDK.
+ * `@twitchify/core`: the Client (events, cached reads, write-through, chat), its options and events, auth providers
+ * and OAuth flows, the resource catalog, the errors of the SDK, and `HelixClient` for uncached Helix calls. The
+ * Helix layer's parts (groups, operations, types, middlewares) are on `@twitchify/core/helix`.
+ *
+ * @packageDocumentation
  */
 
 export { AppTokenProvider, type AppTokenProviderOptions } from './auth/app-token-provider.js';
@@ -9,10 +12,8 @@ export {
   type AccessTokenInit,
   type AuthProvider,
   createAccessToken,
-  hideSecretsFromInspect,
   type TokenRequest,
   type TokenType,
-  tokenFingerprint,
 } from './auth/auth-provider.js';
 export {
   type AuthorizationCodeFlowOptions,
@@ -34,10 +35,8 @@ export {
   type UserTokenData,
 } from './auth/refreshing-auth-provider.js';
 export { StaticAuthProvider, type StaticAuthProviderOptions } from './auth/static-auth-provider.js';
-export { TokenValidator, type TokenValidatorOptions, type ValidationOutcome } from './auth/token-validator.js';
 export { CATALOG, type CoverageLine, catalogEntry, coverageFor, entriesForEvent } from './catalog/catalog.js';
 export type { CatalogEntry, Effect, EventRule, FeedRule, ResourceKind, WriteRule } from './catalog/types.js';
-export type { CachePort } from './client/cache-port.js';
 export { type CacheReport, Client, type ClientStatus } from './client/client.js';
 export type { Unsubscribe } from './client/emitter.js';
 export type { EventFeed } from './client/event-feed.js';
@@ -51,7 +50,24 @@ export type {
 } from './client/events.js';
 export type { ClientInstrument, ClientOptions, ClientUrls } from './client/options.js';
 export type { CachedReadOptions } from './client/resource-cache.js';
-export type { RunTokens } from './client/runtime.js';
+export type { ChannelsResource } from './client/resources/channels.js';
+export type { ChatMessageRef, ChatResource, SentChatMessage } from './client/resources/chat.js';
+export type {
+  ChannelPointsResource,
+  GoalsResource,
+  HypeTrainResource,
+  PollsResource,
+  PredictionsResource,
+  ScheduleResource,
+  SubscriptionsResource,
+} from './client/resources/community.js';
+export type { ModerationResource } from './client/resources/moderation.js';
+export type { StreamsResource } from './client/resources/streams.js';
+export type { UserRef } from './client/resources/user-refs.js';
+export type { UsersResource } from './client/resources/users.js';
+export type { RunTokens, RunWithProvider } from './client/runtime.js';
+export type { PlannedSubscription } from './client/subscription-plan.js';
+export type { TelemetryOptions } from './client/telemetry.js';
 export {
   AbortError,
   AuthError,
@@ -67,36 +83,30 @@ export {
   ValidationError,
   type ValidationSource,
 } from './errors.js';
-export * from './generated/helix-groups.js';
-export * as helixOperations from './generated/helix-operations.js';
-export type * from './generated/helix-types.js';
-export { BatchLookups } from './helix/batch-lookups.js';
-export { Batcher, type BatcherOptions } from './helix/batcher.js';
+export type {
+  BannedUser,
+  BanUserBody,
+  BanUserResponse,
+  ChannelInformation,
+  ChatSettings,
+  CustomReward,
+  GetBroadcasterSubscriptionsResponse,
+  GetChannelEmotesResponse,
+  GetChannelFollowersResponse,
+  GetChannelStreamScheduleResponse,
+  GetCreatorGoalsResponse,
+  GetHypeTrainStatusResponse,
+  GetPollsResponse,
+  GetPredictionsResponse,
+  ModifyChannelInformationBody,
+  Stream,
+  UpdateChatSettingsBody,
+  User,
+  UserModerator,
+  UserVip,
+} from './generated/helix-types.js';
 export { HelixClient, type HelixClientOptions, TWITCH_HELIX_URL } from './helix/helix-client.js';
-export {
-  type AnyHelixOperation,
-  type CallOptions,
-  defineOperation,
-  HelixGroup,
-  type HelixOperation,
-  type OperationRunner,
-  type PaginateOptions,
-} from './helix/operation.js';
-export { HelixRequester } from './helix/requester.js';
-export { type AuthMiddlewareOptions, authMiddleware } from './http/auth-middleware.js';
-export { concurrencyMiddleware } from './http/concurrency-middleware.js';
-export { type Clock, type Logger, silentLogger, systemClock } from './http/environment.js';
-export { type BucketState, RateLimitBucket, type RateLimitHeaders } from './http/rate-limit-bucket.js';
-export { parseRateLimitHeaders, type RateLimitOptions, rateLimitMiddleware } from './http/rate-limit-middleware.js';
-export { isIdempotent, type RetryOptions, retryMiddleware } from './http/retry-middleware.js';
-export { createDefaultDispatcher, createTransport, type TransportOptions } from './http/transport.js';
-export {
-  type AuthContext,
-  composeMiddleware,
-  type Handler,
-  type HelixRawResponse,
-  type HelixRequest,
-  type HttpMethod,
-  type Middleware,
-} from './http/types.js';
-export { decode as decodeHelixResponse, validationMiddleware } from './http/validation-middleware.js';
+export type { CallOptions, PaginateOptions } from './helix/operation.js';
+export type { Paginated } from './helix/paginated.js';
+export type { Clock, Logger } from './http/environment.js';
+export { type LoggerLike, type LogLevel, stderrLogger } from './logger.js';

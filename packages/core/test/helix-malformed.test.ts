@@ -1,12 +1,11 @@
 import { inspect } from 'node:util';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { decodeHelixResponse, helixOperations } from '../src/helix.js';
 import {
   AbortError,
-  decodeHelixResponse,
   type HelixClient,
   HelixError,
-  helixOperations,
   TimeoutError,
   TwitchifyError,
   ValidationError,

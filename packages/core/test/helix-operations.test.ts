@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppTokenProvider, HelixClient, helixOperations } from '../src/index.js';
+import { helixOperations } from '../src/helix.js';
+import { AppTokenProvider, HelixClient } from '../src/index.js';
 import { broadcasterClient } from './support.js';
 
 let mock: MockServer;

@@ -86,3 +86,12 @@ describe('batched lookups', () => {
     expect(calls('/channels')).toHaveLength(1);
   });
 });
+
+describe('getAll() and collect()', () => {
+  it('collect every item of a paginated read (a new walk each time), bounded by limit', async () => {
+    const all = await helix.channels.getChannelFollowersPaginated({ broadcasterId }).getAll();
+    expect(all).toHaveLength(230);
+    const some = await helix.channels.getChannelFollowersPaginated({ broadcasterId }, { limit: 120 }).collect();
+    expect(some.map((f) => f.userId)).toEqual(all.slice(0, 120).map((f) => f.userId));
+  });
+});

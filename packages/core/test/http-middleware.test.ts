@@ -2,17 +2,15 @@ import { type MockServer, startMock } from '@twitchify/mock';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  AbortError,
   authMiddleware,
   composeMiddleware,
   concurrencyMiddleware,
   createTransport,
-  HelixClient,
   type HelixRequest,
   type Middleware,
   rateLimitMiddleware,
-  StaticAuthProvider,
-} from '../src/index.js';
+} from '../src/helix.js';
+import { AbortError, HelixClient, StaticAuthProvider } from '../src/index.js';
 
 let mock: MockServer;
 let dispatcher: Agent;

@@ -1,6 +1,7 @@
 import { MockStateError } from './errors.js';
 import { createExternalExtras, type ExternalChannelExtras } from './externalExtras.js';
 import { type ChannelPatch, goLive, goOffline, type UserPatch, updateChannel, updateUser } from './ops/channelOps.js';
+import { type ChatLine, postChatMessage } from './ops/chatMessageOps.js';
 import { updateChatSettings } from './ops/chatOps.js';
 import { addRole, ban, follow, isBanned, removeRole, unban, unfollow } from './ops/communityOps.js';
 import type { HistoryEntry } from './state/versionedStore.js';
@@ -66,6 +67,11 @@ export interface ExternalChanges extends ExternalChannelExtras {
   goOffline(broadcasterId: string): HistoryEntry;
   updateUser(userId: string, patch: ExternalUserPatch): HistoryEntry;
   updateChatSettings(broadcasterId: string, patch: ExternalChatSettingsPatch): HistoryEntry;
+  /**
+   * `userId` writes `text` in `broadcasterId`'s chat (a reply when `replyTo` names a message of that chat);
+   * publishes `channel.chat.message`. Returns the message as kept.
+   */
+  chat(broadcasterId: string, userId: string, text: string, options?: { replyTo?: string }): ChatLine;
 }
 
 function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
@@ -149,6 +155,12 @@ export function createExternalChanges(world: World): ExternalChanges {
         non_moderator_chat_delay_duration: patch.nonModeratorChatDelayDuration,
       });
       return applied(b, () => updateChatSettings(world, b, wire, 'external'), `chat_settings:${b}`);
+    },
+    chat(b, u, text, options = {}) {
+      need(b, u);
+      const line = postChatMessage(world, b, u, text, 'external', options.replyTo);
+      if (!line) throw new MockStateError(`no message ${options.replyTo} in the chat of ${b}`);
+      return line;
     },
   };
 }

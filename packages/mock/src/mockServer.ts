@@ -15,6 +15,7 @@ import { createMockHttpServer } from './http/mockHttpServer.js';
 import { RateLimiter, type RateLimitOptions } from './http/rateLimiter.js';
 import { RequestLog, type RequestLogEntry } from './http/requestLog.js';
 import type { MockLogger } from './logger.js';
+import { type ChatLine, chatLines } from './ops/chatMessageOps.js';
 import { settleTimeouts } from './ops/communityOps.js';
 import { createRandom } from './random.js';
 import { type LagOptions, LagPolicy, type LagRange, type ResourceKind, type StreamFlap } from './state/lagPolicy.js';
@@ -107,6 +108,8 @@ export interface MockServer {
   /** Calls `listener` on every commit; returns the unsubscribe function. */
   onCommit(listener: (entry: HistoryEntry) => void): () => void;
   requests(): RequestLogEntry[];
+  /** The messages of a channel's chat the emulator keeps (the last 200), oldest first: what a bot said, and to whom. */
+  chatMessages(broadcasterId: string): ChatLine[];
   clearRequests(): void;
   readonly eventsub: EventSubHub;
   stop(): Promise<void>;
@@ -247,6 +250,7 @@ export async function startMock(options: MockOptions = {}): Promise<MockServer> 
     },
     onCommit: (listener) => store.onCommit(listener),
     requests: () => log.list(),
+    chatMessages: (b) => chatLines(world, b),
     clearRequests: () => log.clear(),
     eventsub: hub,
     stop: async () => {},

@@ -1,5 +1,26 @@
-import { Cluster, Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type { Cluster, Redis } from 'ioredis';
+import { CacheArgumentError } from '../errors.js';
 import type { ResolvedRedisOptions } from '../options.js';
+
+type IoRedis = typeof import('ioredis');
+let ioredis: IoRedis | undefined;
+
+/**
+ * `ioredis` is an optional peer dependency: it is loaded the first time a Redis tier is opened, so that in-process
+ * users need not install it; missing, the error says what to install.
+ */
+function loadIoredis(): IoRedis {
+  if (ioredis) return ioredis;
+  try {
+    ioredis = createRequire(import.meta.url)('ioredis') as IoRedis;
+  } catch (error) {
+    throw new CacheArgumentError('redis', 'the Redis tier needs the `ioredis` package: npm install ioredis', {
+      cause: error,
+    });
+  }
+  return ioredis;
+}
 
 /** The name a connection shows in CLIENT LIST: prefix, role and the process's origin id. */
 function connectionName(options: ResolvedRedisOptions, role: 'data' | 'bus', origin: string): string {
@@ -15,7 +36,7 @@ export function openDataClient(
   origin: string,
 ): { client: Redis | Cluster; owned: boolean } {
   if (options.client !== undefined) return { client: options.client, owned: false };
-  const client = new Redis(options.url ?? '', {
+  const client = new (loadIoredis().Redis)(options.url ?? '', {
     enableOfflineQueue: false,
     commandTimeout: options.commandTimeoutMs,
     maxRetriesPerRequest: 1,
@@ -35,7 +56,7 @@ export function openSubscriber(
   options: ResolvedRedisOptions,
   origin: string,
 ): Redis | Cluster {
-  if (client instanceof Cluster) return client.duplicate();
+  if (client instanceof loadIoredis().Cluster) return client.duplicate();
   return client.duplicate({
     enableOfflineQueue: true,
     autoResubscribe: false,

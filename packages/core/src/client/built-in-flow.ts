@@ -9,15 +9,27 @@ import type { OAuthClient } from '../auth/oauth-client.js';
 import { CATALOG } from '../catalog/entries.js';
 import type { AuthTokens, ClientLifecycleEvents } from './events.js';
 import type { ClientOptions } from './options.js';
+import { CHAT_SCOPES, requiredScopes } from './subscription-scopes.js';
 
-/** Every scope the catalog's reads and feeds can use: asking for them makes every read event-covered. */
-export function defaultScopes(): string[] {
+/**
+ * The scopes the built-in flow asks for by default: every scope the catalog's reads and feeds can use (so every
+ * read is event-covered), the scopes of the subscription types the app has handlers for (`channel.cheer` →
+ * `bits:read`), and chat's, so that the bot can send messages. An entry met by a scope already asked for (Twitch
+ * accepts either `channel:read:polls` or `channel:manage:polls`) adds nothing.
+ */
+export function defaultScopes(handlerTypes: Iterable<string> = []): string[] {
   const scopes = new Set<string>();
   for (const e of CATALOG) {
     if (e.readScopes[0]) scopes.add(e.readScopes[0]);
     for (const f of e.feeds) if (f.scopes[0]) scopes.add(f.scopes[0]);
     for (const w of e.writes) if (w.operation.startsWith('PATCH /channels')) scopes.add('channel:manage:broadcast');
   }
+  for (const type of handlerTypes) {
+    for (const entry of requiredScopes(type)) {
+      if (entry[0] && !entry.some((s) => scopes.has(s))) scopes.add(entry[0]);
+    }
+  }
+  for (const s of CHAT_SCOPES) scopes.add(s);
   return [...scopes].sort();
 }
 
@@ -26,9 +38,11 @@ export async function runBuiltInFlow(args: {
   options: ClientOptions;
   emit: <K extends keyof ClientLifecycleEvents>(event: K, ...a: Parameters<ClientLifecycleEvents[K]>) => void;
   has: (event: keyof ClientLifecycleEvents) => boolean;
+  /** The subscription types the app has handlers for. */
+  handlerTypes: readonly string[];
 }): Promise<AuthTokens> {
   const o = args.options;
-  const scopes = o.scopes ?? defaultScopes();
+  const scopes = o.scopes ?? defaultScopes(args.handlerTypes);
   const user = o.clientSecret
     ? await authorizeWithLocalServer({
         clientId: o.clientId,

@@ -5,8 +5,11 @@
  * subscribes to an EventSub type.
  */
 
-/** Removes the handler it was returned for. */
-export type Unsubscribe = () => void;
+/**
+ * The handle of one handler: call it, or call its `stop()`, to remove the handler (for an EventSub type, the last
+ * handler removed ends the subscription). Calling it again does nothing.
+ */
+export type Unsubscribe = (() => void) & { stop(): void };
 
 /** Hooks of a {@link SafeEmitter}. */
 export interface SafeEmitterHooks {
@@ -36,7 +39,8 @@ export class SafeEmitter<Events extends { [K in keyof Events]: AnyHandler }> {
     const first = set.size === 0;
     set.add(handler);
     if (first) this.#hooks.onFirstListener?.(String(event));
-    return () => this.off(event, handler);
+    const off = () => this.off(event, handler);
+    return Object.assign(off, { stop: off });
   }
 
   /** Removes a handler added with {@link on}. */

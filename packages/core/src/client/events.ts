@@ -1,5 +1,6 @@
 /** The events a {@link Client} emits: its own life cycle, and one per EventSub subscription type. */
 import type { EventSubEventMap, NotificationMeta } from '@twitchify/eventsub';
+import type { AuthError } from '../errors.js';
 
 /** `channel.update@2` → `channel.update`. */
 type TypeOf<K> = K extends `${infer T}@${string}` ? T : never;
@@ -32,8 +33,14 @@ export interface DeviceCode {
 export interface ClientLifecycleEvents {
   /** Authenticated, `client.user` loaded, and the subscriptions of the handlers registered so far are active. */
   ready: () => void;
-  /** New tokens: after the built-in authorization flow and after every refresh. */
+  /** New tokens: after the built-in authorization flow and after every refresh. Store them (refresh tokens rotate). */
   auth: (tokens: AuthTokens) => void;
+  /**
+   * Authorization is lost for good: Twitch refused to refresh the token (revoked, or the refresh token is invalid).
+   * `client.status` is `authLost` from here on and every request fails with `error`; close the Client and run a new
+   * one with new tokens.
+   */
+  authLost: (error: AuthError) => void;
   /** The device code flow needs the user to visit `verificationUri` and enter `userCode`. */
   code: (code: DeviceCode) => void;
   /** The built-in authorization code flow is waiting for the user at `url`. */
@@ -50,4 +57,12 @@ export type ClientEvents = ClientLifecycleEvents & {
 };
 
 /** Names of the life-cycle events (everything else is a subscription type). */
-export const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set(['ready', 'auth', 'code', 'authorize', 'error', 'follow']);
+export const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
+  'ready',
+  'auth',
+  'authLost',
+  'code',
+  'authorize',
+  'error',
+  'follow',
+]);

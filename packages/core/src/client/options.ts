@@ -1,20 +1,22 @@
-/** Options of the {@link Client}: one documented object, every field but `clientId` with a default. */
+/** The Client's options, and the checks its constructor makes of them. */
 import type { CacheOptions } from '@twitchify/cache';
 import type { CoverageEvent, NotificationMeta } from '@twitchify/eventsub';
 import type { Dispatcher } from 'undici';
 import { ConfigurationError } from '../errors.js';
 import type { Clock, Logger } from '../http/environment.js';
+import { isLogLevel, type LoggerLike, type LogLevel } from '../logger.js';
 import type { CachePort } from './cache-port.js';
 import type { EventFeed } from './event-feed.js';
+import type { Telemetry, TelemetryOptions } from './telemetry.js';
 
 /** Base URLs of Twitch's services; point them at `@twitchify/mock` (`mock.urls`) in tests. */
 export interface ClientUrls {
   /** Default `https://api.twitch.tv/helix`. */
-  helix?: string;
+  helix?: string | undefined;
   /** Default `https://id.twitch.tv/oauth2`. */
-  oauth?: string;
+  oauth?: string | undefined;
   /** Default `wss://eventsub.wss.twitch.tv/ws`. */
-  eventsubWs?: string;
+  eventsubWs?: string | undefined;
 }
 
 /** Hooks for measuring the Client from outside (the consistency benchmark uses them); all optional. */
@@ -23,40 +25,60 @@ export interface ClientInstrument {
    * An event has been handed to the cache: the cache has recorded its change (with Redis: in Redis, so that strict
    * reads of every process see it and the bus carries it); called before the app's handlers.
    */
-  onEvent?(key: string, event: unknown, meta: NotificationMeta): void;
+  onEvent?: ((key: string, event: unknown, meta: NotificationMeta) => void) | undefined;
   /** A cached read is asking Helix for `resourceKey` (`channel:42`). */
-  onLoad?(resourceKey: string): void;
+  onLoad?: ((resourceKey: string) => void) | undefined;
   /** The coverage of a feed changed (as the Client hands it to the cache). */
-  onCoverage?(event: CoverageEvent): void;
+  onCoverage?: ((event: CoverageEvent) => void) | undefined;
 }
 
+/**
+ * Options of the {@link Client}: one object, every field but `clientId` with a default. Every optional field also
+ * accepts `undefined` (the default then applies), so options can be built from possibly-unset variables.
+ */
 export interface ClientOptions {
-  /** The application's client id. */
+  /** The application's client id (Twitch developer console, "Manage" on your application). */
   clientId: string;
-  /** The application's client secret: needed to refresh tokens and for the built-in authorization code flow. */
-  clientSecret?: string;
   /**
-   * The cache: options of `@twitchify/cache` (`{ redis: { url } }` for Redis) or a cache instance. Default: the
-   * in-process tier alone.
+   * The application's client secret: needed to refresh the tokens of a confidential app, for the built-in
+   * authorization code flow and for conduits. Without it the built-in flow is the device code flow.
    */
-  cache?: CacheOptions | CachePort;
+  clientSecret?: string | undefined;
+  /**
+   * The app is registered as a public client (device code flow): its tokens refresh without a secret. Only then does
+   * `run({ accessToken, refreshToken })` without `clientSecret` start; a confidential app needs the secret to
+   * refresh. Default `false`.
+   */
+  publicClient?: boolean | undefined;
+  /**
+   * The cache: options of `@twitchify/cache` (`{ redis: { url } }` for Redis, which needs the `ioredis` package) or
+   * a cache instance. Default: the in-process tier alone.
+   */
+  cache?: CacheOptions | CachePort | undefined;
   /** Read level of cached reads (`fast`: in-process trust; `strict`: checked against Redis). Default `fast`. */
-  readLevel?: 'fast' | 'strict';
+  readLevel?: 'fast' | 'strict' | undefined;
   /** Broadcasters whose events the app's handlers receive. Default: the authenticated user. */
-  channels?: readonly string[];
-  /** Scopes requested by the built-in flows. Default: the scopes the catalog's feeds and the handlers need. */
-  scopes?: readonly string[];
-  /** Port of the built-in authorization code flow's callback server on 127.0.0.1. Default 3000 (0: any). */
-  authPort?: number;
+  channels?: readonly string[] | undefined;
+  /**
+   * Scopes requested by the built-in flows. Default: the scopes the catalog's reads and feeds use, the scopes of the
+   * subscription types the app has handlers for when `run()` is called, and chat's (`user:write:chat`, `user:bot`).
+   */
+  scopes?: readonly string[] | undefined;
+  /**
+   * Port of the built-in authorization code flow's callback server on 127.0.0.1. The redirect URI registered for
+   * the app must be `http://127.0.0.1:<authPort>/callback` (with `http://localhost:3000/callback` Twitch redirects to
+   * a host this server does not listen on). Default 3000 (0: any free port, for tests).
+   */
+  authPort?: number | undefined;
   /**
    * The longest Twitch takes to show a change in Helix reads, in ms. Fills made this soon after a feed started or
    * resumed covering are refetched once the window ends, and a write's or an event's state is laid over Helix
    * answers at most this long after the change (pins in the cache keep holding it against lagging fills). Default
    * 5 000.
    */
-  sourceLagMs?: number;
+  sourceLagMs?: number | undefined;
   /** How long a write's or an event's state overrides a lagging Helix at most, in ms. Default 30 000. */
-  knownStateWindowMs?: number;
+  knownStateWindowMs?: number | undefined;
   /**
    * How the Client listens to EventSub. Default: a WebSocket over the user's token (every instance of the app
    * receives every event; Twitch allows 3 connections per token). `{ conduit: {} }`: each instance joins the app's
@@ -64,13 +86,38 @@ export interface ClientOptions {
    * so that what one instance receives reaches the others); `conduit.id` picks the conduit. An `EventFeed` of your
    * own, or `false` for none (reads are then TTL-bounded).
    */
-  eventsub?: EventFeed | false | { conduit: { id?: string } };
-  urls?: ClientUrls;
-  dispatcher?: Dispatcher;
-  clock?: Clock;
-  logger?: Logger;
-  instrument?: ClientInstrument;
+  eventsub?: EventFeed | false | { conduit: { id?: string | undefined } } | undefined;
+  /** Where Twitch is; point it at `@twitchify/mock` (`mock.urls`) in tests. Default: Twitch's production URLs. */
+  urls?: ClientUrls | undefined;
+  /** The undici dispatcher of every HTTP request (proxies, pools, tests). Default: a pool per origin. */
+  dispatcher?: Dispatcher | undefined;
+  /** The clock (ms since epoch). Default `Date.now`. */
+  clock?: Clock | undefined;
+  /**
+   * Where the Client logs: `console`, a pino, bunyan or winston logger, or any object with `warn` and `error` (and
+   * optionally `debug`, `info`) called `(message, fields)`. Default: warnings and errors written to stderr.
+   */
+  logger?: LoggerLike | undefined;
+  /**
+   * The lowest level logged (`debug`, `info`, `warn`, `error`, or `silent` for nothing). Default `warn` for the
+   * stderr logger; `debug` for a logger of your own (its own level then filters).
+   */
+  logLevel?: LogLevel | undefined;
+  /** Hooks for measuring the Client from outside. */
+  instrument?: ClientInstrument | undefined;
+  /**
+   * OpenTelemetry: spans of Helix calls and metrics of Helix, the cache and EventSub, through `@opentelemetry/api`
+   * when it is installed (an optional peer). Default: its global tracer and meter providers (no-ops until an SDK is
+   * registered); `false`: none.
+   */
+  telemetry?: TelemetryOptions | false | undefined;
 }
+
+/** The options as the Client's parts use them: the logger adapted and filtered, the telemetry built. */
+export type ResolvedClientOptions = Omit<ClientOptions, 'logger'> & {
+  logger: Logger;
+  otel: Telemetry | undefined;
+};
 
 /** Checks the options; throws a {@link ConfigurationError} naming the first bad field. */
 export function checkOptions(options: ClientOptions): void {
@@ -80,6 +127,13 @@ export function checkOptions(options: ClientOptions): void {
   }
   if (options.clientSecret !== undefined && typeof options.clientSecret !== 'string') {
     throw new ConfigurationError('Client: `clientSecret` must be a string');
+  }
+  if (options.logLevel !== undefined && !isLogLevel(options.logLevel)) {
+    throw new ConfigurationError("Client: `logLevel` must be 'debug', 'info', 'warn', 'error' or 'silent'");
+  }
+  const logger = options.logger as Partial<Record<string, unknown>> | undefined;
+  if (logger !== undefined && (typeof logger?.warn !== 'function' || typeof logger.error !== 'function')) {
+    throw new ConfigurationError('Client: `logger` must have `warn` and `error` methods (console, pino, winston, ...)');
   }
   if (options.readLevel !== undefined && options.readLevel !== 'fast' && options.readLevel !== 'strict') {
     throw new ConfigurationError("Client: `readLevel` must be 'fast' or 'strict'");
@@ -111,6 +165,7 @@ export function checkOptions(options: ClientOptions): void {
     }
   }
   for (const [name, url] of Object.entries(options.urls ?? {})) {
+    if (url === undefined) continue;
     try {
       new URL(String(url));
     } catch {

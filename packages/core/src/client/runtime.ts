@@ -3,24 +3,29 @@
  * plan, wired together. Built by `client.run()`, torn down by `client.close()`.
  */
 import { createCache } from '@twitchify/cache';
-import { type CoverageEvent, type EventSubNotification, type NotificationMeta, timestampMs } from '@twitchify/eventsub';
+import {
+  type CoverageEvent,
+  type EventSubNotification,
+  isPermanentRefusal,
+  type NotificationMeta,
+  timestampMs,
+} from '@twitchify/eventsub';
 import { AppTokenProvider } from '../auth/app-token-provider.js';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
-import { RefreshingAuthProvider } from '../auth/refreshing-auth-provider.js';
-import { StaticAuthProvider } from '../auth/static-auth-provider.js';
 import { AuthError } from '../errors.js';
 import type { User } from '../generated/helix-types.js';
 import { HelixClient } from '../helix/helix-client.js';
 import { systemClock } from '../http/environment.js';
 import { runBuiltInFlow } from './built-in-flow.js';
 import type { CachePort } from './cache-port.js';
+import { ClientAuth } from './client-auth.js';
 import { createConduitFeed } from './conduit-feed.js';
 import type { EventFeed } from './event-feed.js';
 import { routeEvent } from './event-router.js';
 import type { AuthTokens, ClientLifecycleEvents } from './events.js';
 import type { KnownStates } from './known-states.js';
-import { type ClientOptions, isCachePort, isEventFeed } from './options.js';
+import { isCachePort, isEventFeed, type ResolvedClientOptions } from './options.js';
 import { ResourceCache } from './resource-cache.js';
 import { SubscriptionPlan } from './subscription-plan.js';
 import type { TwitchClock } from './twitch-clock.js';
@@ -31,9 +36,20 @@ const REDIS_READY_WAIT_MS = 5_000;
 
 /** Tokens given to `client.run()`. */
 export interface RunTokens {
+  /** A user access token. */
   accessToken: string;
   /** With it (and, for confidential apps, the client secret) the Client refreshes the token itself. */
-  refreshToken?: string;
+  refreshToken?: string | undefined;
+}
+
+/**
+ * An auth provider of the app's own given to `client.run()` (a `RefreshingAuthProvider` with several users, a
+ * provider backed by the app's token store, ...): the Client asks it for every token and acts as `userId` (default:
+ * the provider's default user).
+ */
+export interface RunWithProvider {
+  authProvider: AuthProvider;
+  userId?: string | undefined;
 }
 
 /** What the runtime tells the Client. */
@@ -46,6 +62,12 @@ export interface RuntimeHost {
   handlerTypes(): string[];
   /** Whether the app listens to a life-cycle event. */
   has(event: keyof ClientLifecycleEvents): boolean;
+  /** The token was validated with these scopes (before any subscription is made). */
+  validated(scopes: ReadonlySet<string>): void;
+  /** Twitch refused a subscription for good. */
+  refused(feed: string, reason: unknown): void;
+  /** Authorization is lost for good (refresh refused): every request fails from now on. */
+  authLost(error: AuthError): void;
 }
 
 export class Runtime {
@@ -58,7 +80,7 @@ export class Runtime {
   rc!: ResourceCache;
   readonly plan: SubscriptionPlan;
 
-  readonly #o: ClientOptions;
+  readonly #o: ResolvedClientOptions;
   readonly #known: KnownStates;
   readonly #host: RuntimeHost;
   readonly #clock: { now(): number };
@@ -67,7 +89,7 @@ export class Runtime {
   #cache: CachePort | undefined;
   #ownsCache = false;
   #feed: EventFeed | undefined;
-  #auth: AuthProvider | undefined;
+  #auth: ClientAuth | undefined;
   #oauth: OAuthClient | undefined;
   /** The app token of a conduit feed. */
   #appAuth: AppTokenProvider | undefined;
@@ -79,7 +101,7 @@ export class Runtime {
   readonly #coveredSince = new Map<string, number>();
   readonly #offs: (() => void)[] = [];
 
-  constructor(options: ClientOptions, known: KnownStates, twitchTime: TwitchClock, host: RuntimeHost) {
+  constructor(options: ResolvedClientOptions, known: KnownStates, twitchTime: TwitchClock, host: RuntimeHost) {
     this.#o = options;
     this.#known = known;
     this.#host = host;
@@ -97,7 +119,7 @@ export class Runtime {
     );
   }
 
-  async start(tokens: RunTokens | undefined): Promise<void> {
+  async start(tokens: RunTokens | RunWithProvider | undefined): Promise<void> {
     const o = this.#o;
     this.#oauth = new OAuthClient({
       clientId: o.clientId,
@@ -106,19 +128,34 @@ export class Runtime {
       dispatcher: o.dispatcher,
     });
     const given = tokens ?? (await this.#builtInFlow());
-    const info = await this.#oauth.validate(given.accessToken);
+    const provider = 'authProvider' in given ? given.authProvider : undefined;
+    const accessToken = provider
+      ? (await provider.getAccessToken({ tokenType: 'user', userId: (given as RunWithProvider).userId, scopes: [] }))
+          .accessToken
+      : (given as RunTokens).accessToken;
+    const info = await this.#oauth.validate(accessToken);
     if (!info) throw new AuthError('the access token is invalid or expired');
     if (!info.userId) throw new AuthError('the Client needs a user access token (an app token has no user)');
     this.userId = info.userId;
     this.scopes = new Set(info.scopes);
-    this.#auth = given.refreshToken
-      ? this.#refreshing(given, info)
-      : new StaticAuthProvider({
-          clientId: o.clientId,
-          accessToken: given.accessToken,
-          userId: info.userId,
-          scopes: info.scopes,
-        });
+    this.#host.validated(this.scopes);
+    this.#auth = new ClientAuth({
+      clientId: o.clientId,
+      clientSecret: o.clientSecret,
+      oauthBaseUrl: o.urls?.oauth,
+      dispatcher: o.dispatcher,
+      clock: this.#clock,
+      logger: o.logger,
+      userId: info.userId,
+      token: provider ?? {
+        ...(given as RunTokens),
+        userId: info.userId,
+        scopes: info.scopes,
+        expiresIn: info.expiresIn,
+      },
+      onRefresh: (t) => this.#host.emit('auth', t),
+      onLost: (e) => this.#host.authLost(e),
+    });
     this.helix = new HelixClient({
       auth: this.#auth,
       helixBaseUrl: o.urls?.helix,
@@ -127,6 +164,7 @@ export class Runtime {
       clock: o.clock,
       logger: o.logger,
       validateTokens: false, // validated above; the refreshing provider handles 401s
+      ...(o.otel ? { middleware: [o.otel.outer], innerMiddleware: [o.otel.inner] } : {}),
     });
     if (isCachePort(o.cache)) this.#cache = o.cache;
     else {
@@ -165,7 +203,7 @@ export class Runtime {
   }
 
   /** The EventSub feed the options ask for (see `ClientOptions.eventsub`). */
-  #createFeed(o: ClientOptions): EventFeed | undefined {
+  #createFeed(o: ResolvedClientOptions): EventFeed | undefined {
     if (o.eventsub === false) return undefined;
     if (isEventFeed(o.eventsub)) return o.eventsub;
     if (o.eventsub !== undefined) {
@@ -265,9 +303,12 @@ export class Runtime {
       feed.onRefused((name, reason) => {
         this.#refused.add(name);
         this.plan.refuse(name);
-        this.#host.error(reason);
+        this.#host.refused(name, reason);
       }),
-      feed.onError((e) => this.#host.error(e)),
+      // A permanent refusal of a subscription also arrives through onRefused, which tells it once per cause.
+      feed.onError((e) => {
+        if (!isPermanentRefusal(e)) this.#host.error(e);
+      }),
     );
   }
 
@@ -308,39 +349,13 @@ export class Runtime {
     await this.#feed.setDesired(this.plan.desired()).catch((e) => this.#host.error(e));
   }
 
-  #refreshing(given: RunTokens, info: { userId?: string | undefined; scopes: string[]; expiresIn: number }) {
-    const provider = new RefreshingAuthProvider({
-      clientId: this.#o.clientId,
-      clientSecret: this.#o.clientSecret,
-      oauthBaseUrl: this.#o.urls?.oauth,
-      dispatcher: this.#o.dispatcher,
-      clock: this.#o.clock,
-      logger: this.#o.logger,
-      onRefresh: (data) =>
-        this.#host.emit('auth', {
-          accessToken: data.accessToken,
-          refreshToken: data.refreshToken,
-          expiresIn: data.expiresAt ? Math.round((data.expiresAt - this.#clock.now()) / 1000) : undefined,
-          scopes: data.scopes ?? [],
-          userId: data.userId,
-        }),
-    });
-    provider.addUser({
-      userId: info.userId!,
-      accessToken: given.accessToken,
-      refreshToken: given.refreshToken!,
-      expiresAt: this.#clock.now() + info.expiresIn * 1000,
-      scopes: info.scopes,
-    });
-    return provider;
-  }
-
   async #builtInFlow(): Promise<RunTokens> {
     const tokens: AuthTokens = await runBuiltInFlow({
       oauth: this.#oauth!,
       options: this.#o,
       emit: this.#host.emit,
       has: this.#host.has,
+      handlerTypes: this.#host.handlerTypes(),
     });
     this.#host.emit('auth', tokens);
     return { accessToken: tokens.accessToken, ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}) };

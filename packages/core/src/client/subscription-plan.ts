@@ -46,7 +46,10 @@ export class SubscriptionPlan {
   /** Feeds Twitch refused for good (missing scope, not a moderator...): reads fall back to their TTL. */
   readonly #refused = new Set<string>();
   readonly #onChange: () => void;
-  #channels: readonly string[] | undefined;
+  readonly #channels: readonly string[] | undefined;
+  /** Channels watched or unwatched at run time, over `#channels` (or the Client's user when none were given). */
+  readonly #watched = new Set<string>();
+  readonly #unwatched = new Set<string>();
 
   constructor(context: PlanContext, channels: readonly string[] | undefined, onChange: () => void) {
     this.#c = context;
@@ -93,7 +96,28 @@ export class SubscriptionPlan {
     return names;
   }
 
-  /** Marks a feed as refused by Twitch: reads stop depending on it. */
+  /** Handlers receive `broadcasterId`'s events from now on (subscribing to them at the next sync). */
+  watch(broadcasterId: string): void {
+    const changed = this.#unwatched.delete(broadcasterId) || !this.#watched.has(broadcasterId);
+    this.#watched.add(broadcasterId);
+    if (changed) this.#onChange();
+  }
+
+  /** Handlers stop receiving `broadcasterId`'s events (its handler subscriptions end at the next sync). */
+  unwatch(broadcasterId: string): void {
+    const changed = this.#watched.delete(broadcasterId) || !this.#unwatched.has(broadcasterId);
+    this.#unwatched.add(broadcasterId);
+    if (changed) this.#onChange();
+  }
+
+  /** The broadcasters whose events the handlers receive. */
+  channels(): string[] {
+    const self = this.#c.userId();
+    const base = this.#channels ?? (self ? [self] : []);
+    return [...new Set([...base, ...this.#watched])].filter((b) => !this.#unwatched.has(b));
+  }
+
+  /** Marks a subscription as refused by Twitch: reads stop depending on it and handlers stop asking for it. */
   refuse(name: string): void {
     this.#refused.add(name);
     if (this.#feeds.delete(name)) this.#onChange();
@@ -112,9 +136,11 @@ export class SubscriptionPlan {
       for (const type of this.#handlerTypes) {
         const info = this.#c.types.get(type);
         if (!info) continue;
-        for (const b of this.#channels ?? [self]) {
+        for (const b of this.channels()) {
           const sub = { type, version: info.version, condition: this.#condition(info.conditionKeys, b, self) };
-          out.set(feedName(sub), sub);
+          const name = feedName(sub);
+          // Refused for good: asking again would be refused again (and told again).
+          if (!this.#refused.has(name)) out.set(name, sub);
         }
       }
     }

@@ -15,6 +15,7 @@ import { composeMiddleware, type Handler, type Middleware } from '../http/types.
 import { validationMiddleware } from '../http/validation-middleware.js';
 import { BatchLookups } from './batch-lookups.js';
 import type { CallOptions, HelixOperation, PaginatedOperation, PaginateOptions } from './operation.js';
+import type { Paginated } from './paginated.js';
 import { HelixRequester } from './requester.js';
 
 /** Default Helix base URL (Twitch's). */
@@ -42,6 +43,8 @@ export interface HelixClientOptions {
   validateTokens?: boolean | undefined;
   /** Extra middleware, placed outside the built-in layers (outermost first). */
   middleware?: readonly Middleware[] | undefined;
+  /** Extra middleware placed just before the wire, inside every built-in layer (once per attempt). */
+  innerMiddleware?: readonly Middleware[] | undefined;
   clock?: Clock | undefined;
   logger?: Logger | undefined;
 }
@@ -118,6 +121,7 @@ export class HelixClient extends HelixGroups {
       rateLimit,
       concurrencyMiddleware(concurrency),
       logging(logger),
+      ...(options.innerMiddleware ?? []),
       open,
     ];
     const handler: Handler = composeMiddleware(
@@ -142,8 +146,8 @@ export class HelixClient extends HelixGroups {
     return this.#requester.run(operation, params, body, options);
   }
 
-  /** Iterates every item of a cursor-paginated operation. */
-  paginate<P, T>(operation: PaginatedOperation<P, T>, params: P, options?: PaginateOptions): AsyncIterable<T> {
+  /** Every item of a cursor-paginated operation: iterate it with `for await`, or collect it with `getAll()`. */
+  paginate<P, T>(operation: PaginatedOperation<P, T>, params: P, options?: PaginateOptions): Paginated<T> {
     return this.#requester.paginate(operation, params, options);
   }
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { TokenType } from '../auth/auth-provider.js';
 import type { HttpMethod } from '../http/types.js';
+import type { Paginated } from './paginated.js';
 
 /**
  * One Helix operation as the generator describes it. `P` is the public (camelCase) parameter type, `B` the body
@@ -67,7 +68,7 @@ export type PaginatedOperation<P, T> = HelixOperation<
 /** Runs operations; implemented by the Helix client and handed to the generated groups. */
 export interface OperationRunner {
   run<P, B, R>(operation: HelixOperation<P, B, R>, params: P, body: B, options?: CallOptions): Promise<R>;
-  paginate<P, T>(operation: PaginatedOperation<P, T>, params: P, options?: PaginateOptions): AsyncIterable<T>;
+  paginate<P, T>(operation: PaginatedOperation<P, T>, params: P, options?: PaginateOptions): Paginated<T>;
 }
 
 /** Base of the generated groups: holds the runner. */

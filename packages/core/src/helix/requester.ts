@@ -9,6 +9,7 @@ import type {
   PaginatedOperation,
   PaginateOptions,
 } from './operation.js';
+import { type Paginated, paginated } from './paginated.js';
 import { leaseSignal } from './signal-lease.js';
 
 /** Validates arguments with a schema: the wire form, or a `ValidationError` naming the argument. */
@@ -88,10 +89,14 @@ export class HelixRequester implements OperationRunner {
     }
   }
 
-  async *paginate<P, T>(
+  paginate<P, T>(operation: PaginatedOperation<P, T>, params: P, options: PaginateOptions = {}): Paginated<T> {
+    return paginated(() => this.#walk(operation, params, options));
+  }
+
+  async *#walk<P, T>(
     operation: PaginatedOperation<P, T>,
     params: P,
-    options: PaginateOptions = {},
+    options: PaginateOptions,
   ): AsyncGenerator<T, void, undefined> {
     const limit = options.limit ?? Number.POSITIVE_INFINITY;
     if (!(limit > 0)) return;

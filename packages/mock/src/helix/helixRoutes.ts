@@ -3,6 +3,7 @@ import type { World } from '../state/world.js';
 import { bansRoutes } from './bansRoutes.js';
 import { channelStatsRoutes } from './channelStatsRoutes.js';
 import { channelsRoutes } from './channelsRoutes.js';
+import { chatMessageRoutes } from './chatMessageRoutes.js';
 import { chatRoutes } from './chatRoutes.js';
 import { followersRoutes } from './followersRoutes.js';
 import { roleRoutes } from './moderatorsRoutes.js';
@@ -24,6 +25,7 @@ export function helixRoutes(world: World): HelixRoute[] {
     ...rewardsRoutes(world),
     ...pollsRoutes(world),
     ...chatRoutes(world),
+    ...chatMessageRoutes(world),
     ...channelStatsRoutes(world),
     ...scheduleRoutes(world),
   ];

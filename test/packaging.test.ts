@@ -1,0 +1,143 @@
+/**
+ * Installs everywhere: every package is packed as npm would publish it, checked by publint and
+ * arethetypeswrong, installed (all tarballs in one install, without ioredis) into an empty project, and loaded there
+ * with `require()` and with `import`. The emulator's bin is a committed shim, so npm links it on a fresh clone before
+ * anything is built. Expects the packages built (`npm test` builds first).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { checkPackage, createPackageFromTarballData } from '@arethetypeswrong/core';
+import { publint } from 'publint';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = new URL('..', import.meta.url).pathname;
+const PACKAGES = ['cache', 'eventsub', 'mock', 'core'] as const;
+
+interface Packed {
+  name: string;
+  filename: string;
+  files: { path: string }[];
+}
+
+let dir: string;
+let packed: Packed[];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'twitchify-pack-'));
+  // The packages are built: skip `prepack` (its build would find nothing to do).
+  const { stdout } = await run(
+    'npm',
+    ['pack', '--workspaces', '--ignore-scripts', '--json', '--pack-destination', dir],
+    { cwd: root, maxBuffer: 64 * 1024 * 1024 },
+  );
+  packed = JSON.parse(stdout) as Packed[];
+  const app = join(dir, 'app');
+  await run('mkdir', ['-p', app]);
+  await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, version: '1.0.0' }));
+  await run(
+    'npm',
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--ignore-scripts',
+      '--no-package-lock',
+      ...packed.map((p) => join(dir, p.filename)),
+    ],
+    { cwd: app },
+  );
+}, 240_000);
+
+afterAll(async () => {
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+it('each tarball holds its build, its LICENSE and its metadata, and no build info', () => {
+  expect(packed.map((p) => p.name).sort()).toEqual(PACKAGES.map((p) => `@twitchify/${p}`).sort());
+  for (const p of packed) {
+    const paths = p.files.map((f) => f.path);
+    expect(paths).toContain('dist/index.js');
+    expect(paths).toContain('dist/index.d.ts');
+    expect(paths).toContain('LICENSE');
+    expect(paths.filter((f) => f.includes('tsbuildinfo'))).toEqual([]);
+  }
+});
+
+it('each package.json is ready to publish: engines, prepack build, public access, repository, ioredis optional', async () => {
+  for (const name of PACKAGES) {
+    const pkg = JSON.parse(await readFile(join(root, 'packages', name, 'package.json'), 'utf8'));
+    expect(pkg.engines.node).toBe('>=20.19');
+    expect(pkg.scripts.prepack).toMatch(/tsc -b/);
+    expect(pkg.publishConfig.access).toBe('public');
+    expect(pkg.license).toBe('MIT');
+    expect(pkg.repository.directory).toBe(`packages/${name}`);
+    expect(pkg.bugs.url).toMatch(/^https:/);
+    expect(pkg.dependencies?.ioredis).toBeUndefined();
+  }
+  const cache = JSON.parse(await readFile(join(root, 'packages/cache/package.json'), 'utf8'));
+  expect(cache.peerDependenciesMeta.ioredis.optional).toBe(true);
+});
+
+it('publint finds nothing and arethetypeswrong finds nothing but require(esm), which Node 20.19+ does', async () => {
+  for (const p of packed) {
+    const tarball = new Uint8Array(await readFile(join(dir, p.filename)));
+    const lint = await publint({ pack: { tarball: tarball.buffer as ArrayBuffer }, level: 'suggestion', strict: true });
+    expect(lint.messages, `${p.name}: publint`).toEqual([]);
+    const result = await checkPackage(createPackageFromTarballData(tarball));
+    // As attw's `node16` profile: every package needs Node >= 20.19 (`engines`), so TypeScript's legacy `node10`
+    // resolution (which ignores `exports`, and so subpaths like `@twitchify/core/helix`) is out of scope. And
+    // `CJSResolvesToESM` (`require()` resolves to the ESM build) is what Node >= 20.19 does unflagged
+    // (require(esm)); TypeScript >= 5.8 types it (`module: node20`/`nodenext`).
+    const problems =
+      'problems' in result
+        ? result.problems.filter(
+            (x) => x.kind !== 'CJSResolvesToESM' && !('resolutionKind' in x && x.resolutionKind === 'node10'),
+          )
+        : [];
+    expect(problems, `${p.name}: arethetypeswrong`).toEqual([]);
+  }
+}, 120_000);
+
+it('a fresh project loads every package with require() and with import, without ioredis installed', async () => {
+  const app = join(dir, 'app');
+  const check = `
+    for (const name of ${JSON.stringify(PACKAGES.map((p) => `@twitchify/${p}`))}) {
+      const m = LOAD(name);
+      if (Object.keys(m).length < 3) throw new Error(name + ' exports almost nothing');
+    }
+    const { Client } = LOAD('@twitchify/core');
+    new Client({ clientId: 'x' });
+    const { createCache } = LOAD('@twitchify/cache');
+    let missing;
+    try { createCache({ redis: { url: 'redis://127.0.0.1:1' } }); } catch (e) { missing = e; }
+    if (!missing || !/npm install ioredis/.test(missing.message)) throw new Error('no clear message without ioredis: ' + missing);
+    console.log('ok');
+  `;
+  await writeFile(join(app, 'check.cjs'), check.replaceAll('LOAD(', 'require('));
+  await writeFile(join(app, 'check.mjs'), check.replaceAll('LOAD(', 'await import('));
+  for (const file of ['check.cjs', 'check.mjs']) {
+    const { stdout } = await run(process.execPath, [file], { cwd: app });
+    expect(stdout.trim(), file).toBe('ok');
+  }
+  const help = await run(join(app, 'node_modules/.bin/twitchify-mock'), ['--help'], { cwd: app });
+  expect(help.stdout).toMatch(/twitchify-mock/);
+}, 60_000);
+
+it('the emulator bin is committed and says how to build when dist is missing', async () => {
+  const pkg = JSON.parse(await readFile(join(root, 'packages/mock/package.json'), 'utf8'));
+  const bin = pkg.bin['twitchify-mock'];
+  const { stdout } = await run('git', ['ls-files', '--error-unmatch', bin], { cwd: join(root, 'packages/mock') });
+  expect(stdout.trim()).toBe(bin.replace('./', ''));
+  const bare = join(dir, 'bare');
+  await run('mkdir', ['-p', join(bare, 'bin')]);
+  await writeFile(join(bare, 'package.json'), '{"type":"module"}');
+  await writeFile(join(bare, 'bin/cli.js'), await readFile(join(root, 'packages/mock', bin)));
+  const unbuilt = await run(process.execPath, [join(bare, 'bin/cli.js'), '--help']).catch((e) => e);
+  expect(unbuilt.code).toBe(1);
+  expect(unbuilt.stderr).toMatch(/npm run build/);
+});
