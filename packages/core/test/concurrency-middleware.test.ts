@@ -1,5 +1,6 @@
 /** The concurrency bound: never more than `concurrency` requests on the wire, served in arrival order, aborts skipped. */
-import { AbortError, composeMiddleware, concurrencyMiddleware, type HelixRequest } from '@twitchify/core';
+import { AbortError } from '@twitchify/core';
+import { composeMiddleware, concurrencyMiddleware, type HelixRequest } from '@twitchify/core/helix';
 import { expect, it } from 'vitest';
 
 const request = (path: string, signal?: AbortSignal): HelixRequest => ({

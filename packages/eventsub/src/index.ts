@@ -13,7 +13,7 @@ export { EventSubConduitShard, type EventSubConduitShardOptions } from './condui
 export { RECONNECT_REFUSED_CLOSE_CODE, WATCHDOG_CLOSE_CODE } from './connection.js';
 export type { CoverageEvent, CoverageGap, CoverageState, CoverageTracker, GapReason } from './coverage.js';
 export { decodeBatch, decodeNotification, isBatchedEvent, isKnownEvent } from './decode.js';
-export { MessageDeduper } from './dedupe.js';
+export { type Admission, MessageDeduper, type MessageDeduperOptions } from './dedupe.js';
 export * from './errors.js';
 export type * from './generated/events.js';
 export { batchedEventKeys, conditionKeys, type EventSubEventMap } from './generated/events.js';
@@ -44,3 +44,4 @@ export type {
 export { specKey } from './types.js';
 export { EventSubWebhookHandler, type EventSubWebhookHandlerOptions, type WebhookAnswer } from './webhookHandler.js';
 export { EventSubWebSocketListener, type EventSubWebSocketListenerOptions } from './websocketListener.js';
+export type { WireNotificationBody } from './wire/frames.js';
