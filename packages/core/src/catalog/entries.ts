@@ -205,11 +205,11 @@ export const CATALOG: readonly CatalogEntry[] = [
         source: 'request',
       },
     ],
-    // The events' reward objects are shaped differently from Helix's: add/update invalidate, remove patches.
+    // The events carry the whole reward (under other field names than Helix's): each patches its member.
     events: ['add', 'update', 'remove'].map((a) => ({
       type: `channel.channel_points_custom_reward.${a}`,
       version: '1',
-      effect: a === 'remove' ? ('patch' as const) : ('invalidate' as const),
+      effect: 'patch' as const,
     })),
     feeds: ['add', 'update', 'remove'].map((a) =>
       feed(`channel.channel_points_custom_reward.${a}`, '1', [

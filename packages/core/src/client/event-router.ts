@@ -142,6 +142,21 @@ export async function routeEvent(
         (loaded) => sameChatSettings(loaded, fields),
       );
     }
+    case 'channel.channel_points_custom_reward.add@1':
+    case 'channel.channel_points_custom_reward.update@1': {
+      // the whole reward, as Get Custom Reward would show it: invalidating instead would let a refetch store
+      // Helix's lagging answer after the event was received
+      const reward = rewardOf(event as E<'channel.channel_points_custom_reward.update@1'>);
+      return rc.patchMember<readonly CustomReward[]>(
+        'rewards',
+        b,
+        change,
+        reward.id,
+        (old) =>
+          old.some((r) => r.id === reward.id) ? old.map((r) => (r.id === reward.id ? reward : r)) : [...old, reward],
+        (loaded) => loaded.some((r) => r.id === reward.id && sameReward(r, reward)),
+      );
+    }
     case 'channel.channel_points_custom_reward.remove@1': {
       const rewardId = String(ev.id);
       return rc.patchMember<readonly CustomReward[]>(
@@ -163,8 +178,6 @@ export async function routeEvent(
 }
 
 const INVALIDATES: Record<string, ResourceKind> = {
-  'channel.channel_points_custom_reward.add': 'rewards',
-  'channel.channel_points_custom_reward.update': 'rewards',
   'channel.poll.begin': 'polls',
   'channel.poll.progress': 'polls',
   'channel.poll.end': 'polls',
@@ -224,5 +237,50 @@ function listRemove(
     userId,
     (old) => old.filter((x) => x.userId !== userId),
     (loaded) => !loaded.some((x) => x.userId === userId),
+  );
+}
+
+/** A reward event's reward in Helix's shape (the event names the limits `max_per_stream.value`, ...). */
+function rewardOf(e: E<'channel.channel_points_custom_reward.update@1'>): CustomReward {
+  return {
+    broadcasterId: e.broadcasterUserId,
+    broadcasterLogin: e.broadcasterUserLogin,
+    broadcasterName: e.broadcasterUserName,
+    id: e.id,
+    title: e.title,
+    prompt: e.prompt,
+    cost: e.cost,
+    image: e.image,
+    defaultImage: e.defaultImage,
+    backgroundColor: e.backgroundColor,
+    isEnabled: e.isEnabled,
+    isUserInputRequired: e.isUserInputRequired,
+    maxPerStreamSetting: { isEnabled: e.maxPerStream.isEnabled, maxPerStream: e.maxPerStream.value ?? 0 },
+    maxPerUserPerStreamSetting: {
+      isEnabled: e.maxPerUserPerStream.isEnabled,
+      maxPerUserPerStream: e.maxPerUserPerStream.value ?? 0,
+    },
+    globalCooldownSetting: {
+      isEnabled: e.globalCooldown.isEnabled,
+      globalCooldownSeconds: e.globalCooldown.seconds ?? 0,
+    },
+    isPaused: e.isPaused,
+    isInStock: e.isInStock,
+    shouldRedemptionsSkipRequestQueue: e.shouldRedemptionsSkipRequestQueue,
+    redemptionsRedeemedCurrentStream: e.redemptionsRedeemedCurrentStream,
+    cooldownExpiresAt: e.cooldownExpiresAt,
+  } as CustomReward;
+}
+
+/** Whether Helix's reward shows what an event said (the fields a change of a reward is made of). */
+function sameReward(a: CustomReward, b: CustomReward): boolean {
+  return (
+    a.title === b.title &&
+    a.prompt === b.prompt &&
+    a.cost === b.cost &&
+    a.isEnabled === b.isEnabled &&
+    a.isPaused === b.isPaused &&
+    a.backgroundColor === b.backgroundColor &&
+    a.isUserInputRequired === b.isUserInputRequired
   );
 }
