@@ -29,6 +29,17 @@ describe('TwitchClock', () => {
     expect(clock.offsetMs).toBe(10);
   });
 
+  it('never goes back: when the offset drops, positions stand still until the corrected clock catches up', () => {
+    const local = { t: 1_000, now: () => local.t };
+    const clock = new TwitchClock(local);
+    const first = clock.now(); // no stamp yet: the local clock
+    clock.sawTimestamp(local.t - 20); // the first event: Twitch is 20 ms behind (a delivery delay)
+    local.t += 5;
+    expect(clock.now()).toBe(first);
+    local.t += 30;
+    expect(clock.now()).toBe(local.t - 20);
+  });
+
   it('ignores stamps that are not numbers', () => {
     const clock = new TwitchClock({ now: () => 0 });
     clock.sawTimestamp(Number.NaN);

@@ -12,6 +12,8 @@ export class TwitchClock {
   /** Lower bound of Twitch's time minus local time, and the local time it was last raised or renewed. */
   #lower = Number.NEGATIVE_INFINITY;
   #lowerSeenAt = Number.NEGATIVE_INFINITY;
+  /** The latest position handed out. */
+  #last = Number.NEGATIVE_INFINITY;
 
   /**
    * How long a lower bound holds without being seen again: the local clock may be corrected (NTP) meanwhile, so an
@@ -41,8 +43,14 @@ export class TwitchClock {
     return Number.isFinite(this.#lower) ? this.#lower : 0;
   }
 
-  /** Twitch's time now, as best known, in milliseconds. */
+  /**
+   * Twitch's time now, as best known, in milliseconds; never less than an earlier answer. The offset can drop (the
+   * first stamp arrives, or an old bound lapses): positions then stand still until the corrected clock catches up,
+   * so that a write is never placed before one made earlier by this process.
+   */
   now(): number {
-    return this.#local.now() + this.offsetMs;
+    const t = this.#local.now() + this.offsetMs;
+    if (t > this.#last) this.#last = t;
+    return this.#last;
   }
 }
