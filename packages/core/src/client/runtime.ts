@@ -292,12 +292,17 @@ export class Runtime {
         // The cache first (so a read made by a handler sees the change), then the app's handlers. Reads of the
         // key in this process wait for the change meanwhile; the event counts as received once the cache has it
         // (recorded in Redis, where other processes' strict reads see it and whence the bus carries it).
+        // Only an applied event is reported as received: one whose change no cache holds is reported as failed.
         routeEvent(this.rc, n.key, n.event, { id: n.meta.messageId, at })
-          .catch((e) => this.#host.error(e))
-          .finally(() => {
-            instrument?.onEvent?.(n.key, n.event, n.meta);
-            this.#host.dispatch(n.key, n.event, n.meta);
-          });
+          .then(
+            () => instrument?.onEvent?.(n.key, n.event, n.meta),
+            (e: unknown) => {
+              this.#host.error(e);
+              instrument?.onEventFailed?.(n.key, n.event, n.meta, e);
+            },
+          )
+          .finally(() => this.#host.dispatch(n.key, n.event, n.meta))
+          .catch((e: unknown) => this.#host.error(e)); // an instrument hook that threw
       }),
       feed.onCoverage((e: CoverageEvent) => this.#coverage(e)),
       feed.onRefused((name, reason) => {
