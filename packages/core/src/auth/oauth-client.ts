@@ -187,7 +187,9 @@ export class OAuthClient {
     if (status >= 200 && status < 300) return { body };
     const error = OAuthErrorWire.safeParse(body);
     const message = error.success ? (error.data.message ?? error.data.error ?? `status ${status}`) : `status ${status}`;
-    return { status, message: redactSecrets(message) };
+    // the OAuth server (or a proxy) may echo what it was sent: hide the secrets of the form by value
+    const secrets = [this.#clientSecret, form.refresh_token, form.code, form.token, form.device_code];
+    return { status, message: redactSecrets(message, secrets) };
   }
 
   async #send(
@@ -219,7 +221,10 @@ export class OAuthClient {
       return { status: response.statusCode, body: json };
     } catch (error) {
       const mapped = transportError(error, { method, path: `oauth2${path}`, signal }, this.#timeoutMs, timeout);
-      throw new AuthError(`OAuth request ${path} failed: ${mapped.message}`, { cause: mapped });
+      throw new AuthError(`OAuth request ${path} failed: ${mapped.message}`, {
+        cause: mapped,
+        secrets: [this.#clientSecret],
+      });
     }
   }
 }
