@@ -13,6 +13,7 @@ import {
 import { AppTokenProvider } from '../auth/app-token-provider.js';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
+import { cachedValueValid } from '../catalog/value-schemas.js';
 import { AuthError } from '../errors.js';
 import type { User } from '../generated/helix-types.js';
 import { HelixClient } from '../helix/helix-client.js';
@@ -168,7 +169,8 @@ export class Runtime {
     });
     if (isCachePort(o.cache)) this.#cache = o.cache;
     else {
-      this.#cache = createCache({ ...(o.cache ?? {}), clock: o.clock, logger: o.logger });
+      // values read back from Redis are checked against the catalog's shapes before use
+      this.#cache = createCache({ validate: cachedValueValid, ...(o.cache ?? {}), clock: o.clock, logger: o.logger });
       this.#ownsCache = true;
     }
     // Ready means ready: with Redis, wait (bounded) until the shared tier is connected and its bus subscribed, so
