@@ -1,0 +1,192 @@
+/**
+ * The fault matrix's harness: one row runs the Client (on the emulator, with Redis when the row wants it) under the
+ * benchmark's workload (reads of two channels, writes of its own, outside changes) while the row's fault is made
+ * and healed, then holds what the Client answered to the promises with the benchmark's checker, and waits (bounded)
+ * until the Client serves the newest state again. Counts crashes and unhandled rejections of this process.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@twitchify/core';
+import { type DeliverySettings, type MockServer, startMock } from '@twitchify/mock';
+import { type CheckResult, check, type Violations } from '../../benchmarks/consistency/checker.js';
+import { instrumentFor } from '../../benchmarks/consistency/instrument.js';
+import { runLoop } from '../../benchmarks/consistency/process-loop.js';
+import { epochOffset, Recorder, sharedClock } from '../../benchmarks/consistency/recorder.js';
+import { buildHistory, keyIndexOf, RequestTap, targetOf } from '../../benchmarks/consistency/row.js';
+import { type BenchSystem, twitchify } from '../../benchmarks/consistency/systems.js';
+import { ExternalChanges, Workload } from '../../benchmarks/consistency/workload.js';
+import { deletePrefix, REDIS_URL } from '../support.js';
+
+/** Everything a fault may act on while the workload runs. */
+export interface FaultContext {
+  readonly mock: MockServer;
+  readonly client: Client;
+  readonly broadcasters: readonly string[];
+  readonly redisUrl: string | undefined;
+  readonly prefix: string;
+  /** Resolves after `ms` (the row's own pacing; nothing is asserted on time). */
+  sleep(ms: number): Promise<void>;
+}
+
+/** One row of the matrix. */
+export interface FaultRow {
+  name: string;
+  /** The Redis the Client uses: none (in-process tier alone) or a URL (the shared server, or the row's own). */
+  redisUrl?: string;
+  /** Runs while the Client is being started (`run()`), for faults present from the start. */
+  atStart?: () => Promise<void>;
+  /** Makes the fault and heals it, while the workload runs. */
+  fault(ctx: FaultContext): Promise<void>;
+  /** How the emulator delivers events during the row (default: at once, none lost, duplicated or reordered). */
+  delivery?: DeliverySettings;
+  /** How long the workload runs, ms (default 1000): the fault runs within it. */
+  durationMs?: number;
+}
+
+export interface RowOutcome {
+  check: CheckResult;
+  violations: Violations;
+  reads: number;
+  /** Operations of the workload that failed (a write during a 5xx burst, say): allowed, they lose nothing. */
+  failedOps: number;
+  uncaught: unknown[];
+  unhandled: unknown[];
+  /** Whether the Client answered the newest state again after the fault (within the bound). */
+  servingAgain: boolean;
+}
+
+/** Upper bound of the wait for "serving again": generous, since the row asserts that it happens, not when. */
+const SERVING_AGAIN_WITHIN_MS = 30_000;
+
+const EVENTS_AT_ONCE: DeliverySettings = {
+  delayMs: { min: 5, max: 40 },
+  dropRate: 0,
+  duplicateRate: 0,
+  reorderRate: 0,
+};
+
+export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> {
+  const uncaught: unknown[] = [];
+  const unhandled: unknown[] = [];
+  const onUncaught = (e: unknown) => uncaught.push(e);
+  const onUnhandled = (e: unknown) => unhandled.push(e);
+  process.on('uncaughtException', onUncaught);
+  process.on('unhandledRejection', onUnhandled);
+  const clock = sharedClock(epochOffset());
+  const prefix = `t:faults:${randomUUID().slice(0, 8)}:`;
+  const mock = await startMock({
+    port: 0,
+    seed,
+    clock,
+    users: 10,
+    rateLimit: { limit: 10_000_000, windowMs: 60_000 },
+    events: EVENTS_AT_ONCE,
+  });
+  let system: (BenchSystem & { client: Client }) | undefined;
+  try {
+    const broadcasters = [mock.users[0]!.id, mock.users[1]!.id];
+    const keyIndex = keyIndexOf(broadcasters, []);
+    const keyOf = new Map(broadcasters.map((b, i) => [b, i]));
+    const recorder = new Recorder(0);
+    const loads = { count: 0 };
+    const tap = new RequestTap(mock, keyIndex);
+    const [made] = await Promise.all([
+      twitchify(targetOf(mock), {
+        ...(row.redisUrl ? { redisUrl: row.redisUrl, prefix } : {}),
+        instrument: instrumentFor(recorder, keyOf, loads, clock),
+        clock,
+        warm: broadcasters,
+      }),
+      row.atStart?.(),
+    ]);
+    system = made;
+    const client = made.client;
+    client.on('error', () => {}); // reported errors are expected under faults; crashes and rejections are not
+    mock.setEventDelivery(row.delivery ?? EVENTS_AT_ONCE);
+    tap.begin();
+    const external = new ExternalChanges(seed, broadcasters.length);
+    const outside = setInterval(() => {
+      const c = external.next('x');
+      mock.external.updateChannel(broadcasters[c.key]!, { title: c.title });
+    }, 60);
+    const start = clock.now();
+    const durationMs = row.durationMs ?? 1000;
+    const ctx: FaultContext = {
+      mock,
+      client,
+      broadcasters,
+      redisUrl: row.redisUrl,
+      prefix,
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+    };
+    const [counts] = await Promise.all([
+      runLoop({
+        system: made,
+        workload: new Workload({ seed, proc: 0, keys: broadcasters.length, writeKey: 0, strictShare: 0.1 }, 'w'),
+        recorder,
+        broadcasters,
+        clock,
+        until: start + durationMs,
+        writeEveryMs: 150,
+        loads: () => loads.count,
+      }),
+      row.fault(ctx),
+    ]);
+    clearInterval(outside);
+    mock.setEventDelivery(EVENTS_AT_ONCE);
+    const servingAgain = await serving(client, mock, broadcasters);
+    await made.close();
+    system = undefined;
+    tap.stop();
+    const history = buildHistory(mock, broadcasters, [recorder.toJSON()], {
+      restarts: [],
+      gaps: recorder.gaps,
+      sourceReads: tap.sourceReads,
+      sharedTier: false,
+      deltaMs: 0,
+    });
+    const result = check(history);
+    return {
+      check: result,
+      violations: result.violations,
+      reads: result.reads,
+      failedOps: counts.errors,
+      uncaught,
+      unhandled,
+      servingAgain,
+    };
+  } finally {
+    await system?.close().catch(() => {});
+    await mock.stop();
+    process.off('uncaughtException', onUncaught);
+    process.off('unhandledRejection', onUnhandled);
+    if (row.redisUrl === REDIS_URL) await deletePrefix(prefix);
+  }
+}
+
+/**
+ * Whether the Client serves the newest state again: each channel changes once more on twitch.tv, and reads are
+ * polled until they return that change (at most {@link SERVING_AGAIN_WITHIN_MS}).
+ */
+async function serving(client: Client, mock: MockServer, broadcasters: readonly string[]): Promise<boolean> {
+  const deadline = Date.now() + SERVING_AGAIN_WITHIN_MS;
+  for (const b of broadcasters) {
+    const title = `after the fault ${randomUUID().slice(0, 6)}`;
+    mock.external.updateChannel(b, { title });
+    for (;;) {
+      const read = await client.channels.get(b).catch(() => undefined);
+      if (read?.title === title) break;
+      if (Date.now() > deadline) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+  return true;
+}
+
+/** The checker's counts when nothing broke. */
+export const NO_VIOLATIONS: Violations = {
+  readYourWrites: 0,
+  eventStaleness: 0,
+  monotonicReads: 0,
+  staleFills: 0,
+  restartSafety: 0,
+};

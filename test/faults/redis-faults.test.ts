@@ -1,0 +1,84 @@
+/**
+ * Fault matrix, Redis rows, each on a redis-server of its own (never the shared one): Redis down when the Client
+ * starts, killed and restarted, flushed, its pub/sub connection killed. Each row: no crash, no unhandled rejection,
+ * no violation of the promises, and the Client serving the newest state again afterwards.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FaultRow, NO_VIOLATIONS, runFaultRow } from './harness.js';
+import { OwnRedis } from './own-redis.js';
+
+const servers: OwnRedis[] = [];
+
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.kill();
+});
+
+async function own(started = true): Promise<OwnRedis> {
+  const server = await OwnRedis.onFreePort();
+  servers.push(server);
+  if (started) await server.start();
+  return server;
+}
+
+const rows: Array<{ name: string; row: (redis: OwnRedis) => Omit<FaultRow, 'name' | 'redisUrl'>; started?: boolean }> =
+  [
+    {
+      name: 'Redis down when the Client starts (it comes up later)',
+      started: false,
+      row: (redis) => ({
+        atStart: async () => {
+          await new Promise((r) => setTimeout(r, 800));
+          await redis.start();
+        },
+        async fault() {},
+      }),
+    },
+    {
+      name: 'Redis killed (SIGKILL) and restarted',
+      row: (redis) => ({
+        async fault({ sleep }) {
+          await sleep(250);
+          await redis.kill();
+          await sleep(300);
+          await redis.start();
+        },
+      }),
+    },
+    {
+      name: 'Redis flushed (FLUSHALL on its own server)',
+      row: (redis) => ({
+        async fault({ sleep }) {
+          await sleep(300);
+          await redis.command('FLUSHALL');
+          await sleep(200);
+          await redis.command('FLUSHALL');
+        },
+      }),
+    },
+    {
+      name: "Redis' pub/sub connection killed (CLIENT KILL TYPE pubsub)",
+      row: (redis) => ({
+        async fault({ sleep }) {
+          for (let i = 0; i < 3; i++) {
+            await sleep(250);
+            await redis.command('CLIENT', 'KILL', 'TYPE', 'pubsub');
+          }
+        },
+      }),
+    },
+  ];
+
+describe('fault matrix: Redis', () => {
+  for (const { name, row, started } of rows) {
+    it(name, { timeout: 60_000 }, async () => {
+      const redis = await own(started ?? true);
+      const outcome = await runFaultRow({ name, redisUrl: redis.url, ...row(redis) });
+      expect(outcome.uncaught).toEqual([]);
+      expect(outcome.unhandled).toEqual([]);
+      expect(outcome.violations, JSON.stringify(outcome.check.examples)).toEqual(NO_VIOLATIONS);
+      expect(outcome.check.unmatched).toBe(0);
+      expect(outcome.reads).toBeGreaterThan(20);
+      expect(outcome.servingAgain).toBe(true);
+    });
+  }
+});
