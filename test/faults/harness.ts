@@ -33,7 +33,7 @@ export interface FaultRow {
   /** The Redis the Client uses: none (in-process tier alone) or a URL (the shared server, or the row's own). */
   redisUrl?: string;
   /** Runs while the Client is being started (`run()`), for faults present from the start. */
-  atStart?: () => Promise<void>;
+  atStart?: (ctx: Pick<FaultContext, 'mock' | 'broadcasters' | 'prefix'>) => Promise<void>;
   /** Makes the fault and heals it, while the workload runs. */
   fault(ctx: FaultContext): Promise<void>;
   /** How the emulator delivers events during the row (default: at once, none lost, duplicated or reordered). */
@@ -96,7 +96,7 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
         clock,
         warm: broadcasters,
       }),
-      row.atStart?.(),
+      row.atStart?.({ mock, broadcasters, prefix }),
     ]);
     system = made;
     const client = made.client;
