@@ -3,7 +3,7 @@
 import { ValidationError } from '../../errors.js';
 import type { User } from '../../generated/helix-types.js';
 import type { CachedReadOptions } from '../resource-cache.js';
-import { checkId, type ResourceContext } from './context.js';
+import { checkId, type ResourceContext, shownArgument } from './context.js';
 
 const LOGIN = /^[a-zA-Z0-9_]{1,25}$/;
 
@@ -39,7 +39,11 @@ export class UsersResource {
   /** A user by login, or null when there is none. */
   async getByLogin(login: string, options?: CachedReadOptions): Promise<User | null> {
     if (typeof login !== 'string' || !LOGIN.test(login)) {
-      throw new ValidationError('argument', 'login', `must be a Twitch login (1 to 25 of a-z, 0-9, _), got ${login}`);
+      throw new ValidationError(
+        'argument',
+        'login',
+        `must be a Twitch login (1 to 25 of a-z, 0-9, _), got ${shownArgument(login)}`,
+      );
     }
     const wanted = login.toLowerCase();
     const known = this.#ids.get(wanted);
