@@ -1,16 +1,22 @@
 /**
  * Fault matrix, Redis rows, each on a redis-server of its own (never the shared one): Redis down when the Client
- * starts, killed and restarted, flushed, its pub/sub connection killed. Each row: no crash, no unhandled rejection,
+ * starts, killed and restarted, flushed, its pub/sub connection killed, paused (SIGSTOP), and every connection
+ * to it half-open for a while. Each row: no crash, no unhandled rejection,
  * no violation of the promises, and the Client serving the newest state again afterwards.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FaultRow, NO_VIOLATIONS, runFaultRow } from './harness.js';
-import { OwnRedis } from './own-redis.js';
+import { HalfOpenPath, OwnRedis } from './own-redis.js';
 
 const servers: OwnRedis[] = [];
+const paths: HalfOpenPath[] = [];
 
 afterEach(async () => {
-  for (const s of servers.splice(0)) await s.kill();
+  for (const s of servers.splice(0)) {
+    s.resume();
+    await s.kill();
+  }
+  for (const p of paths.splice(0)) await p.close();
 });
 
 async function own(started = true): Promise<OwnRedis> {
@@ -66,6 +72,17 @@ const rows: Array<{ name: string; row: (redis: OwnRedis) => Omit<FaultRow, 'name
         },
       }),
     },
+    {
+      name: 'Redis paused (SIGSTOP) and resumed',
+      row: (redis) => ({
+        async fault({ sleep }) {
+          await sleep(250);
+          redis.pause();
+          await sleep(600);
+          redis.resume();
+        },
+      }),
+    },
   ];
 
 describe('fault matrix: Redis', () => {
@@ -81,4 +98,31 @@ describe('fault matrix: Redis', () => {
       expect(outcome.servingAgain).toBe(true);
     });
   }
+});
+
+describe('fault matrix: Redis behind a path that goes half-open', () => {
+  it('every connection to Redis frozen (no byte either way, none closed), then thawed', {
+    timeout: 60_000,
+  }, async () => {
+    const redis = await own();
+    const path = await HalfOpenPath.to(redis.port);
+    paths.push(path);
+    const outcome = await runFaultRow({
+      name: 'half-open',
+      redisUrl: path.url,
+      async fault({ sleep }) {
+        await sleep(250);
+        path.freeze(true);
+        await sleep(1500);
+        path.freeze(false);
+      },
+      durationMs: 2200,
+    });
+    expect(outcome.uncaught).toEqual([]);
+    expect(outcome.unhandled).toEqual([]);
+    expect(outcome.violations, JSON.stringify(outcome.check.examples)).toEqual(NO_VIOLATIONS);
+    expect(outcome.check.unmatched).toBe(0);
+    expect(outcome.reads).toBeGreaterThan(20);
+    expect(outcome.servingAgain).toBe(true);
+  });
 });
