@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@twitchify/core';
 import { type DeliverySettings, type MockServer, startMock } from '@twitchify/mock';
+import { expect } from 'vitest';
 import { type CheckResult, check, type Violations } from '../../benchmarks/consistency/checker.js';
 import { instrumentFor } from '../../benchmarks/consistency/instrument.js';
 import { runLoop } from '../../benchmarks/consistency/process-loop.js';
@@ -53,6 +54,9 @@ export interface RowOutcome {
   /** Whether the Client answered the newest state again after the fault (within the bound). */
   servingAgain: boolean;
 }
+
+/** Reads the checker gets at least (the workload goes on after the fault until it has them). */
+export const MIN_READS = 50;
 
 /** Upper bound of the wait for "serving again": generous, since the row asserts that it happens, not when. */
 const SERVING_AGAIN_WITHIN_MS = 30_000;
@@ -118,19 +122,28 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
       prefix,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     };
-    const [counts] = await Promise.all([
+    const workload = new Workload({ seed, proc: 0, keys: broadcasters.length, writeKey: 0, strictShare: 0.1 }, 'w');
+    const loop = (until: number) =>
       runLoop({
         system: made,
-        workload: new Workload({ seed, proc: 0, keys: broadcasters.length, writeKey: 0, strictShare: 0.1 }, 'w'),
+        workload,
         recorder,
         broadcasters,
         clock,
-        until: start + durationMs,
+        until,
         writeEveryMs: 150,
         loads: () => loads.count,
-      }),
-      row.fault(ctx),
-    ]);
+      });
+    const [counts] = await Promise.all([loop(start + durationMs), row.fault(ctx)]);
+    // However slow the machine, the checker gets at least MIN_READS reads, the later ones after the fault
+    let reads = counts.reads;
+    let failedOps = counts.errors;
+    const deadline = Date.now() + SERVING_AGAIN_WITHIN_MS;
+    while (reads < MIN_READS && Date.now() < deadline) {
+      const more = await loop(clock.now() + 250);
+      reads += more.reads;
+      failedOps += more.errors;
+    }
     clearInterval(outside);
     mock.setEventDelivery(EVENTS_AT_ONCE);
     const servingAgain = await serving(client, mock, broadcasters);
@@ -149,7 +162,7 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
       check: result,
       violations: result.violations,
       reads: result.reads,
-      failedOps: counts.errors,
+      failedOps,
       uncaught,
       unhandled,
       servingAgain,
@@ -190,3 +203,13 @@ export const NO_VIOLATIONS: Violations = {
   staleFills: 0,
   restartSafety: 0,
 };
+
+/** What every row asserts: no crash, no unhandled rejection, no violation, enough reads, serving again. */
+export function expectRowHealthy(outcome: RowOutcome): void {
+  expect(outcome.uncaught).toEqual([]);
+  expect(outcome.unhandled).toEqual([]);
+  expect(outcome.violations, JSON.stringify(outcome.check.examples)).toEqual(NO_VIOLATIONS);
+  expect(outcome.check.unmatched).toBe(0);
+  expect(outcome.reads).toBeGreaterThanOrEqual(MIN_READS);
+  expect(outcome.servingAgain).toBe(true);
+}

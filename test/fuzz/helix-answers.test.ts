@@ -21,21 +21,22 @@ const helixLike = fc.record(
       fc.array(
         fc.dictionary(
           fc.constantFrom('id', 'user_id', 'title', 'broadcaster_id', 'total', 'x'),
-          fc.jsonValue({ maxDepth: 2 }),
+          fc.jsonValue({ maxDepth: 1 }),
         ),
+        { maxLength: 3 },
       ),
-      fc.jsonValue({ maxDepth: 2 }),
+      fc.jsonValue({ maxDepth: 1 }),
     ),
-    pagination: fc.oneof(fc.record({ cursor: fc.oneof(fc.string(), fc.integer()) }), fc.jsonValue({ maxDepth: 2 })),
+    pagination: fc.oneof(fc.record({ cursor: fc.oneof(fc.string(), fc.integer()) }), fc.jsonValue({ maxDepth: 1 })),
     total: fc.oneof(fc.integer(), fc.string()),
-    message: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 2 })),
+    message: fc.oneof(fc.string(), fc.jsonValue({ maxDepth: 1 })),
   },
   { requiredKeys: [] },
 );
 
 const body = fc.oneof(
-  fc.string(),
-  fc.json({ maxDepth: 2 }),
+  fc.string({ maxLength: 60 }),
+  fc.json({ maxDepth: 1 }),
   helixLike.map((v) => JSON.stringify(v)),
   helixLike.map((v) => JSON.stringify(v).slice(0, -3)), // cut short
 );
