@@ -8,11 +8,12 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@twitchify/core';
 import { type DeliverySettings, type MockServer, startMock } from '@twitchify/mock';
 import { expect } from 'vitest';
+import { KeySpace } from '../../benchmarks/consistency/catalog.js';
 import { type CheckResult, check, type Violations } from '../../benchmarks/consistency/checker.js';
 import { instrumentFor } from '../../benchmarks/consistency/instrument.js';
 import { runLoop } from '../../benchmarks/consistency/process-loop.js';
 import { epochOffset, Recorder, sharedClock } from '../../benchmarks/consistency/recorder.js';
-import { buildHistory, keyIndexOf, RequestTap, targetOf } from '../../benchmarks/consistency/row.js';
+import { buildHistory, keysOf, RequestTap, targetOf } from '../../benchmarks/consistency/row.js';
 import { type BenchSystem, twitchify } from '../../benchmarks/consistency/systems.js';
 import { ExternalChanges, Workload } from '../../benchmarks/consistency/workload.js';
 import { deletePrefix, REDIS_URL } from '../support.js';
@@ -61,6 +62,12 @@ export const MIN_READS = 50;
 /** Upper bound of the wait for "serving again": generous, since the row asserts that it happens, not when. */
 const SERVING_AGAIN_WITHIN_MS = 30_000;
 
+/** The rows read and write channels only: no list changes to plan. */
+const NO_LISTS = {
+  next: () => Promise.reject(new Error('the fault matrix changes no list')),
+  done: () => {},
+};
+
 const EVENTS_AT_ONCE: DeliverySettings = {
   delayMs: { min: 5, max: 40 },
   dropRate: 0,
@@ -88,17 +95,17 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
   let system: (BenchSystem & { client: Client }) | undefined;
   try {
     const broadcasters = [mock.users[0]!.id, mock.users[1]!.id];
-    const keyIndex = keyIndexOf(broadcasters, []);
-    const keyOf = new Map(broadcasters.map((b, i) => [b, i]));
+    // channels only: the rows' faults are about transports and stores, not about a resource's rules
+    const space = new KeySpace(broadcasters, [broadcasters[0]!], ['channel']);
     const recorder = new Recorder(0);
     const loads = { count: 0 };
-    const tap = new RequestTap(mock, keyIndex);
+    const tap = new RequestTap(mock, space.index);
     const [made] = await Promise.all([
       twitchify(targetOf(mock), {
         ...(row.redisUrl ? { redisUrl: row.redisUrl, prefix } : {}),
-        instrument: instrumentFor(recorder, keyOf, loads, clock),
+        instrument: instrumentFor(recorder, space, loads, clock),
         clock,
-        warm: broadcasters,
+        warm: keysOf(space, broadcasters[0]!),
       }),
       row.atStart?.({ mock, broadcasters, prefix }),
     ]);
@@ -122,13 +129,14 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
       prefix,
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     };
-    const workload = new Workload({ seed, proc: 0, keys: broadcasters.length, writeKey: 0, strictShare: 0.1 }, 'w');
+    const workload = new Workload({ seed, proc: 0, space, owner: broadcasters[0]!, strictShare: 0.1 }, 'w');
     const loop = (until: number) =>
       runLoop({
         system: made,
         workload,
         recorder,
-        broadcasters,
+        space,
+        lists: NO_LISTS,
         clock,
         until,
         writeEveryMs: 150,
@@ -150,7 +158,7 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
     await made.close();
     system = undefined;
     tap.stop();
-    const history = buildHistory(mock, broadcasters, [recorder.toJSON()], {
+    const history = buildHistory(mock, space, [recorder.toJSON()], {
       restarts: [],
       gaps: recorder.gaps,
       sourceReads: tap.sourceReads,
