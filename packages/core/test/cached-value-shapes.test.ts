@@ -7,7 +7,8 @@ import { createCache } from '@twitchify/cache';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cachedValueValid } from '../src/catalog/value-schemas.js';
-import { CATALOG, type CachePort, type Client } from '../src/index.js';
+import type { CachePort } from '../src/client/cache-port.js';
+import { CATALOG, type Client } from '../src/index.js';
 import { emulatorClient, until } from './support.js';
 
 let mock: MockServer;

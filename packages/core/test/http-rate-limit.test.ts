@@ -1,6 +1,7 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, HelixClient, RateLimitBucket, RefreshingAuthProvider, StaticAuthProvider } from '../src/index.js';
+import { RateLimitBucket } from '../src/helix.js';
+import { AbortError, HelixClient, RefreshingAuthProvider, StaticAuthProvider } from '../src/index.js';
 
 let mock: MockServer | undefined;
 const clients: HelixClient[] = [];

@@ -5,7 +5,8 @@
 import { createCache } from '@twitchify/cache';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import type { CachePort, Client } from '../src/index.js';
+import type { CachePort } from '../src/client/cache-port.js';
+import type { Client } from '../src/index.js';
 import { emulatorClient, until } from './support.js';
 
 let mock: MockServer;
