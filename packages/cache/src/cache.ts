@@ -68,6 +68,7 @@ export class Cache {
         logger,
         origin: randomUUID().slice(0, 12),
         hooks: this.#redisHooks(c, know, notice),
+        validate: o.validate,
       });
       auth = redis;
     }

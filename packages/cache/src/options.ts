@@ -78,6 +78,13 @@ export interface CacheOptions {
   defaultWindowHoldMs?: number;
   /** Largest JSON accepted for one value; larger values are refused with `CacheValueTooLargeError`. Default: 1 MiB. */
   maxValueBytes?: number;
+  /**
+   * Checks a value read from Redis before it is used: `key` tells what the value should be (the cache knows nothing
+   * of its callers' types; a caller that does checks it against its schema). A value refused (false, or a throw) is
+   * treated like one that is not JSON: reported (`stats().redis.decodeErrors` and a warning), never served, and read
+   * as a miss, so that a fill replaces it. Default: every JSON value is accepted.
+   */
+  validate?: (key: string, value: unknown) => boolean;
   /** Default: `Date`. */
   clock?: Clock;
   /** Default: silent. */
@@ -128,6 +135,7 @@ const optionsSchema = z.object({
   defaultWindowOpenMs: positive.default(15_000),
   defaultWindowHoldMs: positive.default(3_000),
   maxValueBytes: positive.default(1 << 20),
+  validate: z.custom<(key: string, value: unknown) => boolean>((v) => typeof v === 'function').optional(),
   clock: z
     .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
     .optional(),

@@ -6,16 +6,20 @@
  * {@link redactSecrets} and no error keeps a request's headers.
  */
 
+import { redactSecrets } from './redaction.js';
+
+export { redactSecrets };
+
 const brand = Symbol.for('twitchify.error');
 
-/** Hides anything that looks like a bearer token, an OAuth header value or a secret query/body field. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(Bearer|OAuth)\s+[^\s"',]+/gi, '$1 ***')
-    .replace(
-      /((?:access_token|refresh_token|client_secret|device_code|code|token|secret)["']?\s*[=:]\s*["']?)([^&\s"',}]+)/gi,
-      '$1***',
-    );
+/** Options every Twitchify error takes. */
+export interface TwitchifyErrorOptions {
+  cause?: unknown;
+  /**
+   * Secret values the code raising the error holds (the request's token, the refresh token, the client secret):
+   * hidden from the message wherever they occur, whatever the server that echoed them wrote around them.
+   */
+  secrets?: readonly (string | undefined)[];
 }
 
 /**
@@ -28,8 +32,11 @@ export class TwitchifyError extends Error {
   /** Stable machine-readable code, e.g. `TWITCHIFY_HELIX`. */
   readonly code: string;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(redactSecrets(message), options);
+  constructor(code: string, message: string, options?: TwitchifyErrorOptions) {
+    super(
+      redactSecrets(message, options?.secrets),
+      options?.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.code = code;
   }
 
@@ -58,7 +65,7 @@ export class HelixError extends TwitchifyError {
 
   constructor(
     init: { status: number; method: string; endpoint: string; twitchMessage?: string | undefined },
-    options?: { cause?: unknown; code?: string },
+    options?: TwitchifyErrorOptions & { code?: string },
   ) {
     super(
       options?.code ?? 'TWITCHIFY_HELIX',
@@ -68,7 +75,8 @@ export class HelixError extends TwitchifyError {
     this.status = init.status;
     this.method = init.method;
     this.endpoint = init.endpoint;
-    this.twitchMessage = init.twitchMessage === undefined ? undefined : redactSecrets(init.twitchMessage);
+    this.twitchMessage =
+      init.twitchMessage === undefined ? undefined : redactSecrets(init.twitchMessage, options?.secrets);
   }
 }
 
@@ -93,7 +101,7 @@ export class AuthError extends TwitchifyError {
   /** HTTP status of the OAuth or Helix answer behind it, when there was one. */
   readonly status: number | undefined;
 
-  constructor(message: string, options?: { cause?: unknown; status?: number }) {
+  constructor(message: string, options?: TwitchifyErrorOptions & { status?: number }) {
     super('TWITCHIFY_AUTH', message, options);
     this.status = options?.status;
   }

@@ -80,6 +80,7 @@ export {
   SubscriptionRefusedError,
   TimeoutError,
   TwitchifyError,
+  type TwitchifyErrorOptions,
   ValidationError,
   type ValidationSource,
 } from './errors.js';

@@ -71,7 +71,36 @@ describe('authorization code flow', () => {
     }
   });
 
-  it('refuses a callback whose state does not match', async () => {
+  it('answers 400 to a callback whose state does not match, and goes on waiting for the right one', async () => {
+    const refused: number[] = [];
+    const user = await authorizeWithLocalServer({
+      clientId: mock.clientId,
+      clientSecret: mock.clientSecret,
+      scopes: [],
+      oauthBaseUrl: mock.urls.oauth,
+      port: 0,
+      onAuthorizeUrl: (url) => {
+        void (async () => {
+          // Someone else on the machine: a forged state, no state, a forged denial. None cancels the login.
+          refused.push(await visit(url, (callback) => callback.searchParams.set('state', 'forged')));
+          refused.push(await visit(url, (callback) => callback.searchParams.delete('state')));
+          refused.push(
+            await visit(url, (callback) => {
+              callback.searchParams.set('state', 'forged');
+              callback.searchParams.delete('code');
+              callback.searchParams.set('error', 'access_denied');
+            }),
+          );
+          // Then Twitch's real redirect.
+          expect(await visit(url)).toBe(200);
+        })();
+      },
+    });
+    expect(refused).toEqual([400, 400, 400]);
+    expect(user.userId).toBe(mock.users[0]!.id);
+  });
+
+  it('a denial carrying the right state ends the flow with AuthError', async () => {
     const flow = authorizeWithLocalServer({
       clientId: mock.clientId,
       clientSecret: mock.clientSecret,
@@ -79,13 +108,14 @@ describe('authorization code flow', () => {
       oauthBaseUrl: mock.urls.oauth,
       port: 0,
       onAuthorizeUrl: (url) => {
-        void visit(url, (callback) => callback.searchParams.set('state', 'forged')).then((status) =>
-          expect(status).toBe(400),
-        );
+        void visit(url, (callback) => {
+          callback.searchParams.delete('code');
+          callback.searchParams.set('error', 'access_denied');
+        }).then((status) => expect(status).toBe(400));
       },
     });
     await expect(flow).rejects.toBeInstanceOf(AuthError);
-    await expect(flow).rejects.toThrow(/state/);
+    await expect(flow).rejects.toThrow(/denied/);
   });
 });
 

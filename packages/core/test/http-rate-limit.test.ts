@@ -1,5 +1,6 @@
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, describe, expect, it } from 'vitest';
+import { RateLimitBucket } from '../src/helix.js';
 import { AbortError, HelixClient, RefreshingAuthProvider, StaticAuthProvider } from '../src/index.js';
 
 let mock: MockServer | undefined;
@@ -141,5 +142,57 @@ describe('rate limits', () => {
     mock.faults.inject({ omitRateLimitHeaders: true });
     const second = await Promise.all(Array.from({ length: 50 }, () => helix.users.getUsers({ id: user.id })));
     expect(second).toHaveLength(50);
+  });
+});
+
+describe('a 429 without rate-limit headers', () => {
+  it('pauses the token, then lets calls go in parallel again (the bucket recovers)', async () => {
+    let now = 1_000_000;
+    const bucket = new RateLimitBucket(() => now);
+    // headers never seen: answers without them leave the bucket unlimited
+    await bucket.acquire();
+    bucket.release(undefined);
+    expect(bucket.state).toBe('unlimited');
+    await bucket.acquire();
+    bucket.exhausted(undefined);
+    bucket.release(undefined);
+    // during the pause nothing goes ...
+    let went = false;
+    const waiting = bucket.acquire().then(() => {
+      went = true;
+    });
+    await Promise.resolve();
+    expect(went).toBe(false);
+    // ... and once it is over, twenty calls go at once, none waiting for another to end
+    now += 1_001;
+    await waiting;
+    const twenty = Array.from({ length: 20 }, () => bucket.acquire());
+    await Promise.all(twenty);
+    expect(bucket.inFlight).toBe(21);
+    expect(bucket.state).toBe('unlimited');
+    bucket.close(new Error('done'));
+  });
+
+  it('with the emulator: after a header-less 429, parallel calls are not serialised', async () => {
+    mock = await startMock({ port: 0, seed: 1, lag: false });
+    const m = mock;
+    const user = m.users[0]!;
+    // each request takes the first fault that matches: one header-less 429, then /channels held 200 ms, no headers
+    m.faults.inject({ path: '/users', status: 429, times: 1 });
+    m.faults.inject({ path: '/channels', latencyMs: 200, omitRateLimitHeaders: true });
+    m.faults.inject({ omitRateLimitHeaders: true });
+    const helix = clientFor(m, m.createUserToken({ userId: user.id }).accessToken, user.id);
+    await helix.users.getUsers({ id: user.id });
+    expect(helixCalls(m, 429)).toHaveLength(1);
+    await Promise.all(
+      Array.from({ length: 20 }, () => helix.channels.getChannelInformation({ broadcasterId: user.id })),
+    );
+    // one at a time, each would arrive only after the previous one's 200 ms: some arrived while another was held
+    const arrivals = helixCalls(m)
+      .filter((r) => r.path.endsWith('/channels'))
+      .map((r) => r.at)
+      .sort((a, b) => a - b);
+    expect(arrivals).toHaveLength(20);
+    expect(arrivals.some((at, i) => i > 0 && at - arrivals[i - 1]! < 200)).toBe(true);
   });
 });

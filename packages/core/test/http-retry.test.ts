@@ -77,10 +77,25 @@ describe('retries', () => {
     expect(calls('GET', '/users')).toHaveLength(4);
   });
 
-  it('idempotent DELETE is retried on 5xx', async () => {
+  it('a DELETE or PUT answered 5xx is not repeated (Twitch may have acted): the caller gets the 5xx', async () => {
     await helix.moderation.addChannelModerator({ broadcasterId, userId: mock.users[6]!.id });
     mock.faults.inject({ method: 'DELETE', path: '/moderation/moderators', status: 502, times: 1 });
-    await helix.moderation.removeChannelModerator({ broadcasterId, userId: mock.users[6]!.id });
-    expect(calls('DELETE', '/moderation/moderators')).toHaveLength(2);
+    const error = await helix.moderation
+      .removeChannelModerator({ broadcasterId, userId: mock.users[6]!.id })
+      .catch((e: unknown) => e);
+    expect((error as HelixError).status).toBe(502);
+    expect(calls('DELETE', '/moderation/moderators')).toHaveLength(1);
+
+    mock.faults.inject({ method: 'PUT', path: '/users', status: 503, times: 1 });
+    const put = await helix.users.updateUser({ description: 'x' }).catch((e: unknown) => e);
+    expect((put as HelixError).status).toBe(503);
+    expect(calls('PUT', '/users')).toHaveLength(1);
+  });
+
+  it('a PUT whose answer was cut off is not repeated either', async () => {
+    mock.faults.inject({ method: 'PUT', path: '/users', malformed: 'truncated', times: 1 });
+    const error = await helix.users.updateUser({ description: 'y' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(calls('PUT', '/users')).toHaveLength(1);
   });
 });

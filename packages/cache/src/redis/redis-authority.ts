@@ -34,7 +34,7 @@ import { CircuitBreaker } from './breaker.js';
 import { type BusStatus, InvalidationBus } from './bus.js';
 import { RedisCaller, SCRIPTS } from './caller.js';
 import { openDataClient, openSubscriber } from './connections.js';
-import { depArgs, depStates, fillTail, scopeArg, snapshotOf, storedEntryOf } from './script-io.js';
+import { depArgs, depStates, fillTail, scopeArg, snapshotOf, storedEntryOf, type ValueDecoder } from './script-io.js';
 
 /** Hooks through which the Redis authority reports to the cache. */
 export interface RedisAuthorityHooks {
@@ -65,14 +65,23 @@ export class RedisAuthority implements Authority {
   readonly #origin: string;
   readonly #opts: ResolvedRedisOptions;
   readonly #hooks: RedisAuthorityHooks;
+  /** The caller's check of values read (see `CacheOptions.validate`). */
+  readonly #validate: ((key: string, value: unknown) => boolean) | undefined;
   #wasReady = false;
 
   constructor(
     options: ResolvedRedisOptions,
-    env: { clock: Clock; logger: Logger; origin: string; hooks: RedisAuthorityHooks },
+    env: {
+      clock: Clock;
+      logger: Logger;
+      origin: string;
+      hooks: RedisAuthorityHooks;
+      validate?: ((key: string, value: unknown) => boolean) | undefined;
+    },
   ) {
     this.#opts = options;
     this.#hooks = env.hooks;
+    this.#validate = env.validate;
     this.#origin = env.origin;
     this.#base = `{${options.prefix}}`;
     this.#breaker = new CircuitBreaker({
@@ -141,6 +150,18 @@ export class RedisAuthority implements Authority {
     return this.#bus.status;
   }
 
+  /** Decodes the JSON of a value of `key` stored in Redis: it must parse, and the caller's validator accept it. */
+  #decoder(key: string): ValueDecoder {
+    const validate = this.#validate;
+    return (json) => {
+      const value: unknown = JSON.parse(json);
+      if (validate !== undefined && validate(key, value) !== true) {
+        throw new Error(`the value of ${key} does not have the shape its key calls for`);
+      }
+      return value;
+    };
+  }
+
   async read(
     key: string,
     localStamp: number,
@@ -162,10 +183,11 @@ export class RedisAuthority implements Authority {
     const r = this.#call.parse(readReply, reply, key);
     if (r[0] === 1) return { kind: 'same', feeds: [] };
     if (r[0] === 3) {
-      return { kind: 'miss', snapshot: snapshotOf(key, { tags, feeds }, r, (e) => this.#hooks.decodeError(e)) };
+      const snapshot = snapshotOf(key, { tags, feeds }, r, this.#decoder(key), (e) => this.#hooks.decodeError(e));
+      return { kind: 'miss', snapshot };
     }
     try {
-      return { kind: 'hit', entry: storedEntryOf(r) };
+      return { kind: 'hit', entry: storedEntryOf(r, this.#decoder(key)) };
     } catch (cause) {
       const error = new CacheDecodeError(key, 'stored value does not decode; treated as a miss', { cause });
       this.#hooks.decodeError(error);
@@ -202,7 +224,7 @@ export class RedisAuthority implements Authority {
     if (s === null || k === null || v === null || m !== '') return undefined;
     let value: unknown;
     try {
-      value = JSON.parse(v);
+      value = this.#decoder(key)(v);
     } catch {
       return undefined; // the script path reports it and answers with a snapshot
     }

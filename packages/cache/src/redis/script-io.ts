@@ -47,12 +47,15 @@ export function fillTail(snap: Snapshot): string[] {
   return args;
 }
 
+/** Decodes a stored value's JSON; throws when it is not JSON or its key's validator refuses it. */
+export type ValueDecoder = (json: string) => unknown;
+
 /** The entry READ found; throws (a JSON or schema error) when what Redis holds does not decode. */
-export function storedEntryOf(hit: ReadHit): StoredEntry {
+export function storedEntryOf(hit: ReadHit, decode: ValueDecoder): StoredEntry {
   const [, stamp, kv, meta, json, pttl, cover] = hit;
   const m = meta === '' ? { t: [], f: [] } : storedMeta.parse(JSON.parse(meta));
   return {
-    value: JSON.parse(json),
+    value: decode(json),
     stamp,
     kv,
     tags: m.t,
@@ -67,6 +70,7 @@ export function snapshotOf(
   key: string,
   deps: Deps,
   miss: ReadMiss,
+  decode: ValueDecoder,
   onDecodeError: (error: CacheDecodeError) => void,
 ): Snapshot {
   const [, kv, tagVersions, feedFlat, pinJson, leaseCode, atText, scopeJson] = miss;
@@ -74,7 +78,7 @@ export function snapshotOf(
   let pin: Snapshot['pin'];
   if (pinJson !== null) {
     try {
-      const value: unknown = JSON.parse(pinJson);
+      const value: unknown = decode(pinJson);
       pin = scopeJson === null ? { value } : { value, scope: pinScopeOf.parse(JSON.parse(scopeJson)) };
     } catch (cause) {
       onDecodeError(new CacheDecodeError(key, 'pinned value does not decode; pin ignored', { cause }));

@@ -71,7 +71,8 @@ function sameText(a: string, b: string): boolean {
 /**
  * The authorization code flow with a callback server bound to 127.0.0.1: prints (or hands to `onAuthorizeUrl`)
  * the URL to visit, waits for Twitch's redirect, checks `state`, exchanges the code and resolves with the access
- * and refresh tokens and the user they belong to. The server is closed whatever the outcome.
+ * and refresh tokens and the user they belong to. Callbacks with another `state` are answered 400 and ignored. The
+ * server is closed whatever the outcome.
  */
 export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOptions): Promise<AuthorizedUser> {
   if (!options.clientId || !options.clientSecret) {
@@ -100,9 +101,10 @@ export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOpt
     const error = url.searchParams.get('error');
     const code = url.searchParams.get('code');
     const gotState = url.searchParams.get('state') ?? '';
+    // Anyone on the machine can reach the callback: a request without our `state` is refused and changes
+    // nothing, so the flow goes on waiting for Twitch's redirect (a forged `error` cannot cancel the login).
     if (!sameText(gotState, state)) {
-      res.writeHead(400, { 'content-type': 'text/html' }).end(page('The state does not match: authorization refused.'));
-      settle?.reject(new AuthError('authorization callback refused: `state` does not match'));
+      res.writeHead(400, { 'content-type': 'text/html' }).end(page('The state does not match: request refused.'));
       return;
     }
     if (error || !code) {

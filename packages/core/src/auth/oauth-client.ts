@@ -123,7 +123,7 @@ export class OAuthClient {
       signal,
     );
     if ('message' in answer) return answer;
-    return toIssued(parse(TokenResponseWire, answer.body, 'token'));
+    return issuedTokenOf(answer.body);
   }
 
   /** Validates a token: what Twitch knows of it, or `undefined` when it is invalid (401). */
@@ -169,7 +169,7 @@ export class OAuthClient {
     if ('message' in answer) {
       throw new AuthError(`token request (${form.grant_type}) failed: ${answer.message}`, { status: answer.status });
     }
-    return toIssued(parse(TokenResponseWire, answer.body, 'token'));
+    return issuedTokenOf(answer.body);
   }
 
   async #post(
@@ -185,9 +185,9 @@ export class OAuthClient {
       signal,
     );
     if (status >= 200 && status < 300) return { body };
-    const error = OAuthErrorWire.safeParse(body);
-    const message = error.success ? (error.data.message ?? error.data.error ?? `status ${status}`) : `status ${status}`;
-    return { status, message: redactSecrets(message) };
+    // the OAuth server (or a proxy) may echo what it was sent: hide the secrets of the form by value
+    const secrets = [this.#clientSecret, form.refresh_token, form.code, form.token, form.device_code];
+    return { status, message: oauthFailureMessage(status, body, secrets) };
   }
 
   async #send(
@@ -219,7 +219,10 @@ export class OAuthClient {
       return { status: response.statusCode, body: json };
     } catch (error) {
       const mapped = transportError(error, { method, path: `oauth2${path}`, signal }, this.#timeoutMs, timeout);
-      throw new AuthError(`OAuth request ${path} failed: ${mapped.message}`, { cause: mapped });
+      throw new AuthError(`OAuth request ${path} failed: ${mapped.message}`, {
+        cause: mapped,
+        secrets: [this.#clientSecret],
+      });
     }
   }
 }
@@ -233,6 +236,18 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
     );
   }
   return result.data;
+}
+
+/** The tokens of a 2xx token answer's body; an `AuthError` naming the field when it is not a token answer. */
+export function issuedTokenOf(body: unknown): IssuedToken {
+  return toIssued(parse(TokenResponseWire, body, 'token'));
+}
+
+/** The message of an OAuth error answer (Twitch's `message` or `error`, else the status), `secrets` hidden. */
+export function oauthFailureMessage(status: number, body: unknown, secrets: readonly (string | undefined)[]): string {
+  const error = OAuthErrorWire.safeParse(body);
+  const message = error.success ? (error.data.message ?? error.data.error ?? `status ${status}`) : `status ${status}`;
+  return redactSecrets(message, secrets);
 }
 
 function toIssued(wire: TokenResponseWire): IssuedToken {

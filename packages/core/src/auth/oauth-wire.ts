@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const TokenResponseWire = z.looseObject({
   access_token: z.string().min(1),
   refresh_token: z.string().optional(),
-  expires_in: z.number().optional(),
+  expires_in: z.number().nonnegative().optional(),
   scope: z.union([z.array(z.string()), z.string()]).optional(),
   token_type: z.string().optional(),
 });

@@ -46,6 +46,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     read: 'GET /users',
     readScopes: [],
     userScoped: false,
+    // Helix shows the e-mail address only to the user itself (with user:read:email), as does user.update
+    privateFields: ['email'],
     writes: [{ operation: 'PUT /users', method: 'users.update', effect: 'patch', source: 'response' }],
     events: [{ type: 'user.update', version: '1', effect: 'patch' }],
     feeds: [feed('user.update', '1', [], (id) => ({ user_id: id }))],

@@ -74,6 +74,12 @@ export interface CatalogEntry {
   readonly readScopes: readonly string[];
   /** True when the answer depends on the reading user: the cache key then includes that user's id. */
   readonly userScoped: boolean;
+  /**
+   * Fields Helix includes only when the token's own user is the one read (a user's `email`). They never enter the
+   * shared entry (`key`): they are stripped from every value stored there, and a user's read of itself is kept
+   * under a key of its own (`<key>@<userId>`) that holds them.
+   */
+  readonly privateFields?: readonly string[];
   readonly writes: readonly WriteRule[];
   readonly events: readonly EventRule[];
   /** The subscriptions whose coverage keeps the entry fresh; empty when no event exists for it. */

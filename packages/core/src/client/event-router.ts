@@ -82,6 +82,7 @@ export async function routeEvent(
         language: '',
         thumbnailUrl: '',
         tagIds: [],
+        tags: [],
         isMature: false,
       } as unknown as Stream;
       // Helix flaps between live and offline for a while after a stream starts: keep answering live.

@@ -26,6 +26,11 @@ export interface ClientInstrument {
    * reads of every process see it and the bus carries it); called before the app's handlers.
    */
   onEvent?: ((key: string, event: unknown, meta: NotificationMeta) => void) | undefined;
+  /**
+   * An event whose change the cache could not record (`error`, also emitted as the Client's `error`): it is not
+   * reported to `onEvent`, since no cache holds its change; the app's handlers still receive it.
+   */
+  onEventFailed?: ((key: string, event: unknown, meta: NotificationMeta, error: unknown) => void) | undefined;
   /** A cached read is asking Helix for `resourceKey` (`channel:42`). */
   onLoad?: ((resourceKey: string) => void) | undefined;
   /** The coverage of a feed changed (as the Client hands it to the cache). */

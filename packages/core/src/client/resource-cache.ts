@@ -253,18 +253,35 @@ export class ResourceCache {
     return e;
   }
 
-  /** The cache key: the resource key, and the reader for user-scoped reads. */
+  /**
+   * The cache key: the resource key, and the reader for user-scoped reads and for a user's read of itself where
+   * the entry has private fields (see `CatalogEntry.privateFields`).
+   */
   cacheKey(entry: CatalogEntry, id: string, reader: string | undefined): string {
     const base = `${entry.kind}:${id}`;
-    return entry.userScoped ? `${base}@${reader ?? '-'}` : base;
+    if (entry.userScoped) return `${base}@${reader ?? '-'}`;
+    return entry.privateFields !== undefined && reader === id ? `${base}@${id}` : base;
   }
 
   /** Every cache key currently holding a copy of resource `kind:id`. */
   copies(kind: ResourceKind, id: string): string[] {
     const entry = this.entry(kind);
     const base = `${kind}:${id}`;
-    if (!entry.userScoped) return [base];
-    return [...(this.#readers.get(base) ?? [])].map((r) => `${base}@${r}`);
+    const own = [...(this.#readers.get(base) ?? [])].map((r) => `${base}@${r}`);
+    return entry.userScoped ? own : [base, ...own];
+  }
+
+  /**
+   * `value` as it may be stored under `key`: without the entry's private fields unless `key` is the key of one
+   * reader (the same object when it has none of them).
+   */
+  #storable<V>(entry: CatalogEntry, key: string, value: V): V {
+    const fields = entry.privateFields;
+    if (fields === undefined || key.includes('@') || typeof value !== 'object' || value === null) return value;
+    if (!fields.some((f) => f in value)) return value;
+    const out: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+    for (const f of fields) delete out[f];
+    return out as V;
   }
 
   /** Reads `kind:id` through the cache; `load` asks Helix. */
@@ -278,7 +295,7 @@ export class ResourceCache {
     const entry = this.entry(kind);
     const key = this.cacheKey(entry, id, reader);
     const base = `${kind}:${id}`;
-    if (entry.userScoped) {
+    if (key !== base) {
       let set = this.#readers.get(base);
       if (!set) {
         set = new Set();
@@ -315,9 +332,9 @@ export class ResourceCache {
           }),
       load: async (signal, info) => {
         this.#hooks.onLoad?.(base);
-        const loaded = await load(signal);
+        const loaded = this.#storable(entry, key, await load(signal));
         if (idField !== undefined) this.#trustedUntil.set(key, this.#clock.now() + ttlMs);
-        const value = this.known.overlay(base, loaded, info?.at);
+        const value = this.#storable(entry, key, this.known.overlay(base, loaded, info?.at));
         if (value !== loaded && typeof value === 'object' && value !== null) this.#overlaid.add(value);
         if (info !== undefined) this.#basis.set(key, { value, info });
         return value;
@@ -357,7 +374,7 @@ export class ResourceCache {
       keys.map(async (key) => {
         // Read the current state first (outside the tracking: the read itself would wait for the change).
         const base = await current(key);
-        const next = apply(base);
+        const next = this.#storable(this.entry(kind), key, apply(base));
         const basedOn = this.#basedOn(key, base);
         // Written with the read's feeds: a coverage gap revalidates the value in every process sharing the cache
         // (nothing from before a gap is served before Helix was asked again), while the pin, which depends on tags
@@ -453,19 +470,20 @@ export class ResourceCache {
       // `settles`: this is a write's own event when the written state has its fields (see WriteInFlight)
       const l = this.#loaders.get(key);
       const cur = l === undefined ? undefined : await this.#current<V>(key, l);
+      const entry = this.entry(kind);
       if (cur === undefined) {
         return this.cache.apply<V>({
           id: `${change.id}:${key}`,
           at: change.at,
           key,
-          patch: apply,
+          patch: (old) => this.#storable(entry, key, apply(old)),
           pinMs,
           settles: agrees,
           ...order,
         });
       }
       const feeds = this.#feedsOf(key);
-      const value = apply(cur.value);
+      const value = this.#storable(entry, key, apply(cur.value));
       const basedOn = this.#basedOn(key, cur.value);
       return this.cache.apply<V>({
         ...(basedOn === undefined ? {} : { basedOn }),

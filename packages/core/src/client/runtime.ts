@@ -13,6 +13,7 @@ import {
 import { AppTokenProvider } from '../auth/app-token-provider.js';
 import type { AuthProvider } from '../auth/auth-provider.js';
 import { OAuthClient, TWITCH_OAUTH_URL } from '../auth/oauth-client.js';
+import { cachedValueValid } from '../catalog/value-schemas.js';
 import { AuthError } from '../errors.js';
 import type { User } from '../generated/helix-types.js';
 import { HelixClient } from '../helix/helix-client.js';
@@ -168,7 +169,8 @@ export class Runtime {
     });
     if (isCachePort(o.cache)) this.#cache = o.cache;
     else {
-      this.#cache = createCache({ ...(o.cache ?? {}), clock: o.clock, logger: o.logger });
+      // values read back from Redis are checked against the catalog's shapes before use
+      this.#cache = createCache({ validate: cachedValueValid, ...(o.cache ?? {}), clock: o.clock, logger: o.logger });
       this.#ownsCache = true;
     }
     // Ready means ready: with Redis, wait (bounded) until the shared tier is connected and its bus subscribed, so
@@ -292,12 +294,17 @@ export class Runtime {
         // The cache first (so a read made by a handler sees the change), then the app's handlers. Reads of the
         // key in this process wait for the change meanwhile; the event counts as received once the cache has it
         // (recorded in Redis, where other processes' strict reads see it and whence the bus carries it).
+        // Only an applied event is reported as received: one whose change no cache holds is reported as failed.
         routeEvent(this.rc, n.key, n.event, { id: n.meta.messageId, at })
-          .catch((e) => this.#host.error(e))
-          .finally(() => {
-            instrument?.onEvent?.(n.key, n.event, n.meta);
-            this.#host.dispatch(n.key, n.event, n.meta);
-          });
+          .then(
+            () => instrument?.onEvent?.(n.key, n.event, n.meta),
+            (e: unknown) => {
+              this.#host.error(e);
+              instrument?.onEventFailed?.(n.key, n.event, n.meta, e);
+            },
+          )
+          .finally(() => this.#host.dispatch(n.key, n.event, n.meta))
+          .catch((e: unknown) => this.#host.error(e)); // an instrument hook that threw
       }),
       feed.onCoverage((e: CoverageEvent) => this.#coverage(e)),
       feed.onRefused((name, reason) => {

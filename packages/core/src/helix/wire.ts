@@ -128,6 +128,34 @@ export function wireObject<S extends z.ZodRawShape>(shape: S): z.ZodType<Record<
     return z.NEVER;
   });
   compiled.set(schema, decode);
+  let output: z.ZodType | undefined;
+  publicShapes.set(schema, () => {
+    output ??= z.looseObject(
+      Object.fromEntries(
+        Object.entries(shape).map(([key, field]) => [camelCase(key), publicSchemaOf(field as z.ZodType)]),
+      ),
+    );
+    return output;
+  });
+  return schema;
+}
+
+/** Per wire object schema: the schema of what it outputs (built on first use). */
+const publicShapes = new WeakMap<z.ZodType, () => z.ZodType>();
+
+/**
+ * The schema of what a response schema outputs (camelCase fields, unknown fields allowed): checks a value that
+ * was decoded earlier and kept (in a cache, say) without decoding it again.
+ */
+export function publicSchemaOf(schema: z.ZodType): z.ZodType {
+  const own = publicShapes.get(schema);
+  if (own !== undefined) return own();
+  if (schema instanceof z.ZodArray) return z.array(publicSchemaOf(schema.element as z.ZodType));
+  if (schema instanceof z.ZodOptional) return publicSchemaOf(schema.unwrap() as z.ZodType).optional();
+  if (schema instanceof z.ZodNullable) return publicSchemaOf(schema.unwrap() as z.ZodType).nullable();
+  if (schema instanceof z.ZodRecord) {
+    return z.record(schema.keyType as z.ZodString, publicSchemaOf(schema.valueType as z.ZodType));
+  }
   return schema;
 }
 

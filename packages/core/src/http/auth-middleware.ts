@@ -1,7 +1,7 @@
 import type { AccessToken, AuthProvider, TokenRequest } from '../auth/auth-provider.js';
 import type { TokenValidator } from '../auth/token-validator.js';
 import { AuthError } from '../errors.js';
-import type { HelixRequest, Middleware } from './types.js';
+import type { HelixRawResponse, HelixRequest, Middleware } from './types.js';
 
 /** Options of {@link authMiddleware}. */
 export interface AuthMiddlewareOptions {
@@ -83,12 +83,17 @@ export function authMiddleware(options: AuthMiddlewareOptions): Middleware {
         throw new AuthError('the access token was issued to another client id than the one configured');
       }
     }
-    const response = await next(withToken(request, provider.clientId, token));
+    const response = tagged(await next(withToken(request, provider.clientId, token)), token);
     if (response.status !== 401 || !provider.refreshAfterUnauthorized) return response;
     // A missing scope is not cured by a refresh (the new token has the same scopes): let the 401 through.
     if (/missing scope/i.test(response.body)) return response;
     const fresh = await provider.refreshAfterUnauthorized(token, tokenRequest);
     if (!fresh || fresh.fingerprint === token.fingerprint) return response;
-    return next(withToken(request, provider.clientId, fresh));
+    return tagged(await next(withToken(request, provider.clientId, fresh)), fresh);
   };
+}
+
+/** An error answer carries the token it was sent with (see `HelixRawResponse.token`). */
+function tagged(response: HelixRawResponse, token: AccessToken): HelixRawResponse {
+  return response.status >= 200 && response.status < 300 ? response : { ...response, token };
 }

@@ -37,6 +37,8 @@ export class RateLimitBucket {
   #seenAt = 0;
   #ratePerMs = 0;
   #inFlight = 0;
+  /** Until when nothing goes after a 429 that carried no headers (clock ms; 0: no pause). */
+  #pausedUntil = 0;
   #waiters: Waiter[] = [];
   #timer: NodeJS.Timeout | undefined;
   readonly #now: () => number;
@@ -96,13 +98,21 @@ export class RateLimitBucket {
     this.#drain();
   }
 
-  /** A 429: nothing more goes until `resetAt` (or one second when Twitch did not say). */
-  exhausted(resetAt: number | undefined): void {
-    this.#state = 'known';
-    if (this.#limit === 0) this.#limit = 1;
-    // A reset already past (clock skew) or absent: wait a second rather than hammer Twitch with 429s.
+  /**
+   * A 429. With its headers, the bucket is known to be empty until the reset. Without them there is nothing to
+   * learn the limit from: every call of the token pauses for `resetAt` (or a second when absent or already past)
+   * and the bucket then goes back to the state it was in, so one header-less 429 never limits the token for good.
+   */
+  exhausted(headers: RateLimitHeaders | undefined): void {
     const now = this.#now();
-    this.#learn(0, resetAt !== undefined && resetAt > now ? resetAt : now + 1000);
+    if (headers === undefined) {
+      this.#pausedUntil = Math.max(this.#pausedUntil, now + 1000);
+      return;
+    }
+    this.#state = 'known';
+    this.#limit = Math.max(headers.limit, 1);
+    // A reset already past (clock skew): wait a second rather than hammer Twitch with 429s.
+    this.#learn(0, headers.resetAt > now ? headers.resetAt : now + 1000);
   }
 
   /**
@@ -124,6 +134,7 @@ export class RateLimitBucket {
   }
 
   #mayGo(): boolean {
+    if (this.#pausedUntil > this.#now()) return false;
     switch (this.#state) {
       case 'unlimited':
         return true;
@@ -142,11 +153,16 @@ export class RateLimitBucket {
       this.#inFlight++;
       waiter.resolve();
     }
-    if (this.#waiters.length > 0 && this.#timer === undefined && this.#state === 'known') {
-      // One timer per bucket, set for when the next point is back (answers in flight may wake us sooner).
+    if (this.#waiters.length > 0 && this.#timer === undefined) {
       const now = this.#now();
-      const needed = this.#inFlight + 1 - this.#available(now);
-      const wait = this.#ratePerMs > 0 ? Math.ceil(needed / this.#ratePerMs) : this.#maxWaitMs;
+      let wait: number | undefined;
+      if (this.#pausedUntil > now) wait = this.#pausedUntil - now;
+      else if (this.#state === 'known') {
+        // One timer per bucket, set for when the next point is back (answers in flight may wake us sooner).
+        const needed = this.#inFlight + 1 - this.#available(now);
+        wait = this.#ratePerMs > 0 ? Math.ceil(needed / this.#ratePerMs) : this.#maxWaitMs;
+      }
+      if (wait === undefined) return;
       this.#timer = setTimeout(
         () => {
           this.#timer = undefined;

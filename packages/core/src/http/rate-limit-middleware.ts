@@ -72,7 +72,7 @@ export function rateLimitMiddleware(
       }
       const headers = parseRateLimitHeaders(response);
       if (response.status === 429) {
-        bucket.exhausted(headers?.resetAt);
+        bucket.exhausted(headers);
         bucket.release(undefined);
         if (attempt >= max429) {
           throw new RateLimitError({ method: request.method, endpoint: request.path, resetAt: headers?.resetAt });

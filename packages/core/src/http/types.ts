@@ -42,6 +42,11 @@ export interface HelixRawResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: string;
+  /**
+   * The token an error answer was sent with (set by the auth middleware on non-2xx answers), so that the error built
+   * from it hides that token by value wherever the server echoed it.
+   */
+  readonly token?: AccessToken | undefined;
   /** The decoded result, set by the validation middleware. */
   readonly data?: unknown;
 }

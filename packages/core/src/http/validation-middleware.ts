@@ -33,11 +33,14 @@ export function errorFor(request: HelixRequest, raw: HelixRawResponse): Error {
     endpoint: request.path,
     twitchMessage: twitchMessage(raw),
   };
-  const helixError = new HelixError(init);
+  // a server (or a proxy) may echo the token it was sent: hide it by value
+  const secrets = [raw.token?.accessToken, request.token?.accessToken];
+  const helixError = new HelixError(init, { secrets });
   if (raw.status === 401) {
     return new AuthError(`${request.method} ${request.path} was refused: ${init.twitchMessage ?? 'unauthorized'}`, {
       status: 401,
       cause: helixError,
+      secrets,
     });
   }
   return helixError;

@@ -19,10 +19,22 @@ export function checkId(name: string, value: unknown): string {
     throw new ValidationError(
       'argument',
       name,
-      `must be a Twitch id (1 to 64 letters, digits, _ or -), got ${String(value)}`,
+      `must be a Twitch id (1 to 64 letters, digits, _ or -), got ${shownArgument(value)}`,
     );
   }
   return value;
+}
+
+/**
+ * A refused argument as an error message shows it: strings quoted and cut short, other values by their type (an
+ * object's own `toString` is never called: it may throw, or print what it holds).
+ */
+export function shownArgument(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean' || typeof value === 'undefined') {
+    return String(value);
+  }
+  return Array.isArray(value) ? 'an array' : `a value of type ${typeof value}`;
 }
 
 /** The first item of a `{ data: [...] }` answer, or null. */

@@ -3,7 +3,7 @@
 import { ValidationError } from '../../errors.js';
 import type { User } from '../../generated/helix-types.js';
 import type { CachedReadOptions } from '../resource-cache.js';
-import { checkId, type ResourceContext } from './context.js';
+import { checkId, type ResourceContext, shownArgument } from './context.js';
 
 const LOGIN = /^[a-zA-Z0-9_]{1,25}$/;
 
@@ -16,16 +16,34 @@ export class UsersResource {
     this.#c = context;
   }
 
-  /** A user by id, or null when there is none. */
+  /**
+   * A user by id, or null when there is none. Its `email` is present only when the reading user reads itself with
+   * `user:read:email` (as Helix shows it): other users' reads never see it, from the cache either.
+   */
   async get(userId: string, options?: CachedReadOptions): Promise<User | null> {
     const id = checkId('userId', userId);
-    return this.#c.rc.read('user', id, undefined, (signal) => this.#fetch({ id }, signal), options);
+    return this.#c.rc.read(
+      'user',
+      id,
+      this.#reader(options),
+      (signal) => this.#fetch({ id }, signal, options?.asUser),
+      options,
+    );
+  }
+
+  /** Who reads: whose answer may hold the private fields of that user's own record. */
+  #reader(options: CachedReadOptions | undefined): string | undefined {
+    return options?.asUser ?? this.#c.userId();
   }
 
   /** A user by login, or null when there is none. */
   async getByLogin(login: string, options?: CachedReadOptions): Promise<User | null> {
     if (typeof login !== 'string' || !LOGIN.test(login)) {
-      throw new ValidationError('argument', 'login', `must be a Twitch login (1 to 25 of a-z, 0-9, _), got ${login}`);
+      throw new ValidationError(
+        'argument',
+        'login',
+        `must be a Twitch login (1 to 25 of a-z, 0-9, _), got ${shownArgument(login)}`,
+      );
     }
     const wanted = login.toLowerCase();
     const known = this.#ids.get(wanted);
@@ -41,7 +59,7 @@ export class UsersResource {
     return this.#c.rc.read(
       'user',
       fetched.id,
-      undefined,
+      this.#reader(options),
       (signal) => {
         if (used) return this.#fetch({ id: fetched.id }, signal);
         used = true;
@@ -80,8 +98,12 @@ export class UsersResource {
     return user;
   }
 
-  async #fetch(params: { id: string } | { login: string }, signal?: AbortSignal): Promise<User | null> {
-    const user = (await this.#c.helix.users.getUsers(params, { signal })).data[0] ?? null;
+  async #fetch(
+    params: { id: string } | { login: string },
+    signal?: AbortSignal,
+    asUser?: string,
+  ): Promise<User | null> {
+    const user = (await this.#c.helix.users.getUsers(params, { signal, asUser })).data[0] ?? null;
     if (user) this.#ids.set(user.login, user.id);
     return user;
   }
