@@ -41,7 +41,7 @@ export const isShared = (r: Resource): boolean => SHARED.has(r);
 export const TTL_BOUNDED_NOTES: Partial<Record<Resource, string>> = {
   bans: 'a timeout that runs out sends no event (Twitchify filters by expires_at on read)',
   stream: 'stream.online carries no stream: it invalidates, and the refetch may flap for up to a minute',
-  rewards: 'reward add/update events invalidate (their reward objects differ from Helix), the refetch can lag',
+  rewards: 'reward events patch one reward each (like list members), but rewards are checked as whole-list versions',
 };
 
 /**
