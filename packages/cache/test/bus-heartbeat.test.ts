@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Cache, createCache } from '../src/index.js';
+import { HalfOpenPath } from './fixtures/half-open-path.js';
 import { freePort, Source, testPrefix, until } from './helpers.js';
 
 /**
@@ -13,49 +13,6 @@ async function startRedis(): Promise<{ proc: ChildProcess; port: number }> {
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
   return { proc: spawn('redis-server', args, { stdio: 'ignore' }), port };
-}
-
-/** A TCP proxy that can freeze: no byte passes either way and no socket closes, as with a half-open connection. */
-class FreezingProxy {
-  frozen = false;
-  readonly #sockets = new Set<Socket>();
-  readonly #server: Server;
-  port = 0;
-
-  constructor(upstreamPort: number) {
-    this.#server = createServer((client) => {
-      const upstream = new (client.constructor as typeof Socket)();
-      upstream.connect(upstreamPort, '127.0.0.1');
-      for (const s of [client, upstream]) {
-        this.#sockets.add(s);
-        s.on('error', () => s.destroy());
-        s.on('close', () => {
-          this.#sockets.delete(s);
-          client.destroy();
-          upstream.destroy();
-        });
-      }
-      client.pipe(upstream);
-      upstream.pipe(client);
-      if (this.frozen) for (const s of [client, upstream]) s.pause();
-    });
-  }
-
-  async listen(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    const address = this.#server.address();
-    this.port = typeof address === 'object' && address !== null ? address.port : 0;
-  }
-
-  freeze(frozen: boolean): void {
-    this.frozen = frozen;
-    for (const s of this.#sockets) frozen ? s.pause() : s.resume();
-  }
-
-  async close(): Promise<void> {
-    for (const s of this.#sockets) s.destroy();
-    await new Promise((resolve) => this.#server.close(resolve));
-  }
 }
 
 const opened: Array<() => Promise<void> | void> = [];
@@ -128,10 +85,9 @@ describe('the bus heartbeat', () => {
     opened.push(() => {
       proc.kill('SIGKILL');
     });
-    const proxy = new FreezingProxy(port);
-    await proxy.listen();
+    const proxy = await HalfOpenPath.to(port);
     opened.push(() => proxy.close());
-    const cache = openCache(proxy.port, testPrefix('heartbeat-half-open'));
+    const cache = openCache(Number(new URL(proxy.url).port), testPrefix('heartbeat-half-open'));
     await connected(cache);
     const src = new Source();
     src.set('k', 1);
