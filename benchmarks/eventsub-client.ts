@@ -15,10 +15,10 @@
  *
  * Run: npx tsx benchmarks/eventsub-client.ts [events=100000] [rounds=3] [paced=20000]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startChild } from './servers/child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RATE = 20_000;
@@ -137,24 +137,7 @@ const events = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 3);
 const pacedCount = Number(process.argv[4] ?? 20_000);
 
-function start(args: string[], env: NodeJS.ProcessEnv = process.env): { child: ChildProcess; line: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    stdio: ['pipe', 'pipe', 'inherit', 'ipc'],
-    env,
-  });
-  const line = new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const at = buffer.indexOf('\n');
-      if (at >= 0) resolve(buffer.slice(0, at));
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-  return { child, line };
-}
-
-const server = start([join(here, 'servers', 'fast-server.ts')]);
+const server = startChild([join(here, 'servers', 'fast-server.ts')]);
 const { port } = JSON.parse(await server.line) as { port: number };
 
 const available = async (name: string) => {
@@ -175,7 +158,7 @@ try {
     // Alternate the order, so that drift on a shared machine hits every client alike.
     const order = r % 2 === 0 ? clients : [...clients].reverse();
     for (const name of order) {
-      const c = start([
+      const c = startChild([
         fileURLToPath(import.meta.url),
         '--client',
         name,

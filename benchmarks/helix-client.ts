@@ -13,10 +13,10 @@
  *
  * Run: npx tsx benchmarks/helix-client.ts [requests=20000] [rounds=3] [concurrency=50]
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startChild } from './servers/child.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -114,21 +114,7 @@ const requests = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 3);
 const concurrency = Number(process.argv[4] ?? 50);
 
-function start(args: string[]): { child: ChildProcess; line: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { stdio: ['pipe', 'pipe', 'inherit', 'ipc'] });
-  const line = new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const at = buffer.indexOf('\n');
-      if (at >= 0) resolve(buffer.slice(0, at));
-    });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code}`)));
-  });
-  return { child, line };
-}
-
-const server = start([join(here, 'servers', 'fast-server.ts')]);
+const server = startChild([join(here, 'servers', 'fast-server.ts')]);
 const { port } = JSON.parse(await server.line) as { port: number };
 const clients = ['raw', 'twitchify', 'twurple'];
 const results = new Map<string, ClientResult[]>(clients.map((c) => [c, []]));
@@ -139,7 +125,7 @@ try {
     for (const name of order) {
       if (failed.has(name)) continue;
       const args = [fileURLToPath(import.meta.url), '--client', name, String(port), String(requests)];
-      const c = start([...args, String(concurrency)]);
+      const c = startChild([...args, String(concurrency)]);
       try {
         const result = JSON.parse(await c.line) as ClientResult;
         await new Promise((resolve) => c.child.once('exit', resolve));
