@@ -35,9 +35,18 @@ describe('TwitchClock', () => {
     const first = clock.now(); // no stamp yet: the local clock
     clock.sawTimestamp(local.t - 20); // the first event: Twitch is 20 ms behind (a delivery delay)
     local.t += 5;
-    expect(clock.now()).toBe(first);
+    const second = clock.now();
+    expect(second).toBeGreaterThan(first);
+    expect(second - first).toBeLessThan(1);
     local.t += 30;
     expect(clock.now()).toBe(local.t - 20);
+  });
+
+  it('hands out strictly increasing positions within one millisecond', () => {
+    const clock = new TwitchClock({ now: () => 5_000 });
+    const a = clock.now();
+    const b = clock.now();
+    expect(b).toBeGreaterThan(a);
   });
 
   it('ignores stamps that are not numbers', () => {

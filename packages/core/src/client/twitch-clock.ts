@@ -44,13 +44,18 @@ export class TwitchClock {
   }
 
   /**
-   * Twitch's time now, as best known, in milliseconds; never less than an earlier answer. The offset can drop (the
+   * Twitch's time now, as best known, in milliseconds; always more than an earlier answer. The offset can drop (the
    * first stamp arrives, or an old bound lapses): positions then stand still until the corrected clock catches up,
    * so that a write is never placed before one made earlier by this process.
    */
   now(): number {
     const t = this.#local.now() + this.offsetMs;
-    if (t > this.#last) this.#last = t;
+    // strictly increasing: two writes of one key in one millisecond (or while positions stand still) must not share
+    // a position, or the later one would be taken for a change no newer than the earlier one
+    this.#last = t > this.#last ? t : this.#last + TwitchClock.STEP_MS;
     return this.#last;
   }
+
+  /** The least step between two positions handed out (a microsecond). */
+  static readonly STEP_MS = 0.001;
 }
