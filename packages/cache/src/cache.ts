@@ -7,6 +7,9 @@ import { CacheArgumentError, CacheClosedError } from './errors.js';
 import { Knowledge } from './knowledge.js';
 import { LocalAuthority } from './local-authority.js';
 import { MemoryTier } from './memory-tier.js';
+import { CoherentKeys } from './model/keys.js';
+import type { FeedStatus } from './model/state.js';
+import { MemoryStateStore } from './model/store.js';
 import { type CacheOptions, resolveOptions, silentLogger } from './options.js';
 import { Reader } from './reader.js';
 import { RedisAuthority, type RedisAuthorityHooks } from './redis/redis-authority.js';
@@ -45,6 +48,13 @@ export class Cache {
   /** Tells the cache when feeds are covered and when they have gaps. */
   readonly coverage: Coverage;
 
+  /**
+   * Keys read and changed through the coherence model (see docs/coherence-model.md): declarative changes recorded
+   * atomically where the key's state lives (in this process, or in Redis for every process on the prefix), reads
+   * served as the base with the changes the source may not reflect yet laid over it.
+   */
+  readonly keys: CoherentKeys;
+
   constructor(options?: CacheOptions) {
     const o = resolveOptions(options);
     if (o.memory === false && o.redis === undefined) {
@@ -73,6 +83,27 @@ export class Cache {
       auth = redis;
     }
     this.#x = new Context(o, clock, logger, know, trackers, c, mem, auth, redis);
+    const positions = o.positions ?? clock;
+    this.keys = new CoherentKeys({
+      store:
+        redis?.states ??
+        new MemoryStateStore({
+          maxKeys,
+          feeds: (names) => {
+            const now = clock.now();
+            const states = new Map<string, FeedStatus>();
+            for (const name of names) {
+              const f = know.feeds.get(name);
+              const coveredForMs = f === undefined ? 0 : Math.max(0, f.until - now);
+              states.set(name, { epoch: f?.e ?? 0, covered: coveredForMs > 0, coveredForMs });
+            }
+            return states;
+          },
+        }),
+      shared: redis !== undefined,
+      positions,
+      maxViews: o.memory === false ? 1 : o.memory.maxEntries,
+    });
     this.#reader = new Reader(this.#x);
     this.#writer = new Writer(this.#x);
     this.#mem = mem;
@@ -232,6 +263,7 @@ export class Cache {
         break;
       case 'feed':
         x.know.feedAdvanced(n.name, n.version);
+        this.keys.feedHeard(n.name, n.version);
         break;
       case 'filled':
         this.#reader.filled(n.name);
@@ -250,6 +282,7 @@ export class Cache {
     const x = this.#x;
     x.know.epoch++;
     x.c.epochBumps++;
+    this.keys.busStatus(x.know.trusted);
     x.logger.debug('cache: in-process tier epoch bumped', { reason, epoch: x.know.epoch });
   }
 
@@ -273,6 +306,10 @@ export class Cache {
         }
       },
       reconnected: () => this.#bumpEpoch('redis reconnected'),
+      stateCommitted: (key, version) => {
+        c.bus.messages++;
+        this.keys.heard(key, version);
+      },
       breaker: (state) => {
         log().warn('cache: redis circuit breaker', { state });
         if (state === 'closed') void this.#x.pending.flush(this.#x.auth);

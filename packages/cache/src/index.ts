@@ -15,6 +15,9 @@ export {
   CacheValueNotSerializableError,
   CacheValueTooLargeError,
 } from './errors.js';
+export type { CoherentKeys, KeyReadOptions, PositionClock } from './model/keys.js';
+export type { Op } from './model/ops.js';
+export type { AnswerInput, ChangeInput, RecordOutcome, WriteInput } from './model/transitions.js';
 export { MAX_NAME_LENGTH } from './names.js';
 export type { CacheOptions, RedisTierOptions } from './options.js';
 export type {

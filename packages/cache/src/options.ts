@@ -87,6 +87,11 @@ export interface CacheOptions {
   validate?: (key: string, value: unknown) => boolean;
   /** Default: `Date`. */
   clock?: Clock;
+  /**
+   * Where the order positions of {@link Cache.keys} come from: the source's time as this process best knows it, in
+   * milliseconds (a change's position is compared with the source's timestamps). Default: `clock`.
+   */
+  positions?: Clock;
   /** Default: silent. */
   logger?: Logger;
 }
@@ -137,6 +142,9 @@ const optionsSchema = z.object({
   maxValueBytes: positive.default(1 << 20),
   validate: z.custom<(key: string, value: unknown) => boolean>((v) => typeof v === 'function').optional(),
   clock: z
+    .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
+    .optional(),
+  positions: z
     .custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function')
     .optional(),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null).optional(),

@@ -23,9 +23,35 @@ function check(key: string, value: unknown): void {
   if (!cachedValueValid(key, value)) refused.push(`${key} ${JSON.stringify(value).slice(0, 200)}`);
 }
 
+/**
+ * The keys of the coherence model: what a read serves (Helix's answer with the recorded changes laid over it) is
+ * what other processes read back, so every view is checked, as is every answer loaded.
+ */
+const keys = new Proxy(inner.keys, {
+  get: (target, name) => {
+    if (name === 'read') {
+      return async (key: string, options: Parameters<CachePort['keys']['read']>[1]) => {
+        const value = await target.read(key, {
+          ...options,
+          load: async () => {
+            const loaded = await options.load();
+            check(key, loaded);
+            return loaded;
+          },
+        });
+        check(key, value);
+        return value;
+      };
+    }
+    const value = Reflect.get(target, name, target) as unknown;
+    return typeof value === 'function' ? value.bind(target) : value;
+  },
+});
+
 /** The real cache, every value it is handed checked on the way in. */
 const cache = new Proxy(inner, {
   get: (target, name) => {
+    if (name === 'keys') return keys;
     if (name === 'read') {
       return (key: string, options: Parameters<CachePort['read']>[1]) =>
         target.read(key, {

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { CacheArgumentError } from '../errors.js';
+import { CacheArgumentError, CacheRedisUnavailableError } from '../errors.js';
 import { checkName } from '../names.js';
 import { deepFreeze } from '../values.js';
 import type { FeedStates, KeyState } from './state.js';
@@ -47,12 +47,15 @@ export interface KeyReadOptions<V> {
   readonly load: () => Promise<V>;
   /** Whose answer it is, for reads whose answer depends on who asks. Default `''`: everyone's. */
   readonly variant?: string;
-  readonly ttlMs: number;
+  /** How long a loaded answer is kept at most; a function is asked when the answer is stored. */
+  readonly ttlMs: number | (() => number);
   /**
    * The feeds that report the key's changes: the answer is kept only while each stays at the epoch it had when the
    * load began and covered.
    */
   readonly feeds?: readonly string[];
+  /** Ask the store even when a view is kept (a `strict` read: what any process committed before it began). */
+  readonly fresh?: boolean;
 }
 
 interface KeyViews {
@@ -147,6 +150,7 @@ export class CoherentKeys {
     const kept = rec === undefined ? undefined : variant === '' ? rec.shared : rec.byVariant?.get(variant);
     if (
       kept !== undefined &&
+      options.fresh !== true &&
       this.#trusted &&
       kept.epoch === this.#epoch &&
       kept.version >= (rec as KeyViews).heard &&
@@ -187,7 +191,14 @@ export class CoherentKeys {
   async #readThrough<V>(key: string, variant: string, options: KeyReadOptions<V>): Promise<V> {
     const epoch = this.#epoch;
     const feedNames = options.feeds ?? [];
-    const read = await this.#store.read(key, feedNames);
+    let read: { state: KeyState; feeds: FeedStates };
+    try {
+      read = await this.#store.read(key, feedNames);
+    } catch (err) {
+      // the store is away: the source answers, and nothing is kept
+      if (!(err instanceof CacheRedisUnavailableError)) throw err;
+      return deepFreeze(await options.load()) as V;
+    }
     const now = this.#positions.now();
     const current = view(read.state, variant, now, read.feeds);
     if (current.found) return this.#keep(key, variant, read, epoch, current, now) as V;
@@ -198,16 +209,23 @@ export class CoherentKeys {
       const epochs = feedNames.length === 0 ? undefined : epochsOf(feedNames, feeds);
       loaded = await options.load();
       const at = this.#positions.now();
-      const input = { variant, json: loaded, readPos, ttlMs: options.ttlMs, feeds: epochs };
+      const ttlMs = typeof options.ttlMs === 'function' ? options.ttlMs() : options.ttlMs;
+      const input = { variant, json: loaded, readPos, ttlMs, feeds: epochs };
       let seen = feeds;
-      const step = await this.#update(
-        key,
-        (s, f) => {
-          seen = f;
-          return fill(s, input, at, f);
-        },
-        feedNames,
-      );
+      let step: Step<unknown>;
+      try {
+        step = await this.#update(
+          key,
+          (s, f) => {
+            seen = f;
+            return fill(s, input, at, f);
+          },
+          feedNames,
+        );
+      } catch (err) {
+        if (!(err instanceof CacheRedisUnavailableError)) throw err;
+        break;
+      }
       const shown = view(step.state, variant, at, seen);
       if (shown.found) return this.#keep(key, variant, { state: step.state, feeds: seen }, epoch, shown, at) as V;
       // refused, and nothing better is known: with a feed not covered, nothing can be kept (the answer is served as

@@ -35,6 +35,7 @@ import { type BusStatus, InvalidationBus } from './bus.js';
 import { RedisCaller, SCRIPTS } from './caller.js';
 import { openDataClient, openSubscriber } from './connections.js';
 import { depArgs, depStates, fillTail, scopeArg, snapshotOf, storedEntryOf, type ValueDecoder } from './script-io.js';
+import { RedisStateStore } from './state-store.js';
 
 /** Hooks through which the Redis authority reports to the cache. */
 export interface RedisAuthorityHooks {
@@ -44,6 +45,8 @@ export interface RedisAuthorityHooks {
   /** The data connection became ready again after having been lost. */
   reconnected(): void;
   breaker(state: BreakerState): void;
+  /** A process (this one or another) committed `version` of a key's state (see `RedisStateStore`). */
+  stateCommitted(key: string, version: number): void;
   busMalformed(raw: string): void;
   decodeError(error: CacheDecodeError): void;
   failure(error: CacheRedisUnavailableError): void;
@@ -68,6 +71,8 @@ export class RedisAuthority implements Authority {
   /** The caller's check of values read (see `CacheOptions.validate`). */
   readonly #validate: ((key: string, value: unknown) => boolean) | undefined;
   #wasReady = false;
+  /** Key states of the coherence model, on the same connection, prefix and bus. */
+  readonly states: RedisStateStore;
 
   constructor(
     options: ResolvedRedisOptions,
@@ -104,6 +109,15 @@ export class RedisAuthority implements Authority {
       this.#wasReady = true;
     });
     if (this.#client.status === 'ready') this.#wasReady = true;
+    this.states = new RedisStateStore({
+      client: this.#client,
+      caller: this.#call,
+      base: this.#base,
+      origin: env.origin,
+      ttlMs: options.versionTtlMs,
+      decodeError: (e) => env.hooks.decodeError(e),
+      validate: env.validate,
+    });
     const subscriber = openSubscriber(this.#client, options, env.origin);
     this.#bus = new InvalidationBus({
       subscriber,
@@ -403,7 +417,10 @@ export class RedisAuthority implements Authority {
 
   #message(m: BusMessage): void {
     if (m.origin === this.#origin) return; // applied already, when the script returned
-    if (m.kind === 's') return; // a key state's commit, for the state store's readers
+    if (m.kind === 's') {
+      this.#hooks.stateCommitted(m.name, m.version);
+      return;
+    }
     const kind =
       m.kind === 'k' ? 'key' : m.kind === 't' ? 'tag' : m.kind === 'f' ? 'feed' : m.kind === 'o' ? 'order' : 'filled';
     this.#hooks.notify({ kind, name: m.name, version: m.version }, true);

@@ -28,6 +28,7 @@ export class RedisStateStore implements StateStore {
   readonly #origin: string;
   readonly #ttlMs: number;
   readonly #decodeError: (error: CacheDecodeError) => void;
+  readonly #validate: ((key: string, value: unknown) => boolean) | undefined;
 
   constructor(options: {
     client: Redis | Cluster;
@@ -37,7 +38,10 @@ export class RedisStateStore implements StateStore {
     origin: string;
     ttlMs: number;
     decodeError: (error: CacheDecodeError) => void;
+    /** The caller's check of each base's value (see `CacheOptions.validate`): a state with a refused base is unknown. */
+    validate?: ((key: string, value: unknown) => boolean) | undefined;
   }) {
+    this.#validate = options.validate;
     this.#client = options.client;
     this.#call = options.caller;
     this.#base = options.base;
@@ -132,7 +136,22 @@ export class RedisStateStore implements StateStore {
       );
       return empty;
     }
+    if (!this.#basesValid(key, checked.data)) {
+      this.#decodeError(new CacheDecodeError(key, 'a stored base does not have the shape its key calls for'));
+      return empty;
+    }
     return { state: checked.data, stored, feeds: known };
+  }
+
+  #basesValid(key: string, state: KeyState): boolean {
+    const validate = this.#validate;
+    if (validate === undefined) return true;
+    try {
+      for (const b of Object.values(state.bases)) if (validate(key, b.json) !== true) return false;
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   #feedKey(feed: string): string {

@@ -6,6 +6,7 @@ import type {
   ApplyOutcome,
   CacheStats,
   Change,
+  CoherentKeys,
   LoadInfo,
   ReadOptions,
   WindowOptions,
@@ -13,6 +14,8 @@ import type {
 } from '@twitchify/cache';
 
 export interface CachePort {
+  /** Keys read and changed through the coherence model (see `Cache.keys`). */
+  readonly keys: CoherentKeys;
   read<V>(key: string, options: ReadOptions<V>): Promise<V>;
   write<V>(key: string, value: V, options?: WriteOptions): Promise<void>;
   apply<V>(change: Change<V>): Promise<ApplyOutcome>;

@@ -14,6 +14,7 @@ import type {
   User,
   UserModerator,
 } from '../generated/helix-types.js';
+import { memberAdded, memberRemoved } from './member-ops.js';
 import type { ResourceCache } from './resource-cache.js';
 import { sameChatSettings } from './resources/chat.js';
 
@@ -148,27 +149,10 @@ export async function routeEvent(
       // the whole reward, as Get Custom Reward would show it: invalidating instead would let a refetch store
       // Helix's lagging answer after the event was received
       const reward = rewardOf(event as E<'channel.channel_points_custom_reward.update@1'>);
-      return rc.patchMember<readonly CustomReward[]>(
-        'rewards',
-        b,
-        change,
-        reward.id,
-        (old) =>
-          old.some((r) => r.id === reward.id) ? old.map((r) => (r.id === reward.id ? reward : r)) : [...old, reward],
-        (loaded) => loaded.some((r) => r.id === reward.id && sameReward(r, reward)),
-      );
+      return rc.recordMember('rewards', b, change, memberAdded('id', reward));
     }
-    case 'channel.channel_points_custom_reward.remove@1': {
-      const rewardId = String(ev.id);
-      return rc.patchMember<readonly CustomReward[]>(
-        'rewards',
-        b,
-        change,
-        rewardId,
-        (old) => old.filter((r) => r.id !== rewardId),
-        (loaded) => !loaded.some((r) => r.id === rewardId),
-      );
-    }
+    case 'channel.channel_points_custom_reward.remove@1':
+      return rc.recordMember('rewards', b, change, memberRemoved('id', String(ev.id)));
     case 'channel.follow@2':
       return rc.invalidate('followers', b, change);
     default: {
@@ -207,21 +191,14 @@ function refOf(ev: Record<string, unknown>): UserModerator {
   return { userId: String(ev.userId), userLogin: String(ev.userLogin ?? ''), userName: String(ev.userName ?? '') };
 }
 
-function listAdd<T extends Ref>(
+function listAdd(
   rc: ResourceCache,
   kind: 'moderators' | 'vips' | 'bans',
   b: string,
   change: { id: string; at: number },
-  entry: T,
+  entry: Ref,
 ): Promise<void> {
-  return rc.patchMember<readonly T[]>(
-    kind,
-    b,
-    change,
-    entry.userId,
-    (old) => [...old.filter((x) => x.userId !== entry.userId), entry],
-    (loaded) => loaded.some((x) => x.userId === entry.userId),
-  );
+  return rc.recordMember(kind, b, change, memberAdded('userId', entry));
 }
 
 function listRemove(
@@ -231,14 +208,7 @@ function listRemove(
   change: { id: string; at: number },
   userId: string,
 ): Promise<void> {
-  return rc.patchMember<readonly Ref[]>(
-    kind,
-    b,
-    change,
-    userId,
-    (old) => old.filter((x) => x.userId !== userId),
-    (loaded) => !loaded.some((x) => x.userId === userId),
-  );
+  return rc.recordMember(kind, b, change, memberRemoved('userId', userId));
 }
 
 /** A reward event's reward in Helix's shape (the event names the limits `max_per_stream.value`, ...). */
@@ -271,17 +241,4 @@ function rewardOf(e: E<'channel.channel_points_custom_reward.update@1'>): Custom
     redemptionsRedeemedCurrentStream: e.redemptionsRedeemedCurrentStream,
     cooldownExpiresAt: e.cooldownExpiresAt,
   } as CustomReward;
-}
-
-/** Whether Helix's reward shows what an event said (the fields a change of a reward is made of). */
-function sameReward(a: CustomReward, b: CustomReward): boolean {
-  return (
-    a.title === b.title &&
-    a.prompt === b.prompt &&
-    a.cost === b.cost &&
-    a.isEnabled === b.isEnabled &&
-    a.isPaused === b.isPaused &&
-    a.backgroundColor === b.backgroundColor &&
-    a.isUserInputRequired === b.isUserInputRequired
-  );
 }

@@ -9,6 +9,7 @@ import {
   type ApplyOutcome,
   CacheRedisUnavailableError,
   type LoadInfo,
+  type Op,
   type ReadLevel,
   sameState,
 } from '@twitchify/cache';
@@ -50,8 +51,9 @@ export interface CachedReadOptions {
 const EVENT_PIN_MS = 15_000;
 
 /**
- * The field naming a member of each list read whose changes are made one member at a time: their pins hold only the
- * members changed (`pinScope`), and a Helix answer is merged with them (see `mergeMembers`).
+ * The field naming a member of each list read whose changes are made one member at a time. These reads go through
+ * the coherence model (`Cache.keys`): each change is recorded as a member added or removed, which commutes with
+ * changes of the other members, and every read lays the changes Helix may not show yet over its answer.
  */
 const MEMBER_ID: Partial<Record<ResourceKind, string>> = {
   vips: 'userId',
@@ -59,52 +61,6 @@ const MEMBER_ID: Partial<Record<ResourceKind, string>> = {
   bans: 'userId',
   rewards: 'id',
 };
-
-/**
- * A Helix answer `loaded` merged with a list pinned about the members in `scope`: each of those as the pinned list
- * has it (present, at its pinned position among the loaded ones, or absent), every other member as Helix has it.
- */
-export function mergeMembers(idField: string, loaded: unknown, pinned: unknown, scope: readonly string[]): unknown {
-  if (!Array.isArray(loaded) || !Array.isArray(pinned)) return pinned;
-  const idOf = (x: unknown): string | undefined => {
-    const v = typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[idField] : undefined;
-    return typeof v === 'string' ? v : undefined;
-  };
-  const inScope = new Set(scope);
-  const fromPin = new Map<string, unknown>();
-  for (const x of pinned) {
-    const id = idOf(x);
-    if (id !== undefined && inScope.has(id)) fromPin.set(id, x);
-  }
-  const out: unknown[] = [];
-  const placed = new Set<string>();
-  for (const x of loaded) {
-    const id = idOf(x);
-    if (id === undefined || !inScope.has(id)) out.push(x);
-    else if (fromPin.has(id) && !placed.has(id)) {
-      out.push(fromPin.get(id));
-      placed.add(id);
-    }
-  }
-  // members the pin has and Helix lacks: after the pinned member that precedes them and Helix has too, else last
-  for (let i = 0; i < pinned.length; i++) {
-    const id = idOf(pinned[i]);
-    if (id === undefined || !fromPin.has(id) || placed.has(id)) continue;
-    let at = out.length;
-    for (let j = i - 1; j >= 0; j--) {
-      const k = out.indexOf(pinned[j]);
-      const prev = idOf(pinned[j]);
-      const found = k >= 0 ? k : out.findIndex((y) => prev !== undefined && idOf(y) === prev);
-      if (found >= 0) {
-        at = found + 1;
-        break;
-      }
-    }
-    out.splice(at, 0, pinned[i]);
-    placed.add(id);
-  }
-  return out;
-}
 
 /** An event's (or member write's) change of one cached copy, as `ResourceCache.#patch` applies it. */
 interface KeyChange<V> {
@@ -115,15 +71,12 @@ interface KeyChange<V> {
   apply: (old: V) => V;
   agrees: (loaded: V) => boolean;
   pinMs: number;
-  /** For a member's change: it commutes, and its pin holds that member only. */
-  order: { commutes?: boolean; pinScope?: string[] };
-  member: string | undefined;
 }
 
-/** Members of one list whose last change is remembered before old marks are dropped (see `#memberAdvance`). */
-const MEMBER_MARKS = 256;
-/** How long a member's last change orders later ones: far longer than any event arrives late. */
-const MEMBER_HORIZON_MS = 10 * 60_000;
+/** How long a write may go unanswered before its record is given up (its writer may have died). */
+const WRITE_OPEN_MS = 15_000;
+/** How long an answered write waits for its own event to give its place in Twitch's order. */
+const WRITE_HOLD_MS = 15_000;
 
 export class ResourceCache {
   readonly cache: CachePort;
@@ -155,16 +108,6 @@ export class ResourceCache {
   /** Loaded states with a known state laid over (see the `agrees` of `#cacheRead`). */
   readonly #overlaid = new WeakSet<object>();
 
-  /**
-   * Per list key: until when the members of the list that no change of this process was about may be trusted. A
-   * Helix load sets it to the end of its fill's TTL (shorter when it was made while a feed had only just started or
-   * resumed covering, see `ResourceHooks.ttlFor`); the first member change after it brings it down to when Helix
-   * shows that change (`sourceLagMs`), and later changes do not extend it. A list built member by member is stored
-   * only that long: it is then revalidated from Helix (merged with the pins of the members changed meanwhile), so a
-   * change of another member whose event was lost is repaired even while the list keeps changing.
-   */
-  readonly #trustedUntil = new Map<string, number>();
-
   readonly #clock: { now(): number };
 
   constructor(
@@ -194,7 +137,6 @@ export class ResourceCache {
    */
   async beginWrite(kind: ResourceKind, id: string, sentAt = this.#clock.now()): Promise<WriteInFlight> {
     const write = new WriteInFlight(`${kind}:${id}`, sentAt, this.#clock);
-    if (MEMBER_ID[kind] !== undefined) return write;
     await Promise.all(
       this.copies(kind, id).map(async (key) => {
         try {
@@ -225,9 +167,7 @@ export class ResourceCache {
     kind: ResourceKind,
     id: string,
     send: () => Promise<R>,
-    change: (
-      answer: R,
-    ) => { apply: (old: V) => V; agrees: (loaded: V) => boolean; member?: string | undefined } | undefined,
+    change: (answer: R) => { apply: (old: V) => V; agrees: (loaded: V) => boolean } | undefined,
     current: (key: string) => Promise<V>,
   ): Promise<R> {
     const write = await this.beginWrite(kind, id);
@@ -235,8 +175,7 @@ export class ResourceCache {
       const answer = await send();
       write.answered();
       const c = change(answer);
-      if (c?.member !== undefined) await this.writeMember(write, c.member, c.apply, c.agrees);
-      else if (c !== undefined) await this.writeThrough(write, c.apply, c.agrees, current);
+      if (c !== undefined) await this.writeThrough(write, c.apply, c.agrees, current);
       return answer;
     } finally {
       await this.endWrite(write);
@@ -293,6 +232,7 @@ export class ResourceCache {
     options: CachedReadOptions | undefined,
   ): Promise<V> {
     const entry = this.entry(kind);
+    if (MEMBER_ID[kind] !== undefined) return this.#modelRead(entry, id, reader, load, options);
     const key = this.cacheKey(entry, id, reader);
     const base = `${kind}:${id}`;
     if (key !== base) {
@@ -320,20 +260,11 @@ export class ResourceCache {
     level: ReadLevel,
   ): Promise<V> {
     const base = `${entry.kind}:${id}`;
-    const idField = MEMBER_ID[entry.kind];
     const ttlMs = this.#hooks.ttlFor ? this.#hooks.ttlFor(feeds, entry.ttlMs) : entry.ttlMs;
     return this.cache.read<V>(key, {
-      // a list's pin holds only the members its changes were about: Helix's answer stands for the others
-      ...(idField === undefined
-        ? {}
-        : {
-            merge: (loaded: V, pinned: V, scope: readonly string[]) =>
-              mergeMembers(idField, loaded, pinned, scope) as V,
-          }),
       load: async (signal, info) => {
         this.#hooks.onLoad?.(base);
         const loaded = this.#storable(entry, key, await load(signal));
-        if (idField !== undefined) this.#trustedUntil.set(key, this.#clock.now() + ttlMs);
         const value = this.#storable(entry, key, this.known.overlay(base, loaded, info?.at));
         if (value !== loaded && typeof value === 'object' && value !== null) this.#overlaid.add(value);
         if (info !== undefined) this.#basis.set(key, { value, info });
@@ -434,22 +365,16 @@ export class ResourceCache {
     change: { id: string; at: number },
     apply: (old: V) => V,
     agrees: (loaded: V) => boolean,
-    member?: string,
   ): Promise<void> {
-    const commutes = member !== undefined;
     const keys = this.copies(kind, id);
     this.known.remember<V>(base, change.at, apply, agrees);
     const tags = [base, `user:${id}`];
-    // a member's change commutes with the others, and its pin holds that member only
-    const order = member !== undefined ? { commutes: true, pinScope: [member] } : {};
-    // A list built member by member may lack a change whose event Twitch lost: it is held against Helix only as
-    // long as Helix can lag, then revalidated (Helix's answer, with this process's known changes laid over).
-    const pinMs = commutes ? this.#sourceLagMs : EVENT_PIN_MS;
+    const pinMs = EVENT_PIN_MS;
     await Promise.all(
       keys.map(async (key) => {
         // Held while it may have been committed before or after a write in flight (see WriteInFlight), untracked:
         // until its order is known the event is not received, and reads go on with the state before it.
-        const plan: KeyChange<V> = { kind, key, tags, change, apply, agrees, pinMs, order, member };
+        const plan: KeyChange<V> = { kind, key, tags, change, apply, agrees, pinMs };
         while ((await this.#patchKey(plan)) === 'held') {
           await this.cache.windowsSettled(key);
         }
@@ -458,7 +383,7 @@ export class ResourceCache {
   }
 
   /** One attempt at an event's change of one copy (see `#patch`). */
-  #patchKey<V>({ kind, key, tags, change, apply, agrees, pinMs, order, member }: KeyChange<V>): Promise<ApplyOutcome> {
+  #patchKey<V>({ kind, key, tags, change, apply, agrees, pinMs }: KeyChange<V>): Promise<ApplyOutcome> {
     // Tracked from the moment the event is received: reads of the key in this process wait for the change.
     return this.#track(key, async () => {
       // The event's state is recorded as a pinned change, built on the current state (a cache hit, or Helix
@@ -479,7 +404,6 @@ export class ResourceCache {
           patch: (old) => this.#storable(entry, key, apply(old)),
           pinMs,
           settles: agrees,
-          ...order,
         });
       }
       const feeds = this.#feedsOf(key);
@@ -493,82 +417,94 @@ export class ResourceCache {
         value,
         tags,
         feeds,
-        ttlMs: member === undefined ? this.entry(kind).ttlMs : this.#memberTtl(key, this.entry(kind).ttlMs),
+        ttlMs: this.entry(kind).ttlMs,
         pinMs,
         settles: agrees,
-        ...order,
       });
     });
   }
 
   /**
-   * An event that changes one member of a list (a VIP, a moderator, a ban): it commutes with changes to the other
-   * members, so it is applied to the current list whatever the list's order position (an add that Twitch committed
-   * before a later write of another member, arriving after it, is not lost), and ordered only against changes of
-   * the same member: one older than a change of that member already applied here changes nothing.
+   * A read of a list changed one member at a time, through the coherence model: one key per list, the reader as the
+   * variant (its base is Helix's answer to that reader), the changes recorded since laid over it.
    */
-  async patchMember<V>(
+  #modelRead<V>(
+    entry: CatalogEntry,
+    id: string,
+    reader: string | undefined,
+    load: (signal: AbortSignal) => Promise<V>,
+    options: CachedReadOptions | undefined,
+  ): Promise<V> {
+    const base = `${entry.kind}:${id}`;
+    const feeds = this.#hooks.feedsFor(entry, id, reader);
+    const ttlFor = this.#hooks.ttlFor;
+    // when the answer is stored: a feed may have started covering while the load ran
+    const ttlMs = ttlFor === undefined ? entry.ttlMs : () => ttlFor(feeds, entry.ttlMs);
+    return this.cache.keys.read<V>(base, {
+      load: () => {
+        this.#hooks.onLoad?.(base);
+        return load(this.#never);
+      },
+      variant: reader ?? '-',
+      ttlMs,
+      feeds,
+      fresh: (options?.level ?? this.#level) === 'strict',
+    });
+  }
+
+  /** A signal never aborted, for loads the model makes. */
+  readonly #never = new AbortController().signal;
+
+  /**
+   * An event that adds or removes one member of a list (a VIP, a moderator, a ban, a reward): recorded as that op, at
+   * the event's position, in the one atomic transition of the list's state. It commutes with changes of the other
+   * members; of changes of one member, the later position wins, whichever arrives first.
+   */
+  async recordMember(kind: ResourceKind, id: string, change: { id: string; at: number }, op: Op): Promise<void> {
+    await this.cache.keys.record(`${kind}:${id}`, {
+      id: change.id,
+      pos: change.at,
+      ops: [op],
+      lagMs: this.#sourceLagMs,
+    });
+  }
+
+  /**
+   * Sends a write of one member of a list: recorded before it is sent (so that its own event is recognised in every
+   * process, even if this one dies), visible once Twitch answers, placed in Twitch's order by its own event.
+   * `requested` is what the request changes; `answered` what Twitch's answer says it changed (default: the same).
+   */
+  async writtenMember<R>(
     kind: ResourceKind,
     id: string,
-    change: { id: string; at: number },
-    member: string,
-    apply: (old: V) => V,
-    agrees: (loaded: V) => boolean,
-  ): Promise<void> {
-    const base = `${kind}:${id}`;
-    if (!this.#memberAdvance(base, member, change.at)) return;
-    await this.#patch(kind, id, base, change, apply, agrees, member);
-  }
-
-  /**
-   * After a write to one member of a list that Twitch acknowledged: applied to the current list like a member
-   * event (see {@link patchMember}), pinned, for every copy.
-   */
-  async writeMember<V>(
-    write: WriteInFlight,
-    member: string,
-    apply: (old: V) => V,
-    agrees: (loaded: V) => boolean,
-  ): Promise<void> {
-    const split = write.base.indexOf(':');
-    const kind = write.base.slice(0, split) as ResourceKind;
-    const id = write.base.slice(split + 1);
-    this.#memberAdvance(write.base, member, write.sentAt);
-    // Changes of other members commute with this one: no event waits for this write's own event (no window).
-    const change = { id: `write:${randomUUID()}`, at: write.sentAt };
-    await this.#patch(kind, id, write.base, change, apply, agrees, member);
-  }
-
-  /** The TTL of a list built by a member change on the current state of `key` (see `#trustedUntil`). */
-  #memberTtl(key: string, ttlMs: number): number {
-    const now = this.#clock.now();
-    const until = Math.min(this.#trustedUntil.get(key) ?? Number.POSITIVE_INFINITY, now + this.#sourceLagMs);
-    this.#trustedUntil.set(key, until);
-    // an integer: clocks may give fractions of a millisecond
-    return Math.max(1, Math.floor(Math.min(ttlMs, until - now)));
-  }
-
-  /**
-   * Per list and member: the order position of the newest change of that member applied by this process. Entries
-   * are dropped once much older than any event can arrive late.
-   */
-  readonly #members = new Map<string, Map<string, number>>();
-
-  /** Records a change of `member` at `at`; false when a newer change of that member was applied already. */
-  #memberAdvance(base: string, member: string, at: number): boolean {
-    let marks = this.#members.get(base);
-    if (marks === undefined) {
-      marks = new Map();
-      this.#members.set(base, marks);
+    send: () => Promise<R>,
+    requested: Op,
+    answered?: (answer: R) => Op | undefined,
+  ): Promise<R> {
+    const keys = this.cache.keys;
+    const key = `${kind}:${id}`;
+    const writeId = `write:${randomUUID()}`;
+    const lagMs = this.#sourceLagMs;
+    const report = (err: unknown) => this.#hooks.onError?.(err);
+    // Redis could not record it: the write goes on, and its answer is recorded as a change
+    await keys
+      .beginWrite(key, { id: writeId, from: this.#clock.now(), ops: [requested], lagMs, openMs: WRITE_OPEN_MS })
+      .catch(report);
+    let answer: R;
+    try {
+      answer = await send();
+    } catch (err) {
+      await keys.failWrite(key, writeId).catch(report);
+      throw err;
     }
-    const known = marks.get(member);
-    if (known !== undefined && known >= at) return false;
-    marks.set(member, at);
-    if (marks.size > MEMBER_MARKS) {
-      const horizon = this.#clock.now() - MEMBER_HORIZON_MS;
-      for (const [m, t] of marks) if (t < horizon) marks.delete(m);
+    const op = answered === undefined ? requested : answered(answer);
+    if (op === undefined) await keys.failWrite(key, writeId).catch(report);
+    else {
+      await keys
+        .answerWrite(key, { id: writeId, to: this.#clock.now(), ops: [op], lagMs, holdMs: WRITE_HOLD_MS })
+        .catch(report);
     }
-    return true;
+    return answer;
   }
 
   /** The current state of a key this process has read (without waiting for changes); undefined if it fails. */

@@ -170,7 +170,13 @@ export class Runtime {
     if (isCachePort(o.cache)) this.#cache = o.cache;
     else {
       // values read back from Redis are checked against the catalog's shapes before use
-      this.#cache = createCache({ validate: cachedValueValid, ...(o.cache ?? {}), clock: o.clock, logger: o.logger });
+      this.#cache = createCache({
+        validate: cachedValueValid,
+        ...(o.cache ?? {}),
+        clock: o.clock,
+        positions: this.#twitchTime,
+        logger: o.logger,
+      });
       this.#ownsCache = true;
     }
     // Ready means ready: with Redis, wait (bounded) until the shared tier is connected and its bus subscribed, so

@@ -6,9 +6,9 @@ import type {
   UserVip,
 } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
+import { memberAdded, memberRemoved } from '../member-ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, first, type ResourceContext } from './context.js';
-import { readerOf } from './moderation.js';
 import { userRef } from './user-refs.js';
 
 /** What a write of channel information changes, built from the request (Twitch answers 204). */
@@ -121,13 +121,11 @@ export class ChannelsResource {
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
     const ref = await userRef(this.#c, u);
-    await this.#listWrite(
+    await this.#c.rc.writtenMember(
+      'vips',
       b,
-      asUser,
       () => this.#c.helix.moderation.addChannelVip({ broadcasterId: b, userId: u }, { asUser }),
-      (l) => [...l.filter((x) => x.userId !== u), ref as UserVip],
-      true,
-      u,
+      memberAdded('userId', ref),
     );
   }
 
@@ -136,30 +134,11 @@ export class ChannelsResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#listWrite(
-      b,
-      asUser,
-      () => this.#c.helix.moderation.removeChannelVip({ broadcasterId: b, userId: u }, { asUser }),
-      (l) => l.filter((x) => x.userId !== u),
-      false,
-      u,
-    );
-  }
-
-  async #listWrite(
-    b: string,
-    asUser: string,
-    send: () => Promise<unknown>,
-    apply: (l: readonly UserVip[]) => UserVip[],
-    present: boolean,
-    u: string,
-  ): Promise<void> {
-    await this.#c.rc.written<unknown, readonly UserVip[]>(
+    await this.#c.rc.writtenMember(
       'vips',
       b,
-      send,
-      () => ({ member: u, apply, agrees: (loaded) => loaded.some((x) => x.userId === u) === present }),
-      (key) => this.getVips(b, { asUser: readerOf(key) ?? asUser }),
+      () => this.#c.helix.moderation.removeChannelVip({ broadcasterId: b, userId: u }, { asUser }),
+      memberRemoved('userId', u),
     );
   }
 }

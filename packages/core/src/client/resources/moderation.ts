@@ -1,6 +1,7 @@
 /** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
 import type { BannedUser, BanUserBody, BanUserResponse, UserModerator } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
+import { memberAdded, memberRemoved } from '../member-ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext } from './context.js';
 import { userRef } from './user-refs.js';
@@ -38,16 +39,11 @@ export class ModerationResource {
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
     const ref = await userRef(this.#c, u);
-    await this.#c.rc.written<unknown, readonly UserModerator[]>(
+    await this.#c.rc.writtenMember(
       'moderators',
       b,
       () => this.#c.helix.moderation.addChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
-      () => ({
-        member: u,
-        apply: (l) => [...l.filter((x) => x.userId !== u), ref],
-        agrees: (l) => l.some((x) => x.userId === u),
-      }),
-      (key) => this.getModerators(b, { asUser: readerOf(key) ?? asUser }),
+      memberAdded('userId', ref),
     );
   }
 
@@ -56,16 +52,11 @@ export class ModerationResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.rc.written<unknown, readonly UserModerator[]>(
+    await this.#c.rc.writtenMember(
       'moderators',
       b,
       () => this.#c.helix.moderation.removeChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
-      () => ({
-        member: u,
-        apply: (l) => l.filter((x) => x.userId !== u),
-        agrees: (l) => !l.some((x) => x.userId === u),
-      }),
-      (key) => this.getModerators(b, { asUser: readerOf(key) ?? asUser }),
+      memberRemoved('userId', u),
     );
   }
 
@@ -90,30 +81,32 @@ export class ModerationResource {
     const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
     // The user entries are looked up before the ban is sent: the write's window of uncertain order stays short.
     const [ref, mod] = await Promise.all([userRef(this.#c, data.userId), userRef(this.#c, moderatorId)]);
-    await this.#c.rc.written<BanUserResponse, readonly BannedUser[]>(
+    const requested: BannedUser = {
+      ...ref,
+      userId: data.userId,
+      expiresAt: '',
+      createdAt: '',
+      reason: data.reason ?? '',
+      moderatorId,
+      moderatorLogin: mod.userLogin,
+      moderatorName: mod.userName,
+    };
+    await this.#c.rc.writtenMember(
       'bans',
       b,
       () => this.#c.helix.moderation.banUser({ broadcasterId: b, moderatorId }, { data }, { asUser: moderatorId }),
-      (answer) => {
+      memberAdded('userId', requested),
+      (answer: BanUserResponse) => {
         const ban = answer.data[0];
         if (!ban) return undefined;
         const entry: BannedUser = {
-          ...ref,
+          ...requested,
           userId: ban.userId,
           expiresAt: ban.endTime ?? '',
           createdAt: ban.createdAt,
-          reason: data.reason ?? '',
-          moderatorId,
-          moderatorLogin: mod.userLogin,
-          moderatorName: mod.userName,
         };
-        return {
-          member: ban.userId,
-          apply: (l) => [...l.filter((x) => x.userId !== ban.userId), entry],
-          agrees: (l) => l.some((x) => x.userId === ban.userId),
-        };
+        return memberAdded('userId', entry);
       },
-      (key) => this.#rawBans(b, readerOf(key) ?? moderatorId),
     );
   }
 
@@ -122,34 +115,11 @@ export class ModerationResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
-    await this.#c.rc.written<unknown, readonly BannedUser[]>(
+    await this.#c.rc.writtenMember(
       'bans',
       b,
       () => this.#c.helix.moderation.unbanUser({ broadcasterId: b, moderatorId, userId: u }, { asUser: moderatorId }),
-      () => ({
-        member: u,
-        apply: (l) => l.filter((x) => x.userId !== u),
-        agrees: (l) => !l.some((x) => x.userId === u),
-      }),
-      (key) => this.#rawBans(b, readerOf(key) ?? moderatorId),
+      memberRemoved('userId', u),
     );
   }
-
-  #rawBans(b: string, reader: string): Promise<readonly BannedUser[]> {
-    return this.#c.rc.read(
-      'bans',
-      b,
-      reader,
-      (signal) =>
-        collect(this.#c.helix.moderation.getBannedUsersPaginated({ broadcasterId: b }, { signal, asUser: reader })),
-      undefined,
-    );
-  }
-}
-
-/** The reader part of a user-scoped cache key (`moderators:1@42` → `42`). */
-export function readerOf(cacheKey: string): string | undefined {
-  const at = cacheKey.lastIndexOf('@');
-  const r = at < 0 ? undefined : cacheKey.slice(at + 1);
-  return r === '-' ? undefined : r;
 }
