@@ -20,6 +20,7 @@ const BEFORE_MS = 1500;
 const AFTER_MS = 300;
 /** Lines at most: a failure message stays readable. */
 const MAX_LINES = 120;
+const HELIX_READ = 'Helix read';
 
 /** `p0 read channel:123 at [start, end] got v8, needed >= v9 ...`: the key and start of a checker example. */
 function exampleRead(example: string): { key: string; start: number } | undefined {
@@ -44,6 +45,7 @@ export function timelineOf(
   const from = first.start - BEFORE_MS;
   const to = first.start + AFTER_MS;
   const inWindow = (t: number) => t >= from && t <= to;
+  const rel = (t: number) => `${t - first.start >= 0 ? '+' : ''}${(t - first.start).toFixed(3)}`;
   const lines: { at: number; text: string }[] = [];
   const add = (at: number, text: string) => {
     if (inWindow(at)) lines.push({ at, text });
@@ -59,7 +61,7 @@ export function timelineOf(
     add(g.start, `p${g.proc} coverage gap starts (ends ${(g.end - g.start).toFixed(1)} ms later)`);
     add(g.end, `p${g.proc} coverage gap ends`);
   }
-  for (const s of history.sourceReads) if (s.key === k) add(s.at, 'Helix read');
+  for (const s of history.sourceReads) if (s.key === k) add(s.at, HELIX_READ);
   for (const l of logs) {
     const target = l.fields?.target ?? l.fields?.key;
     if (target === first.key || l.level !== 'debug') {
@@ -90,8 +92,20 @@ export function timelineOf(
   }
   flush();
   lines.sort((a, b) => a.at - b.at);
-  const shown = lines.length > MAX_LINES ? lines.slice(-MAX_LINES) : lines;
-  const rel = (t: number) => `${t - first.start >= 0 ? '+' : ''}${(t - first.start).toFixed(3)}`;
+  // Helix reads come by the hundred while nothing is cached: a run of them with nothing between is one line
+  const merged: { at: number; text: string }[] = [];
+  let helix = 0;
+  for (const l of lines) {
+    const last = merged.at(-1);
+    if (l.text === HELIX_READ && last !== undefined && last.text.startsWith(HELIX_READ)) {
+      helix++;
+      last.text = `${HELIX_READ}s: ${helix} until ${rel(l.at)}`;
+      continue;
+    }
+    helix = 1;
+    merged.push({ ...l });
+  }
+  const shown = merged.length > MAX_LINES ? merged.slice(-MAX_LINES) : merged;
   return [
     `timeline of ${first.key}, ms relative to the first violating read (${first.start.toFixed(3)}):`,
     ...shown.map((l) => `${rel(l.at).padStart(10)}  ${l.text}`),
