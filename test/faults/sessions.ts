@@ -29,6 +29,11 @@ export function liveSession(mock: MockServer, subscriptions: number, not?: strin
     .find((s) => s.status === 'connected' && s.id !== not && s.subscriptions >= Math.max(1, subscriptions));
 }
 
+/** The Client's first session holding subscriptions, once there is one (at most {@link RESUBSCRIBED_WITHIN_MS}). */
+export function subscribedSession(mock: MockServer): Promise<HubSessionInfo> {
+  return waitFor('the Client subscribed', RESUBSCRIBED_WITHIN_MS, () => liveSession(mock, 1));
+}
+
 /**
  * Sends a session_reconnect naming each of `urls` in turn, each once the Client is subscribed again on a session
  * of its own; returns how long each took, from the session_reconnect to the Client subscribed again (ms).
@@ -39,7 +44,7 @@ export async function reconnectEach(
   withinMs: number,
 ): Promise<number[]> {
   await sleep(200);
-  const subs = (await waitFor('the Client subscribed', withinMs, () => liveSession(mock, 1))).subscriptions;
+  const subs = (await subscribedSession(mock)).subscriptions;
   const took: number[] = [];
   for (const url of urls) {
     const before = await waitFor('the Client subscribed', withinMs, () => liveSession(mock, subs));
