@@ -5,7 +5,8 @@
  * no violation of the promises, and the Client serving the newest state again afterwards.
  */
 import { afterEach, describe, it } from 'vitest';
-import { expectRowHealthy, type FaultRow, runFaultRow } from './harness.js';
+import { expectRowHealthy, type FaultRow, KNOWN, runFaultRow } from './harness.js';
+import type { KnownBug } from './known-bugs.js';
 import { HalfOpenPath, OwnRedis } from './own-redis.js';
 
 const servers: OwnRedis[] = [];
@@ -26,25 +27,11 @@ async function own(started = true): Promise<OwnRedis> {
   return server;
 }
 
-/**
- * Rows that find an open bug now and then run with TWITCHIFY_FAULTS_KNOWN=1 until it is fixed (`knownBug`, and the
- * half-open row below):
- * - While Redis cannot be asked (killed, frozen), the events that arrive are not recorded (their change waits for
- *   Redis) and a read falls back to Helix, whose lagging answer can be older than an earlier fallback answer: a
- *   monotonic-read violation.
- * - Two writes of one key back to back (the write lane catching up after Redis stalled): the second is placed on
- *   Twitch's clock as this process bounds it, which runs early by the smallest delivery delay of an event, so its
- *   position can fall before the first write's commit; the first write's own event, arriving after the second was
- *   acknowledged, is then ordered after it and applied over it: reads serve the first write (read-your-writes)
- *   until the second's own event arrives.
- */
-const KNOWN = process.env.TWITCHIFY_FAULTS_KNOWN === '1';
-
 const rows: Array<{
   name: string;
   row: (redis: OwnRedis) => Omit<FaultRow, 'name' | 'redisUrl'>;
   started?: boolean;
-  knownBug?: boolean;
+  knownBug?: KnownBug;
 }> = [
   {
     name: 'Redis down when the Client starts (it comes up later)',
@@ -59,8 +46,8 @@ const rows: Array<{
   },
   {
     name: 'Redis killed (SIGKILL) and restarted',
-    // the Helix fallback above (a monotonic-read violation), about one run in ten
-    knownBug: true,
+    // a monotonic-read violation in 2 of 12 runs
+    knownBug: 'helixFallback',
     row: (redis) => ({
       async fault({ sleep }) {
         await sleep(250);
@@ -94,8 +81,7 @@ const rows: Array<{
   },
   {
     name: 'Redis paused (SIGSTOP) and resumed',
-    // the writes held during the pause go out back to back afterwards: the back-to-back writes bug above
-    knownBug: true,
+    // the writes held during the pause go out back to back: the known bug earlyWritePosition in 2 runs of 11
     row: (redis) => ({
       async fault({ sleep }) {
         await sleep(250);
@@ -109,17 +95,23 @@ const rows: Array<{
 
 describe('fault matrix: Redis', () => {
   for (const { name, row, started, knownBug } of rows) {
-    it.skipIf(knownBug && !KNOWN)(name, { timeout: 60_000 }, async () => {
+    it(name, { timeout: 60_000 }, async () => {
       const redis = await own(started ?? true);
-      const outcome = await runFaultRow({ name, redisUrl: redis.url, ...row(redis) });
+      const outcome = await runFaultRow({
+        name,
+        redisUrl: redis.url,
+        ...(knownBug ? { knownBug } : {}),
+        ...row(redis),
+      });
       expectRowHealthy(outcome);
     });
   }
 });
 
 describe('fault matrix: Redis behind a path that goes half-open', () => {
-  // The Helix fallback of the rows above, in most runs: a read made while frozen returns Helix's lagging answer, older
-  // than the one the read before got from Helix (a monotonic-read violation); runs with TWITCHIFY_FAULTS_KNOWN=1.
+  // The known bug helixFallback in most runs (7 of 11): a read made while frozen returns Helix's lagging answer, older
+  // than the one the read before got from Helix. The row takes 17 s (serving again waits ~14.5 s for the write window
+  // opened while frozen to run out), so it runs only with TWITCHIFY_FAULTS_KNOWN=1.
   it.skipIf(!KNOWN)(
     'every connection to Redis frozen (no byte either way, none closed), then thawed',
     {
