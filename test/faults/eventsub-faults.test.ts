@@ -4,7 +4,7 @@
  * serving the newest state again afterwards. (Reconnect URLs the Client must not follow: reconnect-url-faults.test.ts.)
  */
 import { describe, expect, it } from 'vitest';
-import { expectRowHealthy, type FaultRow, runFaultRow } from './harness.js';
+import { expectRowHealthy, type FaultRow, report, runFaultRow } from './harness.js';
 import { liveSession, RESUBSCRIBED_WITHIN_MS, subscribedSession, waitFor, warned } from './sessions.js';
 
 /** The emulator's keepalive in the silent-socket row: Twitch's shortest, so that the watchdog fires soonest. */
@@ -74,6 +74,7 @@ describe('fault matrix: EventSub', () => {
           liveSession(mock, live.subscriptions, live.id),
         );
         silentFor = performance.now() - t0;
+        report(`silent socket: a new session, subscribed, after ${silentFor.toFixed(0)} ms`);
       },
     });
     expectRowHealthy(outcome);

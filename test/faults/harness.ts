@@ -209,14 +209,11 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
     });
     const result = check(history);
     const found = Object.values(result.violations).some((n) => n > 0);
-    if (process.env.TWITCHIFY_FAULTS_REPORT === '1') {
-      // the measurements a report on the matrix quotes, one line per row
-      const took = (performance.now() - rowStarted).toFixed(0);
-      process.stderr.write(
-        `fault row "${row.name}": ${took} ms, ${result.reads} reads, ${failedOps} failed ops, serving again ` +
-          `${servingAgain ? `after ${servingAgainMs.toFixed(0)} ms` : 'never'}, violations ${JSON.stringify(result.violations)}\n`,
-      );
-    }
+    report(
+      `fault row "${row.name}": ${(performance.now() - rowStarted).toFixed(0)} ms, ${result.reads} reads, ` +
+        `${failedOps} failed ops, serving again ${servingAgain ? `after ${servingAgainMs.toFixed(0)} ms` : 'never'}, ` +
+        `violations ${JSON.stringify(result.violations)}`,
+    );
     return {
       check: result,
       violations: result.violations,
@@ -257,6 +254,11 @@ async function serving(client: Client, mock: MockServer, broadcasters: readonly 
     }
   }
   return true;
+}
+
+/** With TWITCHIFY_FAULTS_REPORT=1, one line of a row's measurements on stderr (what a report on the matrix quotes). */
+export function report(line: string): void {
+  if (process.env.TWITCHIFY_FAULTS_REPORT === '1') process.stderr.write(`${line}\n`);
 }
 
 /** The checker's counts when nothing broke. */

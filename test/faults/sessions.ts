@@ -3,7 +3,7 @@
  * subscribed (again), sending it session_reconnects, and reading what it logged.
  */
 import type { HubSessionInfo, MockServer } from '@twitchify/mock';
-import type { FaultContext } from './harness.js';
+import { type FaultContext, report } from './harness.js';
 
 /**
  * Stated bound after a refused reconnect URL: the Client treats it as a drop, so its first backoff delay (at most
@@ -52,6 +52,7 @@ export async function reconnectEach(
     mock.eventsub.reconnect(before.id, url);
     await waitFor(`subscribed again after a reconnect to ${url}`, withinMs, () => liveSession(mock, subs, before.id));
     took.push(performance.now() - t0);
+    report(`session_reconnect to ${url}: subscribed again after ${took.at(-1)!.toFixed(0)} ms`);
     await sleep(100);
   }
   return took;
