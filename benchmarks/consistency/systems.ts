@@ -3,7 +3,7 @@
  * one, close. Each is what a user would run instead of Twitchify (raw Helix, a TTL cache in front of it, Twurple,
  * BentoCache invalidated by EventSub), or Twitchify itself.
  */
-import { Client, type ClientInstrument, HelixClient, StaticAuthProvider } from '@twitchify/core';
+import { Client, type ClientInstrument, HelixClient, type LoggerLike, StaticAuthProvider } from '@twitchify/core';
 import { LRUCache } from 'lru-cache';
 import {
   CHAT_SLOW_MODE,
@@ -184,6 +184,8 @@ export async function twitchify(
     clock: { now(): number };
     /** Keys (`channel:<id>`, `bans:<id>`, ...) to read once, then wait (bounded) for their feeds, before returning. */
     warm?: readonly { resource: Resource; id: string }[];
+    /** Where the Client logs (the fault matrix reads it); default BENCH_DUMP's change logger, or the Client's own. */
+    logger?: LoggerLike;
   },
 ): Promise<BenchSystem & { client: Client }> {
   const client = new Client({
@@ -193,7 +195,11 @@ export async function twitchify(
     instrument: options.instrument,
     clock: options.clock,
     // BENCH_DUMP: every change the cache records, on stderr, to hold against the dumped timeline
-    ...(process.env.BENCH_DUMP ? { logger: changeLogger(options.clock) } : {}),
+    ...(options.logger
+      ? { logger: options.logger }
+      : process.env.BENCH_DUMP
+        ? { logger: changeLogger(options.clock) }
+        : {}),
   });
   await client.run({ accessToken: t.accessToken });
   const level = (strict: boolean) => (strict ? { level: 'strict' as const } : undefined);

@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@twitchify/core';
-import { type DeliverySettings, type MockServer, startMock } from '@twitchify/mock';
+import { type DeliverySettings, type MockOptions, type MockServer, startMock } from '@twitchify/mock';
 import { expect } from 'vitest';
 import { KeySpace } from '../../benchmarks/consistency/catalog.js';
 import { type CheckResult, check, type Violations } from '../../benchmarks/consistency/checker.js';
@@ -17,6 +17,8 @@ import { buildHistory, keysOf, RequestTap, targetOf } from '../../benchmarks/con
 import { type BenchSystem, twitchify } from '../../benchmarks/consistency/systems.js';
 import { ExternalChanges, Workload } from '../../benchmarks/consistency/workload.js';
 import { deletePrefix, REDIS_URL } from '../support.js';
+import { earlyWritePositionReads, type KnownBug, onlyEarlyWritePosition } from './known-bugs.js';
+import { type LogLine, timelineOf } from './timeline.js';
 
 /** Everything a fault may act on while the workload runs. */
 export interface FaultContext {
@@ -25,6 +27,10 @@ export interface FaultContext {
   readonly broadcasters: readonly string[];
   readonly redisUrl: string | undefined;
   readonly prefix: string;
+  /** What the Client logged so far (every level), on the row's clock. */
+  readonly logs: readonly LogLine[];
+  /** The row's clock (the emulator's and the Client's). */
+  now(): number;
   /** Resolves after `ms` (the row's own pacing; nothing is asserted on time). */
   sleep(ms: number): Promise<void>;
 }
@@ -42,7 +48,16 @@ export interface FaultRow {
   delivery?: DeliverySettings;
   /** How long the workload runs, ms (default 1000): the fault runs within it. */
   durationMs?: number;
+  /** One read every this many ms (default: as fast as the Client answers), for rows that run long. */
+  readEveryMs?: number;
+  /** The emulator's EventSub knobs for the row (reconnect grace, keepalive, ...). */
+  eventsub?: MockOptions['eventsub'];
+  /** An open bug this row is gated on as a whole (see {@link KnownBug}). */
+  knownBug?: KnownBug;
 }
+
+/** Whether known bugs fail their rows too (see known-bugs.ts). */
+export const KNOWN = process.env.TWITCHIFY_FAULTS_KNOWN === '1';
 
 export interface RowOutcome {
   check: CheckResult;
@@ -54,13 +69,26 @@ export interface RowOutcome {
   unhandled: unknown[];
   /** Whether the Client answered the newest state again after the fault (within the bound). */
   servingAgain: boolean;
+  /** How long that took, ms: from the first change made after the fault to the read that returned the last one. */
+  servingAgainMs: number;
+  /** What the Client logged during the row. */
+  logs: readonly LogLine[];
+  /** When the checker found a violation: what happened to the key of its first example, for the failure message. */
+  timeline: string;
+  /** The row's known bug, if it is gated on one. */
+  knownBug: KnownBug | undefined;
+  /** Reads with the signature of the known bug `earlyWritePosition` (known-bugs.ts). */
+  earlyWritePosition: number;
 }
 
 /** Reads the checker gets at least (the workload goes on after the fault until it has them). */
 export const MIN_READS = 50;
 
 /** Upper bound of the wait for "serving again": generous, since the row asserts that it happens, not when. */
-const SERVING_AGAIN_WITHIN_MS = 30_000;
+export const SERVING_AGAIN_WITHIN_MS = 30_000;
+
+/** Log lines kept at most (the newest): a row's memory stays bounded however chatty the Client is. */
+const MAX_LOG_LINES = 20_000;
 
 /** The rows read and write channels only: no list changes to plan. */
 const NO_LISTS = {
@@ -76,6 +104,7 @@ const EVENTS_AT_ONCE: DeliverySettings = {
 };
 
 export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> {
+  const rowStarted = performance.now();
   const uncaught: unknown[] = [];
   const unhandled: unknown[] = [];
   const onUncaught = (e: unknown) => uncaught.push(e);
@@ -91,6 +120,7 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
     users: 10,
     rateLimit: { limit: 10_000_000, windowMs: 60_000 },
     events: EVENTS_AT_ONCE,
+    ...(row.eventsub ? { eventsub: row.eventsub } : {}),
   });
   let system: (BenchSystem & { client: Client }) | undefined;
   try {
@@ -100,12 +130,19 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
     const recorder = new Recorder(0);
     const loads = { count: 0 };
     const tap = new RequestTap(mock, space.index);
+    const logs: LogLine[] = [];
+    const line = (level: LogLine['level']) => (message: string, fields?: Record<string, unknown>) => {
+      if (logs.length >= MAX_LOG_LINES) logs.splice(0, MAX_LOG_LINES / 2);
+      logs.push({ at: clock.now(), level, message, fields });
+    };
+    const logger = { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') };
     const [made] = await Promise.all([
       twitchify(targetOf(mock), {
         ...(row.redisUrl ? { redisUrl: row.redisUrl, prefix } : {}),
         instrument: instrumentFor(recorder, space, loads, clock),
         clock,
         warm: keysOf(space, broadcasters[0]!),
+        logger,
       }),
       row.atStart?.({ mock, broadcasters, prefix }),
     ]);
@@ -127,6 +164,8 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
       broadcasters,
       redisUrl: row.redisUrl,
       prefix,
+      logs,
+      now: () => clock.now(),
       sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
     };
     const workload = new Workload({ seed, proc: 0, space, owner: broadcasters[0]!, strictShare: 0.1 }, 'w');
@@ -140,6 +179,7 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
         clock,
         until,
         writeEveryMs: 150,
+        ...(row.readEveryMs ? { readEveryMs: row.readEveryMs } : {}),
         loads: () => loads.count,
       });
     const [counts] = await Promise.all([loop(start + durationMs), row.fault(ctx)]);
@@ -154,7 +194,9 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
     }
     clearInterval(outside);
     mock.setEventDelivery(EVENTS_AT_ONCE);
+    const servedFrom = performance.now();
     const servingAgain = await serving(client, mock, broadcasters);
+    const servingAgainMs = performance.now() - servedFrom;
     await made.close();
     system = undefined;
     tap.stop();
@@ -166,6 +208,12 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
       deltaMs: 0,
     });
     const result = check(history);
+    const found = Object.values(result.violations).some((n) => n > 0);
+    report(
+      `fault row "${row.name}": ${(performance.now() - rowStarted).toFixed(0)} ms, ${result.reads} reads, ` +
+        `${failedOps} failed ops, serving again ${servingAgain ? `after ${servingAgainMs.toFixed(0)} ms` : 'never'}, ` +
+        `violations ${JSON.stringify(result.violations)}`,
+    );
     return {
       check: result,
       violations: result.violations,
@@ -174,6 +222,11 @@ export async function runFaultRow(row: FaultRow, seed = 7): Promise<RowOutcome> 
       uncaught,
       unhandled,
       servingAgain,
+      servingAgainMs,
+      logs,
+      knownBug: row.knownBug,
+      earlyWritePosition: found ? earlyWritePositionReads(history) : 0,
+      timeline: found ? timelineOf(history, Object.values(result.examples).flat(), (k) => mock.history(k), logs) : '',
     };
   } finally {
     await system?.close().catch(() => {});
@@ -203,6 +256,11 @@ async function serving(client: Client, mock: MockServer, broadcasters: readonly 
   return true;
 }
 
+/** With TWITCHIFY_FAULTS_REPORT=1, one line of a row's measurements on stderr (what a report on the matrix quotes). */
+export function report(line: string): void {
+  if (process.env.TWITCHIFY_FAULTS_REPORT === '1') process.stderr.write(`${line}\n`);
+}
+
 /** The checker's counts when nothing broke. */
 export const NO_VIOLATIONS: Violations = {
   readYourWrites: 0,
@@ -212,12 +270,25 @@ export const NO_VIOLATIONS: Violations = {
   restartSafety: 0,
 };
 
-/** What every row asserts: no crash, no unhandled rejection, no violation, enough reads, serving again. */
+/**
+ * What every row asserts: no crash, no unhandled rejection, enough reads, serving again, and no violation. Unless
+ * TWITCHIFY_FAULTS_KNOWN=1, the violations of a row gated on a known bug, and violations that all carry the signature
+ * of `earlyWritePosition`, pass (known-bugs.ts).
+ */
 export function expectRowHealthy(outcome: RowOutcome): void {
   expect(outcome.uncaught).toEqual([]);
   expect(outcome.unhandled).toEqual([]);
-  expect(outcome.violations, JSON.stringify(outcome.check.examples)).toEqual(NO_VIOLATIONS);
-  expect(outcome.check.unmatched).toBe(0);
   expect(outcome.reads).toBeGreaterThanOrEqual(MIN_READS);
   expect(outcome.servingAgain).toBe(true);
+  const signed = onlyEarlyWritePosition(outcome.violations, outcome.earlyWritePosition);
+  const known = outcome.knownBug ?? (signed ? 'earlyWritePosition' : undefined);
+  if (!KNOWN && known !== undefined) {
+    if (Object.values(outcome.violations).some((n) => n > 0)) {
+      // passed as a known bug, but said: a run that meets it shows how often it happens
+      process.stderr.write(`fault row passed with the known bug ${known}: ${JSON.stringify(outcome.violations)}\n`);
+    }
+    return;
+  }
+  expect(outcome.violations, `${JSON.stringify(outcome.check.examples)}\n${outcome.timeline}`).toEqual(NO_VIOLATIONS);
+  expect(outcome.check.unmatched).toBe(0);
 }

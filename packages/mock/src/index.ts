@@ -9,7 +9,7 @@ export type { IssuedUserToken } from './auth/tokenStore.js';
 export type { Clock } from './clock.js';
 export { MockError, MockOptionsError, MockServerError, MockStateError } from './errors.js';
 export type { ExampleOverrides } from './eventsub/examples.js';
-export type { DeliverySettings, EventSubHub } from './eventsub/hub.js';
+export type { DeliverySettings, EventSubHub, HubSessionInfo } from './eventsub/hub.js';
 export { variantNames } from './eventsub/twitchShapes.js';
 export type {
   ExternalChanges,

@@ -48,7 +48,7 @@ export interface MockOptions {
   clientSecret?: string;
   /** Device code flow: lifetime and poll interval of the codes; default Twitch's (1800 s, 5 s). */
   deviceCodes?: Partial<DeviceCodeSettings>;
-  /** EventSub hub knobs (subscribe window, reconnect grace, ping interval, webhook retries, limits). */
+  /** EventSub hub knobs (subscribe window, reconnect grace, ping interval, keepalive, webhook retries, limits). */
   eventsub?: {
     /** Seconds a new socket has to get a subscription before it is closed with 4003; default 10 (Twitch's). */
     subscribeWindowSeconds?: number;
@@ -56,6 +56,8 @@ export interface MockOptions {
     reconnectGraceMs?: number;
     /** How often sessions are pinged (a missing pong by the next ping closes with 4002); default the keepalive. */
     pingIntervalMs?: number;
+    /** The keepalive every welcome names, whatever the client asked (within Twitch's 10 to 600 s); default the ask. */
+    keepaliveSeconds?: number;
     webhookRetries?: { attempts: number; delayMs: number };
     limits?: { subscriptionsPerConnection?: number; connectionsPerUser?: number };
   };

@@ -96,6 +96,19 @@ describe('faults', () => {
     expect((await helix(mock, mock.appToken, 'GET', path)).headers.get('ratelimit-limit')).not.toBeNull();
   });
 
+  it('afterServing answers the status after Twitch acted: the write is committed, the caller hears a 502', async () => {
+    const b = mock.users[0]!.id;
+    const token = mock.createUserToken({ userId: b }).accessToken;
+    mock.faults.inject({ path: '/channels', method: 'PATCH', status: 502, afterServing: true, times: 1 });
+    const res = await helix(mock, token, 'PATCH', `/channels?broadcaster_id=${b}`, { title: 'acted on anyway' });
+    expect(res.status).toBe(502);
+    expect(mock.history(`channel:${b}`).at(-1)?.state).toMatchObject({ title: 'acted on anyway' });
+    // without afterServing the request is not served at all
+    mock.faults.inject({ path: '/channels', method: 'PATCH', status: 502, times: 1 });
+    expect((await helix(mock, token, 'PATCH', `/channels?broadcaster_id=${b}`, { title: 'never' })).status).toBe(502);
+    expect(mock.history(`channel:${b}`).at(-1)?.state).toMatchObject({ title: 'acted on anyway' });
+  });
+
   it('forMs bounds a fault in time', async () => {
     let now = Date.UTC(2026, 0, 1);
     const m = await startMock({ port: 0, seed: 9, lag: 0, clock: { now: () => now } });

@@ -230,7 +230,7 @@ export function createEventSubHub(deps: EventSubHubDeps): EventSubHub {
           else session?.handover(ws);
           return;
         }
-        const asked = Number(url.searchParams.get('keepalive_timeout_seconds') ?? 10);
+        const asked = Number(deps.keepaliveSeconds ?? url.searchParams.get('keepalive_timeout_seconds') ?? 10);
         const keepaliveSeconds = Number.isFinite(asked) ? Math.min(600, Math.max(10, Math.round(asked))) : 10;
         const session = new HubSession({
           id: sessionId(random),

@@ -66,6 +66,12 @@ export interface EventSubHubDeps {
   pingIntervalMs?: number;
   /** How long an old socket lives after session_reconnect before 4004. Default 30 s. */
   reconnectGraceMs?: number;
+  /**
+   * The keepalive every welcome names, whatever the client asked for (kept within Twitch's 10 to 600 s); default the
+   * client's `keepalive_timeout_seconds` (10 when absent). Lets a test reach a client's keepalive watchdog at Twitch's
+   * shortest keepalive without the client's cooperation.
+   */
+  keepaliveSeconds?: number;
   /** Webhook retries after a failed delivery, and the delay before the first (doubling). Default 3 and 200 ms. */
   webhookRetries?: { attempts: number; delayMs: number };
   /** Used for webhook deliveries; default the global fetch. */

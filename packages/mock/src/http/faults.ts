@@ -6,8 +6,13 @@ export interface FaultSpec {
   /** Exact path (with or without the `/helix` prefix), path prefix ending in `/`, or a RegExp on the full path. */
   path?: string | RegExp;
   method?: string;
-  /** Answer this status (with Twitch's error body) instead of serving the request. */
+  /** Answer this status (with Twitch's error body) instead of serving the request (but see `afterServing`). */
   status?: number;
+  /**
+   * With `status`: serve the request first (a write commits and its event goes out), then answer `status` in place
+   * of Twitch's answer, as a gateway that gave up after Twitch had acted.
+   */
+  afterServing?: boolean;
   /** Wait this long before serving the request (a write commits after the wait). */
   latencyMs?: number;
   /** Serve the request at once but hold its answer this long (a write commits, its caller hears of it late). */

@@ -96,7 +96,7 @@ async function handle(deps: MockHttpDeps, req: IncomingMessage, res: ServerRespo
   let userId: string | undefined;
   let clientId: string | undefined;
   let served: Array<{ key: string; version: number }> | undefined;
-  if (fault?.status !== undefined && fault.malformed === undefined) {
+  if (fault?.status !== undefined && fault.malformed === undefined && fault.afterServing !== true) {
     response = helixError(fault.status, reasonFor(fault));
   } else if (area === 'oauth') {
     response = oauthRequest(deps, method, sub, url.searchParams, req, read);
@@ -108,6 +108,10 @@ async function handle(deps: MockHttpDeps, req: IncomingMessage, res: ServerRespo
     served = result.served;
   } else {
     response = helixError(404, 'Not Found');
+  }
+  if (fault?.status !== undefined && fault.malformed === undefined && fault.afterServing === true) {
+    response = helixError(fault.status, reasonFor(fault));
+    served = undefined;
   }
   if (fault?.omitRateLimitHeaders && response.headers) {
     const { 'ratelimit-limit': _l, 'ratelimit-remaining': _r, 'ratelimit-reset': _s, ...rest } = response.headers;

@@ -45,6 +45,7 @@ export const adminBodies = {
     pathPattern: z.string().optional(),
     method: z.string().optional(),
     status: z.number().int().min(100).max(599).optional(),
+    afterServing: z.boolean().optional(),
     latencyMs: ms.optional(),
     answerDelayMs: ms.optional(),
     malformed: z.enum(['json', 'truncated', 'html']).optional(),
