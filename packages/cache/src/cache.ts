@@ -8,7 +8,6 @@ import { Knowledge } from './knowledge.js';
 import { LocalAuthority } from './local-authority.js';
 import { MemoryTier } from './memory-tier.js';
 import { CoherentKeys } from './model/keys.js';
-import type { FeedStatus } from './model/state.js';
 import { MemoryStateStore } from './model/store.js';
 import { type CacheOptions, resolveOptions, silentLogger } from './options.js';
 import { Reader } from './reader.js';
@@ -91,13 +90,7 @@ export class Cache {
           maxKeys,
           feeds: (names) => {
             const now = clock.now();
-            const states = new Map<string, FeedStatus>();
-            for (const name of names) {
-              const f = know.feeds.get(name);
-              const coveredForMs = f === undefined ? 0 : Math.max(0, f.until - now);
-              states.set(name, { epoch: f?.e ?? 0, covered: coveredForMs > 0, coveredForMs });
-            }
-            return states;
+            return new Map(names.map((name) => [name, know.feedStatus(name, now)]));
           },
         }),
       shared: redis !== undefined,

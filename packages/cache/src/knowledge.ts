@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { FeedState, Versioned } from './authority.js';
+import type { FeedStatus } from './model/state.js';
 
 // Bounded by count through maxSize rather than max: lru-cache preallocates `max` slots, which would make every
 // cache cost milliseconds to create.
@@ -65,6 +66,13 @@ export class Knowledge {
       }
     }
     return true;
+  }
+
+  /** A feed's epoch and coverage at `now`, as the coherence model reads them (a feed never heard of: not covered). */
+  feedStatus(feed: string, now: number): FeedStatus {
+    const f = this.feeds.get(feed);
+    const coveredForMs = f === undefined ? 0 : Math.max(0, f.until - now);
+    return { epoch: f?.e ?? 0, covered: coveredForMs > 0, coveredForMs };
   }
 
   /** Remembers the feed epochs a stored value was loaded under (objects only: nothing can be built on a primitive). */
