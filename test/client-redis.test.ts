@@ -7,7 +7,6 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Client } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deletePrefix, REDIS_URL, until } from './support.js';
 
@@ -62,16 +61,13 @@ describe('Client on Redis', () => {
 
     mock.external.updateChannel(b.id, { title: 'changed on twitch.tv' });
     await until(async () => (await listener.channels.get(b.id))?.title === 'changed on twitch.tv');
-    // Redis loses the stored value (evicted under memory pressure): the next read asks Helix, which still lags.
-    const r = new Redis(REDIS_URL);
-    await r.del(`{${prefix}}d:channel:${b.id}`);
-    r.disconnect();
+    // The other process's first read asks Helix, which still lags.
     const raw = await other.helix.channels.getChannelInformation({ broadcasterId: b.id });
     expect(raw.data[0]?.title).toBe(before?.title);
-    // The event's state was recorded as a pinned change: Helix's lagging answer is refused, not filled.
+    // The event's change is recorded with the key's state: laid over Helix's lagging answer, in every process.
     expect((await other.channels.get(b.id))?.title).toBe('changed on twitch.tv');
+    expect((await other.channels.get(b.id, { level: 'strict' }))?.title).toBe('changed on twitch.tv');
     expect((await listener.channels.get(b.id, { level: 'strict' }))?.title).toBe('changed on twitch.tv');
-    expect(other.cacheReport().stats?.pins.refusals).toBeGreaterThan(0);
   });
 
   it('a restart revalidates what changed while nobody listened', async () => {

@@ -43,14 +43,19 @@ async function started(): Promise<Client> {
   return client;
 }
 
-/** Overwrites the stored value of cache key `key` with `json`, in every Redis hash holding it. */
+/** Overwrites the base of cache key `key` (the answer stored for everyone) with `json`, in its stored state. */
 async function overwrite(key: string, json: string): Promise<number> {
   const r = new Redis(REDIS_URL);
   try {
     let written = 0;
-    for (const k of await r.keys(`*${prefix}*d:${key}`)) {
-      if ((await r.type(k)) !== 'hash' || (await r.hget(k, 'v')) === null) continue;
-      await r.hset(k, 'v', json);
+    for (const k of await r.keys(`*${prefix}*m:${key}`)) {
+      const stored = await r.hget(k, 's');
+      if (stored === null) continue;
+      const state = JSON.parse(stored) as { bases: Record<string, { json: unknown }> };
+      const base = state.bases[''];
+      if (base === undefined) continue;
+      base.json = JSON.parse(json);
+      await r.hset(k, 's', JSON.stringify(state));
       written++;
     }
     return written;

@@ -96,6 +96,7 @@ export class Cache {
       shared: redis !== undefined,
       positions,
       maxViews: o.memory === false ? 1 : o.memory.maxEntries,
+      counters: c,
     });
     this.#reader = new Reader(this.#x);
     this.#writer = new Writer(this.#x);

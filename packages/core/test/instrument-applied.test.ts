@@ -24,17 +24,23 @@ afterEach(async () => {
 it('an event whose cache apply failed is reported as failed, not as received', async () => {
   const inner = createCache();
   let failing = false;
-  // the real cache, every method bound to it, with an apply that can be made to fail
-  const cache = new Proxy(inner, {
-    get: (target, name) => {
-      if (name === 'apply') {
-        return (change: Parameters<CachePort['apply']>[0]) =>
-          failing ? Promise.reject(new Error('apply refused')) : target.apply(change);
-      }
-      const value = Reflect.get(target, name, target) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as CachePort;
+  // the real cache, every method bound to it, with a record of changes that can be made to fail
+  const bound = <T extends object>(target: T, override: (name: string | symbol) => unknown) =>
+    new Proxy(target, {
+      get: (t, name) => {
+        const replaced = override(name);
+        if (replaced !== undefined) return replaced;
+        const value = Reflect.get(t, name, t) as unknown;
+        return typeof value === 'function' ? value.bind(t) : value;
+      },
+    });
+  const keys = bound(inner.keys, (name) =>
+    name === 'record'
+      ? (key: string, change: Parameters<CachePort['keys']['record']>[1]) =>
+          failing ? Promise.reject(new Error('apply refused')) : inner.keys.record(key, change)
+      : undefined,
+  );
+  const cache = bound(inner, (name) => (name === 'keys' ? keys : undefined)) as CachePort;
   const received: string[] = [];
   const failed: string[] = [];
   const handled: string[] = [];

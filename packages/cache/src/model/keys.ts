@@ -1,9 +1,10 @@
 import { LRUCache } from 'lru-cache';
+import { Counters } from '../counters.js';
 import { CacheArgumentError, CacheRedisUnavailableError } from '../errors.js';
 import { checkName } from '../names.js';
 import { deepFreeze } from '../values.js';
 import type { FeedStates, KeyState } from './state.js';
-import type { StateStore } from './store.js';
+import { MemoryStateStore, type StateStore } from './store.js';
 import {
   type AnswerInput,
   answerWrite,
@@ -11,11 +12,14 @@ import {
   type ChangeInput,
   collect,
   DEFAULT_LIMITS,
+  type FillOutcome,
   failWrite,
   fill,
+  heldUntil,
   type ModelLimits,
   type RecordOutcome,
   record,
+  restore,
   type Step,
   type WriteInput,
 } from './transitions.js';
@@ -39,6 +43,8 @@ export interface CoherentKeysOptions {
   /** Most views kept in process. Default 10 000. */
   readonly maxViews?: number;
   readonly limits?: ModelLimits;
+  /** Where reads, loads and changes are counted (the cache's {@link Counters}); default: counted nowhere. */
+  readonly counters?: Counters;
 }
 
 /** A read's arguments. */
@@ -73,6 +79,9 @@ interface KeptView {
   readonly feeds: readonly (readonly [string, number])[] | undefined;
 }
 
+/** How many changes of a key {@link CoherentKeys.settled} looks at before it stops waiting. */
+const MAX_SETTLE_ROUNDS = 1_000;
+
 /** How many loads a read makes at most when its answers keep predating a change recorded meanwhile. */
 const MAX_LOADS = 3;
 
@@ -94,8 +103,21 @@ export class CoherentKeys {
   /** Feed epochs heard of (from the store's answers and {@link feedHeard}): views of older epochs are not served. */
   readonly #feedEpochs = new Map<string, number>();
   readonly #flights = new Map<string, Promise<unknown>>();
+  /** Per key, who waits for its next change (see {@link settled}). */
+  readonly #waiting = new Map<string, Set<() => void>>();
+  /**
+   * With a shared store, the changes this process recorded, per key, in a state of their own: while the store is
+   * away, the source's answers are served with them laid over, so that a process never reads past what it wrote or
+   * received (its own writes, its events) because Redis failed. Bounded by keys, and each log by its entries' lag.
+   */
+  readonly #journal: MemoryStateStore | undefined;
+  /** Per key, the store's version after this process's last commit: a lower one means the store lost the key. */
+  readonly #confirmed: LRUCache<string, number>;
   #epoch = 0;
   #trusted: boolean;
+  readonly #c: Counters;
+  /** Where fills are counted: the tier the store is. */
+  readonly #storeTier: { fills: number; staleFillsRefused: number };
 
   constructor(options: CoherentKeysOptions) {
     this.#store = options.store;
@@ -105,6 +127,10 @@ export class CoherentKeys {
     if (!Number.isSafeInteger(max) || max < 1) throw new CacheArgumentError('options.maxViews', 'must be >= 1');
     this.#keys = new LRUCache({ max });
     this.#trusted = !options.shared;
+    this.#c = options.counters ?? new Counters();
+    this.#storeTier = options.shared ? this.#c.redis : this.#c.memory;
+    this.#journal = options.shared ? new MemoryStateStore({ maxKeys: max }) : undefined;
+    this.#confirmed = new LRUCache({ max });
   }
 
   /**
@@ -113,6 +139,7 @@ export class CoherentKeys {
    * (versions start again from 1) nothing from before survives.
    */
   heard(key: string, version: number): void {
+    this.#wake(key);
     const rec = this.#keys.get(key);
     if (rec === undefined) this.#keys.set(key, { heard: version, shared: undefined, byVariant: undefined });
     else if (version !== rec.heard) {
@@ -132,6 +159,7 @@ export class CoherentKeys {
 
   /** This process read the store at `version`: versions it learns this way only move forward. */
   #advance(key: string, version: number): void {
+    this.#wake(key);
     const rec = this.#keys.get(key);
     if (rec === undefined) this.#keys.set(key, { heard: version, shared: undefined, byVariant: undefined });
     else if (version > rec.heard) rec.heard = version;
@@ -157,8 +185,10 @@ export class CoherentKeys {
       kept.validUntil > this.#positions.now() &&
       (kept.feeds === undefined || this.#feedsCurrent(kept.feeds))
     ) {
+      this.#c.memory.hits++;
       return Promise.resolve(kept.value as V);
     }
+    this.#c.memory.misses++;
     const slot = variant === '' ? key : `${key}\u0000${variant}`;
     const flying = this.#flights.get(slot);
     if (flying !== undefined) return flying as Promise<V>;
@@ -170,21 +200,77 @@ export class CoherentKeys {
 
   /** Records a change pushed from outside (an event). */
   async record(key: string, change: ChangeInput): Promise<RecordOutcome> {
-    return (await this.#update(key, (s) => record(s, change))).result;
+    this.#journaled(key, (s) => record(s, change));
+    const outcome = (await this.#update(key, (s) => record(s, change))).result;
+    this.#c.changes[outcome === 'superseded' ? 'ignored' : outcome]++;
+    return outcome;
+  }
+
+  /**
+   * Resolves once a change of `key` that {@link record} answered `held` is no longer held: the write it may
+   * precede or follow was placed by its own event (in any process), failed, or was settled where it is when it ran
+   * out. Never rejects: when the store is away, it resolves (the change is recorded; nothing more can be learned).
+   */
+  async settled(key: string, change: Pick<ChangeInput, 'ops' | 'pos'>): Promise<void> {
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+      let until: number | undefined;
+      try {
+        until = heldUntil((await this.#store.read(key)).state, change.ops, change.pos);
+      } catch {
+        return;
+      }
+      if (until === undefined) return;
+      const changed = await this.#nextChange(key, Math.max(0, until - this.#positions.now()) + 1);
+      // ran out: collecting settles the write where it is (a step that changes nothing commits only that)
+      if (!changed) await this.#update(key, (state) => ({ state, result: undefined })).catch(() => undefined);
+    }
+  }
+
+  /** Resolves `true` at the key's next change heard of, `false` after `ms`. */
+  #nextChange(key: string, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      let set = this.#waiting.get(key);
+      if (set === undefined) {
+        set = new Set();
+        this.#waiting.set(key, set);
+      }
+      const waiter = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        const waiters = this.#waiting.get(key);
+        waiters?.delete(waiter);
+        if (waiters?.size === 0) this.#waiting.delete(key);
+        resolve(false);
+      }, ms);
+      timer.unref?.();
+      set.add(waiter);
+    });
+  }
+
+  #wake(key: string): void {
+    const waiters = this.#waiting.get(key);
+    if (waiters === undefined) return;
+    this.#waiting.delete(key);
+    for (const w of waiters) w();
   }
 
   /** Records a write before it is sent (see `beginWrite` in `transitions.ts`). */
   async beginWrite(key: string, input: WriteInput): Promise<void> {
+    this.#journaled(key, (s) => beginWrite(s, input));
     await this.#update(key, (s) => beginWrite(s, input));
   }
 
   /** Twitch answered the write. */
   async answerWrite(key: string, input: AnswerInput): Promise<void> {
+    this.#journaled(key, (s) => answerWrite(s, input));
     await this.#update(key, (s) => answerWrite(s, input));
   }
 
   /** The write failed or wrote nothing. */
   async failWrite(key: string, id: string): Promise<void> {
+    this.#journaled(key, (s) => failWrite(s, id));
     await this.#update(key, (s) => failWrite(s, id));
   }
 
@@ -194,25 +280,42 @@ export class CoherentKeys {
     let read: { state: KeyState; feeds: FeedStates };
     try {
       read = await this.#store.read(key, feedNames);
+      // a base stored under feeds this read does not name (another process listens for the key): it is as good
+      // as any while those feeds hold, which one more read tells
+      const others = feedsBeyond(read.state, variant, feedNames);
+      if (others !== undefined) read = await this.#store.read(key, [...feedNames, ...others]);
+      if (this.#lost(key, read.state)) {
+        const names = [...feedNames, ...(others ?? [])];
+        read = { state: (await this.#update(key, (state) => ({ state, result: undefined }))).state, feeds: read.feeds };
+        if (names.length > 0) read = await this.#store.read(key, names);
+      }
     } catch (err) {
       // the store is away: the source answers, and nothing is kept
       if (!(err instanceof CacheRedisUnavailableError)) throw err;
-      return deepFreeze(await options.load()) as V;
+      this.#c.source.loads++;
+      return this.#withJournal(key, variant, await options.load());
     }
     const now = this.#positions.now();
-    const current = view(read.state, variant, now, read.feeds);
+    const current = view(read.state, variant, now, read.feeds, feedNames);
+    if (this.#journal !== undefined) this.#c.redis[current.found ? 'hits' : 'misses']++;
     if (current.found) return this.#keep(key, variant, read, epoch, current, now) as V;
     let loaded: V | undefined;
     let feeds = read.feeds;
     for (let attempt = 0; attempt < MAX_LOADS; attempt++) {
       const readPos = this.#positions.now();
       const epochs = feedNames.length === 0 ? undefined : epochsOf(feedNames, feeds);
-      loaded = await options.load();
+      this.#c.source.loads++;
+      try {
+        loaded = await options.load();
+      } catch (err) {
+        this.#c.source.errors++;
+        throw err;
+      }
       const at = this.#positions.now();
       const ttlMs = typeof options.ttlMs === 'function' ? options.ttlMs() : options.ttlMs;
       const input = { variant, json: loaded, readPos, ttlMs, feeds: epochs };
       let seen = feeds;
-      let step: Step<unknown>;
+      let step: Step<FillOutcome>;
       try {
         step = await this.#update(
           key,
@@ -224,16 +327,34 @@ export class CoherentKeys {
         );
       } catch (err) {
         if (!(err instanceof CacheRedisUnavailableError)) throw err;
-        break;
+        return this.#withJournal(key, variant, loaded as V);
       }
-      const shown = view(step.state, variant, at, seen);
+      if (step.result === 'stored') this.#storeTier.fills++;
+      else this.#storeTier.staleFillsRefused++;
+      const shown = view(step.state, variant, at, seen, feedNames);
       if (shown.found) return this.#keep(key, variant, { state: step.state, feeds: seen }, epoch, shown, at) as V;
-      // refused, and nothing better is known: with a feed not covered, nothing can be kept (the answer is served as
-      // it is); else the answer predates a reload, or a feed moved: ask again under the feed states seen now
-      if (feedNames.some((f) => seen.get(f)?.covered !== true)) break;
+      // refused, and nothing better is known: with a feed not covered, nothing can be kept (the answer is served
+      // with the changes it may not show laid over); else the answer predates a reload, or a feed moved: ask again
+      // under the feed states seen now
+      if (feedNames.some((f) => seen.get(f)?.covered !== true)) return overlaid(step.state, variant, loaded, readPos);
+      // a base loaded later, which this read cannot use (its feeds do not hold): asking again would not beat it
+      const held = step.state.bases[variant];
+      if (held !== undefined && held.readPos > readPos) return overlaid(step.state, variant, loaded, readPos);
       feeds = seen;
     }
     return deepFreeze(loaded) as V;
+  }
+
+  /** Runs a transition on this process's journal of `key` too (see {@link #journal}). */
+  #journaled<R>(key: string, step: (state: KeyState) => Step<R>): void {
+    this.#journal?.updateNow(key, (s) => step(collect(s, this.#positions.now(), this.#limits)));
+  }
+
+  /** A source's answer, read while the store was away, with this process's own changes laid over it. */
+  #withJournal<V>(key: string, variant: string, loaded: V): V {
+    const journal = this.#journal?.getNow(key);
+    if (journal === undefined || journal.log.length === 0) return deepFreeze(loaded) as V;
+    return overlaid(journal, variant, loaded, this.#positions.now());
   }
 
   #keep(
@@ -284,12 +405,44 @@ export class CoherentKeys {
     // when collecting or the step changed something
     const done = await this.#store.update(
       key,
-      (s, f) => step(collect(s, this.#positions.now(), this.#limits), f),
+      (s, f) => {
+        const now = this.#positions.now();
+        return step(this.#restored(key, collect(s, now, this.#limits), now), f);
+      },
       feeds,
     );
-    this.#advance(key, done.state.version);
+    // the version an update ends at is the store's newest: any other kept, even a higher one (the store lost the
+    // key meanwhile), is no longer the key's
+    this.heard(key, done.state.version);
+    if (this.#journal !== undefined) this.#confirmed.set(key, done.state.version);
     return done;
   }
+
+  /**
+   * `state` with this process's journal of the key recorded again when the store lost the key (its version is
+   * below one this process committed: Redis was flushed or restarted empty, or the key expired): what this process
+   * wrote or received binds every process again, as the positions say, instead of being lost with the store.
+   */
+  #restored(key: string, state: KeyState, now: number): KeyState {
+    const confirmed = this.#confirmed.get(key);
+    if (confirmed === undefined || state.version >= confirmed) return state;
+    const journal = this.#journal?.getNow(key);
+    return journal === undefined ? state : restore(state, journal.log, now);
+  }
+
+  /** Whether the store lost what this process committed to `key` (see {@link #restored}). */
+  #lost(key: string, state: KeyState): boolean {
+    const confirmed = this.#confirmed.get(key);
+    return confirmed !== undefined && state.version < confirmed;
+  }
+}
+
+/** The feeds the variant's base was stored under that `names` does not include, if any. */
+function feedsBeyond(state: KeyState, variant: string, names: readonly string[]): string[] | undefined {
+  const recorded = state.bases[variant]?.feeds;
+  if (recorded === undefined) return undefined;
+  const beyond = Object.keys(recorded).filter((name) => !names.includes(name));
+  return beyond.length === 0 ? undefined : beyond;
 }
 
 /** The epochs of `names` in `feeds` (0 for a feed never covered). */
@@ -297,4 +450,16 @@ function epochsOf(names: readonly string[], feeds: FeedStates): Record<string, n
   const epochs: Record<string, number> = {};
   for (const name of names) epochs[name] = feeds.get(name)?.epoch ?? 0;
   return epochs;
+}
+
+/**
+ * An answer that is not stored, read at `readPos`, with the changes of `state` the source may not show yet laid over
+ * it (as it would be served, were it the variant's base); the answer as it is when a reload after it means it cannot
+ * be trusted.
+ */
+function overlaid<V>(state: KeyState, variant: string, loaded: V, readPos: number): V {
+  if (state.log.length === 0) return deepFreeze(loaded) as V;
+  const base = { json: loaded, readPos, expiresAt: Number.POSITIVE_INFINITY };
+  const shown = view({ ...state, bases: { [variant]: base } }, variant, Number.NEGATIVE_INFINITY);
+  return deepFreeze(shown.found ? shown.value : loaded) as V;
 }

@@ -10,7 +10,7 @@ import {
   unsettled,
   visible,
 } from './state.js';
-import { view } from './view.js';
+import { storedUnder, view } from './view.js';
 
 /**
  * Every rule of the coherence model, as pure functions from a key's state to its next state. Both authorities use
@@ -36,7 +36,10 @@ export interface ChangeInput {
   readonly lagMs: number;
 }
 
-/** What recording a change did. `held`: recorded, but a write it may precede or follow has no place yet. */
+/**
+ * What recording a change did. `held`: recorded (or already covered by a change recorded before), but a write it may
+ * precede or follow has no place yet.
+ */
 export type RecordOutcome = 'applied' | 'duplicate' | 'superseded' | 'held';
 
 /** The result of a transition: the next state (the same object when nothing changed) and what happened. */
@@ -76,7 +79,16 @@ function holdingWrite(
 /** Whether the change `id` waits for a write's place in the order (see {@link RecordOutcome}). */
 export function isHeld(state: KeyState, id: string): boolean {
   const e = state.log.find((x) => x.id === id);
-  return e !== undefined && e.write === undefined && holdingWrite(state.log, e.scopes, e.pos) !== undefined;
+  return e !== undefined && e.write === undefined && heldUntil(state, e.ops, e.pos) !== undefined;
+}
+
+/**
+ * Until when a change with `ops` at `pos` waits for a write's place in the order at most: the position by which the
+ * write that holds it is settled where it is, if its own event does not come first. Undefined when nothing holds it.
+ */
+export function heldUntil(state: KeyState, ops: readonly Op[], pos: number): number | undefined {
+  if (!state.log.some(unsettled)) return undefined;
+  return holdingWrite(state.log, scopesOf(ops), pos)?.write?.settleBy;
 }
 
 /**
@@ -92,7 +104,9 @@ export function record(state: KeyState, change: ChangeInput): Step<RecordOutcome
   let placed = false;
   const writesOpen = log.some(unsettled);
   if (writesOpen) {
-    if (log.some((e) => e.id === change.id)) return { state, result: 'duplicate' };
+    if (log.some((e) => e.id === change.id)) {
+      return { state, result: holdingWrite(log, scopes, change.pos) === undefined ? 'duplicate' : 'held' };
+    }
     log = log.map((e) => {
       if (!unsettled(e) || e.write === undefined || change.pos <= e.write.from) return e;
       if (!overlaps(e.scopes, scopes) || !carries(change.ops, e.ops)) return e;
@@ -113,7 +127,9 @@ export function record(state: KeyState, change: ChangeInput): Step<RecordOutcome
     if (e.id === change.id) return { state, result: 'duplicate' };
     if (e.write === undefined) {
       if (e.pos >= change.pos && coversAll(e.scopes, scopes)) {
-        return { state: placed ? bump(state, { log }) : state, result: 'superseded' };
+        // held like the change that covers it, while a write may precede or follow both
+        const held = writesOpen && holdingWrite(log, scopes, change.pos) !== undefined;
+        return { state: placed ? bump(state, { log }) : state, result: held ? 'held' : 'superseded' };
       }
       // superseded: wherever it would be laid, the new change is laid after it and covers all of it
       if (e.pos < change.pos && e.expiresAt <= expiresAt && coversAll(scopes, e.scopes)) continue;
@@ -151,8 +167,12 @@ export type FillOutcome = 'stored' | 'refused';
 export function fill(state: KeyState, input: FillInput, now: number, feeds: FeedStates = NO_FEEDS): Step<FillOutcome> {
   // a feed that moved or lost coverage while the load ran: a change may have gone unheard
   if (!feedsHold(input.feeds, feeds)) return { state, result: 'refused' };
+  // a base loaded later wins, unless it was not loaded under the feeds this one was (a process that does not
+  // listen for the key stored it): the one that gaps can revalidate replaces it
   const held = state.bases[input.variant];
-  if (held !== undefined && held.expiresAt > now && held.readPos > input.readPos) return { state, result: 'refused' };
+  if (held !== undefined && held.expiresAt > now && held.readPos > input.readPos) {
+    if (input.feeds === undefined || storedUnder(held, Object.keys(input.feeds))) return { state, result: 'refused' };
+  }
   if (input.readPos < state.protectUntil) return { state, result: 'refused' };
   let expiresAt = now + input.ttlMs;
   for (const e of state.log) {
@@ -286,6 +306,23 @@ export function collect(state: KeyState, now: number, limits: ModelLimits = DEFA
   }
   if (!changed) return state;
   return bump(state, { bases, log, protectUntil });
+}
+
+/**
+ * Records again the entries of `journal` (one process's own record of a key) that `state` lacks and that the source
+ * may not reflect yet at `now`: after the store lost the key, what that process wrote or received is laid over
+ * Helix's answers again, at its positions. Changes go through {@link record} (a newer change recorded meanwhile
+ * still supersedes them); writes are put back as they were.
+ */
+export function restore(state: KeyState, journal: readonly Entry[], now: number): KeyState {
+  let next = state;
+  for (const e of journal) {
+    if (e.expiresAt <= now || next.log.some((x) => x.id === e.id)) continue;
+    if (e.write === undefined) {
+      next = record(next, { id: e.id, pos: e.pos, ops: e.ops, lagMs: e.expiresAt - e.pos }).state;
+    } else next = bump(next, { log: insertSorted(next.log, e) });
+  }
+  return next;
 }
 
 /** The earliest position at which {@link collect} would change something, for a timer; Infinity when none. */

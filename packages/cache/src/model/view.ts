@@ -1,5 +1,5 @@
 import { itemId, keepsCurrent, type Op } from './ops.js';
-import { type FeedStates, feedsHold, type KeyState, NO_FEEDS, visible } from './state.js';
+import { type Base, type FeedStates, feedsHold, type KeyState, NO_FEEDS, visible } from './state.js';
 
 /** What a read of one variant of a key serves. */
 export type View =
@@ -7,6 +7,13 @@ export type View =
   | { readonly found: false };
 
 const MISS: View = Object.freeze({ found: false });
+const NONE: readonly string[] = Object.freeze([]);
+
+/** Whether a base was loaded under each of `feeds`. */
+export function storedUnder(base: Base, feeds: readonly string[]): boolean {
+  for (const name of feeds) if (base.feeds?.[name] === undefined) return false;
+  return true;
+}
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -86,13 +93,21 @@ class Working {
  * are laid over it.
  *
  * A base is used only while the feeds it was loaded under are at the same epochs and covered (`feeds`, as read
- * with the state). The answer depends on the state and on `now` only through the base's expiry, returned as
+ * with the state), and only if it was loaded under every feed the reader names (`required`): a base stored by a
+ * process that does not listen for the key would otherwise outlive a gap of the reader's feeds. The answer depends on the state and on `now` only through the base's expiry, returned as
  * `validUntil`: a view can be kept until the key's version or one of its feeds' epochs changes, or that position
  * passes.
  */
-export function view(state: KeyState, variant: string, now: number, feeds: FeedStates = NO_FEEDS): View {
+export function view(
+  state: KeyState,
+  variant: string,
+  now: number,
+  feeds: FeedStates = NO_FEEDS,
+  required: readonly string[] = NONE,
+): View {
   const base = state.bases[variant];
-  const usable = base !== undefined && base.expiresAt > now && feedsHold(base.feeds, feeds);
+  const usable =
+    base !== undefined && base.expiresAt > now && feedsHold(base.feeds, feeds) && storedUnder(base, required);
   const readPos = usable ? base.readPos : Number.NEGATIVE_INFINITY;
   let found = usable;
   let work: Working | undefined;

@@ -71,18 +71,19 @@ export const CATALOG: readonly CatalogEntry[] = [
     key: 'stream:<userId>',
     tags: ['user:<userId>'],
     ttlMs: 5 * MIN,
+    sourceLagMs: MIN,
     read: 'GET /streams',
     readScopes: [],
     userScoped: false,
     writes: [{ operation: 'PATCH /channels', method: 'channels.update', effect: 'patch', source: 'request' }],
     events: [
-      { type: 'stream.online', version: '1', effect: 'invalidate' },
+      { type: 'stream.online', version: '1', effect: 'patch' },
       { type: 'stream.offline', version: '1', effect: 'patch' },
       { type: 'channel.update', version: '2', effect: 'patch' },
     ],
     feeds: [feed('stream.online', '1', []), feed('stream.offline', '1', []), feed('channel.update', '2', [])],
     ttlBoundBecause:
-      'viewer counts change with no event; stream.online carries no stream object, so it invalidates and the refetch may flap',
+      'viewer counts change with no event; stream.online carries no title or viewers (the stream it announces is served with empty ones while Helix still answers offline)',
   },
   {
     name: 'channels.getFollowers',

@@ -80,6 +80,12 @@ export interface CatalogEntry {
    * under a key of its own (`<key>@<userId>`) that holds them.
    */
   readonly privateFields?: readonly string[];
+  /**
+   * How long Helix may take to show a change of this read, when longer than the Client's `sourceLagMs` (Get Streams
+   * is served from caches that disagree on a stream's status for up to a minute): a change is laid over every Helix
+   * answer read before it has passed.
+   */
+  readonly sourceLagMs?: number;
   readonly writes: readonly WriteRule[];
   readonly events: readonly EventRule[];
   /** The subscriptions whose coverage keeps the entry fresh; empty when no event exists for it. */

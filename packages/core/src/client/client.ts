@@ -11,7 +11,6 @@ import { createLogger } from '../logger.js';
 import { SafeEmitter, type Unsubscribe } from './emitter.js';
 import { eventNameProblem } from './event-names.js';
 import { type ClientEvents, LIFECYCLE_EVENTS } from './events.js';
-import { KnownStates } from './known-states.js';
 import { type ClientOptions, checkOptions, type ResolvedClientOptions } from './options.js';
 import { ChannelsResource } from './resources/channels.js';
 import { ChatResource } from './resources/chat.js';
@@ -93,7 +92,6 @@ export class Client {
 
   readonly #options: ResolvedClientOptions;
   readonly #emitter: SafeEmitter<ClientEvents>;
-  readonly #known: KnownStates;
   readonly #twitchTime: TwitchClock;
   readonly #notices: ScopeNotices;
   readonly #unhandled: UnhandledErrors;
@@ -117,13 +115,8 @@ export class Client {
     this.#unhandled = new UnhandledErrors(logger);
     this.#notices = new ScopeNotices((notice) => this.#tell(notice));
     const clock = options.clock ?? systemClock;
-    // orders writes, events and known states by Twitch's clock, whatever the local one says
+    // orders writes and events by Twitch's clock, whatever the local one says
     this.#twitchTime = new TwitchClock(clock);
-    this.#known = new KnownStates({
-      clock: this.#twitchTime,
-      windowMs: options.knownStateWindowMs ?? 30_000,
-      lagMs: options.sourceLagMs ?? 5000,
-    });
     this.#emitter = new SafeEmitter<ClientEvents>({
       onHandlerError: (event, error) => this.#reportError(event, error),
       onFirstListener: (event) => {
@@ -243,7 +236,7 @@ export class Client {
     }
     checkRunTokens(tokens, this.#options);
     this.#status = 'starting';
-    const runtime = new Runtime(this.#options, this.#known, this.#twitchTime, {
+    const runtime = new Runtime(this.#options, this.#twitchTime, {
       emit: (event, ...args) => this.#emitter.emit(event, ...(args as never)),
       dispatch: (key, event, meta) => this.#dispatch(key, event, meta),
       error: (error) => this.#reportError('client', error),

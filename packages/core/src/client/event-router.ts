@@ -1,75 +1,48 @@
 /**
- * Turns EventSub notifications into cache changes, per the catalog: events that carry the new state patch every
- * cached copy (and are remembered for loads, so a lagging Helix cannot undo them); events that only say something
- * changed invalidate by tag.
+ * Turns EventSub notifications into the declarative changes they say happened (fields set, a member added or
+ * removed, a stream started or ended), recorded in the coherence model; events that only say something changed
+ * record a reload.
  */
 import type { EventSubEventMap } from '@twitchify/eventsub';
 import type { ResourceKind } from '../catalog/types.js';
-import type {
-  BannedUser,
-  ChannelInformation,
-  ChatSettings,
-  CustomReward,
-  Stream,
-  User,
-  UserModerator,
-} from '../generated/helix-types.js';
-import { memberAdded, memberRemoved } from './member-ops.js';
-import type { ResourceCache } from './resource-cache.js';
-import { sameChatSettings } from './resources/chat.js';
+import type { BannedUser, ChatSettings, CustomReward, Stream, UserModerator } from '../generated/helix-types.js';
+import { fieldsSet, memberAdded, memberRemoved, replacedBy } from './ops.js';
+import type { EventChange, ResourceCache } from './resource-cache.js';
 
 type E<K extends keyof EventSubEventMap> = EventSubEventMap[K];
-type Ref = { userId: string; userLogin: string; userName: string };
 
-/** Applies one notification (`key` = `type@version`) to the cache. Unknown types change nothing. */
-export async function routeEvent(
-  rc: ResourceCache,
-  key: string,
-  event: unknown,
-  change: { id: string; at: number },
-): Promise<void> {
+/** Records one notification (`key` = `type@version`) as the changes it says happened. Unknown types change nothing. */
+export async function routeEvent(rc: ResourceCache, key: string, event: unknown, change: EventChange): Promise<void> {
   const ev = event as Record<string, unknown>;
   const b = String(ev.broadcasterUserId ?? '');
   switch (key) {
     case 'user.update@1': {
       const e = event as E<'user.update@1'>;
-      const fields = { login: e.userLogin, displayName: e.userName, description: e.description };
-      return rc.patch<User | null>(
-        'user',
-        e.userId,
-        change,
-        (old) => (old ? { ...old, ...fields, ...(e.email ? { email: e.email } : {}) } : old),
-        (loaded) => loaded?.description === e.description && loaded.login === e.userLogin,
-      );
+      // `email` is private: the resource layer keeps it to the user's own key
+      const fields = { login: e.userLogin, displayName: e.userName, description: e.description, email: e.email };
+      return rc.record('user', e.userId, change, [fieldsSet(fields)]);
     }
     case 'channel.update@2': {
       const e = event as E<'channel.update@2'>;
-      const fields = {
+      const channel = fieldsSet({
         title: e.title,
         broadcasterLanguage: e.language,
         gameId: e.categoryId,
         gameName: e.categoryName,
         contentClassificationLabels: [...e.contentClassificationLabels],
-      };
-      await rc.patch<ChannelInformation | null>(
-        'channel',
-        b,
-        change,
-        (old) => (old ? { ...old, ...fields } : old),
-        (loaded) => loaded?.title === e.title && loaded.gameId === e.categoryId,
-      );
-      return rc.patch<Stream | null>(
-        'stream',
-        b,
-        change,
-        (old) =>
-          old ? { ...old, title: e.title, gameId: e.categoryId, gameName: e.categoryName, language: e.language } : old,
-        (loaded) => loaded === null || loaded.title === e.title,
-      );
+      });
+      const stream = fieldsSet({
+        title: e.title,
+        gameId: e.categoryId,
+        gameName: e.categoryName,
+        language: e.language,
+      });
+      await Promise.all([rc.record('channel', b, change, [channel]), rc.record('stream', b, change, [stream])]);
+      return;
     }
     case 'stream.online@1': {
       const e = event as E<'stream.online@1'>;
-      const built: Stream = {
+      const announced: Stream = {
         id: e.id,
         userId: e.broadcasterUserId,
         userLogin: e.broadcasterUserLogin,
@@ -86,30 +59,21 @@ export async function routeEvent(
         tags: [],
         isMature: false,
       } as unknown as Stream;
-      // Helix flaps between live and offline for a while after a stream starts: keep answering live.
-      return rc.patch<Stream | null>(
-        'stream',
-        b,
-        change,
-        (old) => (old && old.id === e.id ? old : built),
-        (loaded) => loaded?.id === e.id,
-      );
+      // Helix flaps between live and offline for a while after a stream starts: live it is, and Helix's own answer
+      // of the same stream (with its title and viewers) is kept over the one the event announces
+      return rc.record('stream', b, change, [replacedBy(announced, 'id')]);
     }
     case 'stream.offline@1':
-      return rc.patch<Stream | null>(
-        'stream',
-        b,
-        change,
-        () => null,
-        (loaded) => loaded === null,
-      );
+      return rc.record('stream', b, change, [replacedBy(null)]);
     case 'channel.moderator.add@1':
     case 'channel.vip.add@1':
-      return listAdd(rc, key.startsWith('channel.vip') ? 'vips' : 'moderators', b, change, refOf(ev));
+      return rc.record(key.startsWith('channel.vip') ? 'vips' : 'moderators', b, change, [
+        memberAdded('userId', refOf(ev)),
+      ]);
     case 'channel.moderator.remove@1':
     case 'channel.vip.remove@1':
     case 'channel.unban@1':
-      return listRemove(rc, kindOf(key), b, change, String(ev.userId));
+      return rc.record(kindOf(key), b, change, [memberRemoved('userId', String(ev.userId))]);
     case 'channel.ban@1': {
       const e = event as E<'channel.ban@1'>;
       const entry: BannedUser = {
@@ -123,7 +87,7 @@ export async function routeEvent(
         moderatorLogin: e.moderatorUserLogin,
         moderatorName: e.moderatorUserName,
       };
-      return listAdd(rc, 'bans', b, change, entry);
+      return rc.record('bans', b, change, [memberAdded('userId', entry)]);
     }
     case 'channel.chat_settings.update@1': {
       const e = event as E<'channel.chat_settings.update@1'>;
@@ -136,33 +100,28 @@ export async function routeEvent(
         subscriberMode: e.subscriberMode,
         uniqueChatMode: e.uniqueChatMode,
       };
-      return rc.patch<ChatSettings | null>(
-        'chat_settings',
-        b,
-        change,
-        (old) => (old ? { ...old, ...fields } : old),
-        (loaded) => sameChatSettings(loaded, fields),
-      );
+      return rc.record('chat_settings', b, change, [fieldsSet(fields)]);
     }
     case 'channel.channel_points_custom_reward.add@1':
     case 'channel.channel_points_custom_reward.update@1': {
-      // the whole reward, as Get Custom Reward would show it: invalidating instead would let a refetch store
-      // Helix's lagging answer after the event was received
+      // the whole reward, as Get Custom Reward would show it: a reload instead would let a refetch store Helix's
+      // lagging answer after the event was received
       const reward = rewardOf(event as E<'channel.channel_points_custom_reward.update@1'>);
-      return rc.recordMember('rewards', b, change, memberAdded('id', reward));
+      return rc.record('rewards', b, change, [memberAdded('id', reward)]);
     }
     case 'channel.channel_points_custom_reward.remove@1':
-      return rc.recordMember('rewards', b, change, memberRemoved('id', String(ev.id)));
+      return rc.record('rewards', b, change, [memberRemoved('id', String(ev.id))]);
     case 'channel.follow@2':
-      return rc.invalidate('followers', b, change);
+      return rc.reload('followers', b, change);
     default: {
-      const kind = INVALIDATES[key.slice(0, key.indexOf('@'))];
-      if (kind && b) return rc.invalidate(kind, b, change);
+      const kind = RELOADS[key.slice(0, key.indexOf('@'))];
+      if (kind && b) return rc.reload(kind, b, change);
     }
   }
 }
 
-const INVALIDATES: Record<string, ResourceKind> = {
+/** Events that say a read changed without carrying the change. */
+const RELOADS: Record<string, ResourceKind> = {
   'channel.poll.begin': 'polls',
   'channel.poll.progress': 'polls',
   'channel.poll.end': 'polls',
@@ -189,26 +148,6 @@ function kindOf(key: string): 'moderators' | 'vips' | 'bans' {
 
 function refOf(ev: Record<string, unknown>): UserModerator {
   return { userId: String(ev.userId), userLogin: String(ev.userLogin ?? ''), userName: String(ev.userName ?? '') };
-}
-
-function listAdd(
-  rc: ResourceCache,
-  kind: 'moderators' | 'vips' | 'bans',
-  b: string,
-  change: { id: string; at: number },
-  entry: Ref,
-): Promise<void> {
-  return rc.recordMember(kind, b, change, memberAdded('userId', entry));
-}
-
-function listRemove(
-  rc: ResourceCache,
-  kind: 'moderators' | 'vips' | 'bans',
-  b: string,
-  change: { id: string; at: number },
-  userId: string,
-): Promise<void> {
-  return rc.recordMember(kind, b, change, memberRemoved('userId', userId));
 }
 
 /** A reward event's reward in Helix's shape (the event names the limits `max_per_stream.value`, ...). */

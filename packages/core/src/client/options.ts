@@ -76,14 +76,12 @@ export interface ClientOptions {
    */
   authPort?: number | undefined;
   /**
-   * The longest Twitch takes to show a change in Helix reads, in ms. Fills made this soon after a feed started or
-   * resumed covering are refetched once the window ends, and a write's or an event's state is laid over Helix
-   * answers at most this long after the change (pins in the cache keep holding it against lagging fills). Default
-   * 5 000.
+   * The longest Twitch takes to show a change in Helix reads, in ms (streams: at least a minute, see
+   * `CatalogEntry.sourceLagMs`). A write's or an event's change is laid over every Helix answer read before this
+   * long after it, and fills made this soon after a feed started or resumed covering are refetched once the window
+   * ends. Default 5 000.
    */
   sourceLagMs?: number | undefined;
-  /** How long a write's or an event's state overrides a lagging Helix at most, in ms. Default 30 000. */
-  knownStateWindowMs?: number | undefined;
   /**
    * How the Client listens to EventSub. Default: a WebSocket over the user's token (every instance of the app
    * receives every event; Twitch allows 3 connections per token). `{ conduit: {} }`: each instance joins the app's
@@ -151,9 +149,6 @@ export function checkOptions(options: ClientOptions): void {
   }
   if (options.sourceLagMs !== undefined && !(options.sourceLagMs >= 0)) {
     throw new ConfigurationError('Client: `sourceLagMs` must be >= 0');
-  }
-  if (options.knownStateWindowMs !== undefined && !(options.knownStateWindowMs >= 0)) {
-    throw new ConfigurationError('Client: `knownStateWindowMs` must be >= 0');
   }
   const eventsub = options.eventsub;
   if (eventsub !== undefined && eventsub !== false && !isEventFeed(eventsub)) {

@@ -25,11 +25,10 @@ import { createConduitFeed } from './conduit-feed.js';
 import type { EventFeed } from './event-feed.js';
 import { routeEvent } from './event-router.js';
 import type { AuthTokens, ClientLifecycleEvents } from './events.js';
-import type { KnownStates } from './known-states.js';
 import { isCachePort, isEventFeed, type ResolvedClientOptions } from './options.js';
 import { ResourceCache } from './resource-cache.js';
 import { SubscriptionPlan } from './subscription-plan.js';
-import type { TwitchClock } from './twitch-clock.js';
+import { helixDates, type TwitchClock } from './twitch-clock.js';
 import { createWebSocketFeed, subscriptionTypes } from './websocket-feed.js';
 
 /** How long `run()` waits for a Redis cache to connect before going on without it (it keeps connecting). */
@@ -82,7 +81,6 @@ export class Runtime {
   readonly plan: SubscriptionPlan;
 
   readonly #o: ResolvedClientOptions;
-  readonly #known: KnownStates;
   readonly #host: RuntimeHost;
   readonly #clock: { now(): number };
   /** Twitch's clock (positions of writes and events), learned from the timestamps of the events received. */
@@ -102,9 +100,8 @@ export class Runtime {
   readonly #coveredSince = new Map<string, number>();
   readonly #offs: (() => void)[] = [];
 
-  constructor(options: ResolvedClientOptions, known: KnownStates, twitchTime: TwitchClock, host: RuntimeHost) {
+  constructor(options: ResolvedClientOptions, twitchTime: TwitchClock, host: RuntimeHost) {
     this.#o = options;
-    this.#known = known;
     this.#host = host;
     this.#clock = options.clock ?? systemClock;
     this.#twitchTime = twitchTime;
@@ -165,7 +162,9 @@ export class Runtime {
       clock: o.clock,
       logger: o.logger,
       validateTokens: false, // validated above; the refreshing provider handles 401s
-      ...(o.otel ? { middleware: [o.otel.outer], innerMiddleware: [o.otel.inner] } : {}),
+      // every answer's Date bounds Twitch's clock, so that positions are Twitch's time from the first call on
+      innerMiddleware: o.otel ? [helixDates(this.#twitchTime), o.otel.inner] : [helixDates(this.#twitchTime)],
+      ...(o.otel ? { middleware: [o.otel.outer] } : {}),
     });
     if (isCachePort(o.cache)) this.#cache = o.cache;
     else {
@@ -188,7 +187,6 @@ export class Runtime {
     }
     this.rc = new ResourceCache(
       this.#cache,
-      this.#known,
       {
         feedsFor: (entry, id, reader) => (this.#feed ? this.plan.feedsFor(entry, id, reader) : []),
         onLoad: o.instrument?.onLoad,

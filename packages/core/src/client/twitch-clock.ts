@@ -1,11 +1,14 @@
+import { headerValue, type Middleware } from '../http/types.js';
+
 /**
  * Twitch's clock as this process can bound it. A write is ordered against events by where it sits in Twitch's
  * order, and events carry Twitch's timestamps: a write stamped by a local clock that is off by seconds would be
  * ordered before changes committed after it (and lost under them) or after changes committed before it.
  *
  * Every message Twitch stamped tells a lower bound of the offset (Twitch's clock read at least the stamp when the
- * message arrived): the offset is the largest such bound seen recently, which errs by the smallest delivery delay, on
- * the early side. Until Twitch has said anything, the local clock is used as it is.
+ * message arrived), and so does every Helix answer's `Date` header: the offset is the largest such bound seen
+ * recently, which errs by the smallest delivery delay (a second more from dates alone), on the early side. Until
+ * Twitch has said anything, the local clock is used as it is.
  */
 export class TwitchClock {
   readonly #local: { now(): number };
@@ -27,13 +30,28 @@ export class TwitchClock {
 
   /** A message Twitch stamped `twitchMs` (an EventSub `message_timestamp`) has just arrived. */
   sawTimestamp(twitchMs: number): void {
+    this.#saw(twitchMs, TwitchClock.STAMP_SLACK_MS);
+  }
+
+  /**
+   * A Helix answer dated `dateMs` (its `Date` header, whole seconds) has just arrived: a lower bound like a stamp's,
+   * early by up to a second more, so it renews a bound up to that much higher.
+   */
+  sawDate(dateMs: number): void {
+    this.#saw(dateMs, 1_000 + TwitchClock.STAMP_SLACK_MS);
+  }
+
+  /** How far below the bound a stamp may be and still renew it: about a delivery delay. */
+  static readonly STAMP_SLACK_MS = 50;
+
+  #saw(twitchMs: number, slackMs: number): void {
     if (!Number.isFinite(twitchMs)) return;
     const local = this.#local.now();
     const bound = twitchMs - local;
     if (bound > this.#lower || local - this.#lowerSeenAt > TwitchClock.BOUND_HOLD_MS) {
       this.#lower = bound;
       this.#lowerSeenAt = local;
-    } else if (bound > this.#lower - 50) {
+    } else if (bound > this.#lower - slackMs) {
       this.#lowerSeenAt = local; // seen again, within a delivery delay of the bound: it still holds
     }
   }
@@ -58,4 +76,14 @@ export class TwitchClock {
 
   /** The least step between two positions handed out (a microsecond). */
   static readonly STEP_MS = 0.001;
+}
+
+/** Middleware (once per attempt, next to the wire) that tells `clock` the `Date` of every Helix answer. */
+export function helixDates(clock: TwitchClock): Middleware {
+  return (next) => async (request) => {
+    const response = await next(request);
+    const date = headerValue(response, 'date');
+    if (date !== undefined) clock.sawDate(Date.parse(date));
+    return response;
+  };
 }

@@ -1,4 +1,5 @@
 /** `client.channels`: channel information, followers and VIPs, cached per the catalog. */
+import type { Op } from '@twitchify/cache';
 import type {
   ChannelInformation,
   GetChannelFollowersResponse,
@@ -6,44 +7,26 @@ import type {
   UserVip,
 } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
-import { memberAdded, memberRemoved } from '../member-ops.js';
+import { fieldsSet, memberAdded, memberRemoved } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, first, type ResourceContext } from './context.js';
 import { userRef } from './user-refs.js';
 
-/** What a write of channel information changes, built from the request (Twitch answers 204). */
-export function applyChannelBody(
-  old: ChannelInformation | null,
-  body: ModifyChannelInformationBody,
-): ChannelInformation | null {
-  if (old === null) return null;
-  const next: Record<string, unknown> = { ...old };
-  if (body.title !== undefined) next.title = body.title;
-  if (body.broadcasterLanguage !== undefined) next.broadcasterLanguage = body.broadcasterLanguage;
-  if (body.delay !== undefined) next.delay = body.delay;
-  if (body.tags !== undefined) next.tags = [...body.tags];
-  if (body.isBrandedContent !== undefined) next.isBrandedContent = body.isBrandedContent;
-  if (body.gameId !== undefined) next.gameId = body.gameId;
-  if (body.contentClassificationLabels !== undefined) {
-    const labels = new Set(old.contentClassificationLabels);
-    for (const l of body.contentClassificationLabels) {
-      if (l.isEnabled) labels.add(l.id);
-      else labels.delete(l.id);
-    }
-    next.contentClassificationLabels = [...labels];
-  }
-  return next as unknown as ChannelInformation;
-}
-
-/** Whether a state loaded from Helix already shows every field the request wrote. */
-export function channelAgrees(loaded: ChannelInformation | null, body: ModifyChannelInformationBody): boolean {
-  if (loaded === null) return false;
-  if (body.title !== undefined && loaded.title !== body.title) return false;
-  if (body.broadcasterLanguage !== undefined && loaded.broadcasterLanguage !== body.broadcasterLanguage) return false;
-  if (body.delay !== undefined && loaded.delay !== body.delay) return false;
-  if (body.gameId !== undefined && loaded.gameId !== body.gameId) return false;
-  if (body.tags !== undefined && loaded.tags.join('\u0000') !== body.tags.join('\u0000')) return false;
-  return true;
+/**
+ * What a write of channel information says changed, from the request (Twitch answers 204). Content classification
+ * labels are given as changes (enable this one, disable that one), which no field value states: they are left to
+ * `channel.update`, which carries the whole set.
+ */
+export function channelBodyOps(body: ModifyChannelInformationBody): Op[] {
+  const set = fieldsSet({
+    title: body.title,
+    broadcasterLanguage: body.broadcasterLanguage,
+    delay: body.delay,
+    tags: body.tags === undefined ? undefined : [...body.tags],
+    isBrandedContent: body.isBrandedContent,
+    gameId: body.gameId,
+  });
+  return set.op === 'set' && Object.keys(set.fields).length > 0 ? [set] : [];
 }
 
 /** Cached reads and write-through writes of channels. */
@@ -76,13 +59,12 @@ export class ChannelsResource {
     options?: { asUser?: string },
   ): Promise<void> {
     const id = checkId('broadcasterId', broadcasterId);
-    await this.#c.rc.written<unknown, ChannelInformation | null>(
+    await this.#c.rc.written(
       'channel',
       id,
       () =>
         this.#c.helix.channels.modifyChannelInformation({ broadcasterId: id }, body, { asUser: options?.asUser ?? id }),
-      () => ({ apply: (old) => applyChannelBody(old, body), agrees: (loaded) => channelAgrees(loaded, body) }),
-      () => this.get(id),
+      channelBodyOps(body),
     );
   }
 
@@ -121,11 +103,11 @@ export class ChannelsResource {
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
     const ref = await userRef(this.#c, u);
-    await this.#c.rc.writtenMember(
+    await this.#c.rc.written(
       'vips',
       b,
       () => this.#c.helix.moderation.addChannelVip({ broadcasterId: b, userId: u }, { asUser }),
-      memberAdded('userId', ref),
+      [memberAdded('userId', ref)],
     );
   }
 
@@ -134,11 +116,11 @@ export class ChannelsResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.rc.writtenMember(
+    await this.#c.rc.written(
       'vips',
       b,
       () => this.#c.helix.moderation.removeChannelVip({ broadcasterId: b, userId: u }, { asUser }),
-      memberRemoved('userId', u),
+      [memberRemoved('userId', u)],
     );
   }
 }

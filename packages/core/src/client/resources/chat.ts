@@ -4,6 +4,7 @@
  */
 import { HelixError, ValidationError } from '../../errors.js';
 import type { ChatSettings, GetChannelEmotesResponse, UpdateChatSettingsBody } from '../../generated/helix-types.js';
+import { fieldsSet } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, first, type ResourceContext } from './context.js';
 
@@ -103,15 +104,11 @@ export class ChatResource {
       'chat_settings',
       b,
       () => this.#c.helix.chat.updateChatSettings({ broadcasterId: b, moderatorId }, body, { asUser: moderatorId }),
+      [fieldsSet(settingsOf(body))],
       (sent) => {
-        const settings = (sent.data[0] ?? null) as ChatSettings | null;
-        if (!settings) return undefined;
-        return {
-          apply: (old: ChatSettings | null): ChatSettings | null => ({ ...(old ?? {}), ...settings }),
-          agrees: (loaded: ChatSettings | null) => sameChatSettings(loaded, settings),
-        };
+        const settings = sent.data[0] as ChatSettings | undefined;
+        return settings === undefined ? undefined : [fieldsSet(settingsOf(settings))];
       },
-      () => this.getSettings(b, { asUser: moderatorId }),
     );
     return (answer.data[0] ?? null) as ChatSettings | null;
   }
@@ -139,8 +136,9 @@ const SETTINGS_FIELDS = [
   'uniqueChatMode',
 ] as const;
 
-/** Whether two chat settings agree on the fields events and writes carry. */
-export function sameChatSettings(a: Partial<ChatSettings> | null, b: Partial<ChatSettings>): boolean {
-  if (a === null) return false;
-  return SETTINGS_FIELDS.every((f) => b[f] === undefined || a[f] === b[f]);
+/** The fields of chat settings that events and writes carry, from `from` (fields it lacks are left out). */
+function settingsOf(from: Partial<Record<(typeof SETTINGS_FIELDS)[number], unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const f of SETTINGS_FIELDS) if (from[f] !== undefined) out[f] = from[f];
+  return out;
 }

@@ -3,6 +3,7 @@
  * state has no event at all (schedule), or custom rewards: these are invalidated by their events and writes, or
  * patched from Twitch's answers where it returns the new object.
  */
+import { randomUUID } from 'node:crypto';
 
 import type { ResourceKind } from '../../catalog/types.js';
 import type {
@@ -145,9 +146,7 @@ export class ScheduleResource {
   /** Drops the cached schedule (call after changing it through `client.helix.schedule`). */
   async invalidate(broadcasterId: string): Promise<void> {
     const b = checkId('broadcasterId', broadcasterId);
-    await this.#c.rc.invalidate('schedule', b, {
-      id: `schedule-write:${this.#c.clock.now()}`,
-      at: this.#c.clock.now(),
-    });
+    const at = this.#c.clock.now();
+    await this.#c.rc.reload('schedule', b, { id: `schedule-write:${randomUUID()}`, at });
   }
 }

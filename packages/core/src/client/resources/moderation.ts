@@ -1,7 +1,7 @@
 /** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
 import type { BannedUser, BanUserBody, BanUserResponse, UserModerator } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
-import { memberAdded, memberRemoved } from '../member-ops.js';
+import { memberAdded, memberRemoved } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext } from './context.js';
 import { userRef } from './user-refs.js';
@@ -39,11 +39,11 @@ export class ModerationResource {
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
     const ref = await userRef(this.#c, u);
-    await this.#c.rc.writtenMember(
+    await this.#c.rc.written(
       'moderators',
       b,
       () => this.#c.helix.moderation.addChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
-      memberAdded('userId', ref),
+      [memberAdded('userId', ref)],
     );
   }
 
@@ -52,11 +52,11 @@ export class ModerationResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const asUser = options?.asUser ?? b;
-    await this.#c.rc.writtenMember(
+    await this.#c.rc.written(
       'moderators',
       b,
       () => this.#c.helix.moderation.removeChannelModerator({ broadcasterId: b, userId: u }, { asUser }),
-      memberRemoved('userId', u),
+      [memberRemoved('userId', u)],
     );
   }
 
@@ -91,11 +91,11 @@ export class ModerationResource {
       moderatorLogin: mod.userLogin,
       moderatorName: mod.userName,
     };
-    await this.#c.rc.writtenMember(
+    await this.#c.rc.written(
       'bans',
       b,
       () => this.#c.helix.moderation.banUser({ broadcasterId: b, moderatorId }, { data }, { asUser: moderatorId }),
-      memberAdded('userId', requested),
+      [memberAdded('userId', requested)],
       (answer: BanUserResponse) => {
         const ban = answer.data[0];
         if (!ban) return undefined;
@@ -105,7 +105,7 @@ export class ModerationResource {
           expiresAt: ban.endTime ?? '',
           createdAt: ban.createdAt,
         };
-        return memberAdded('userId', entry);
+        return [memberAdded('userId', entry)];
       },
     );
   }
@@ -115,11 +115,11 @@ export class ModerationResource {
     const b = checkId('broadcasterId', broadcasterId);
     const u = checkId('userId', userId);
     const moderatorId = options?.asUser ?? this.#c.userId() ?? b;
-    await this.#c.rc.writtenMember(
+    await this.#c.rc.written(
       'bans',
       b,
       () => this.#c.helix.moderation.unbanUser({ broadcasterId: b, moderatorId, userId: u }, { asUser: moderatorId }),
-      memberRemoved('userId', u),
+      [memberRemoved('userId', u)],
     );
   }
 }

@@ -1,7 +1,9 @@
 /** `client.users`: users by id or login, cached; kept fresh by user.update. */
 
+import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../../errors.js';
 import type { User } from '../../generated/helix-types.js';
+import { fieldsSet, replacedBy } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext, shownArgument } from './context.js';
 
@@ -69,33 +71,25 @@ export class UsersResource {
     );
   }
 
-  /** Updates the Client user's description; the answer (Twitch returns the user) is written through. */
+  /** Updates the Client user's description; Twitch's answer (the user) is what the cache records. */
   async update(body: { description?: string }, options?: { asUser?: string }): Promise<User> {
     const asUser = options?.asUser ?? this.#c.userId() ?? undefined;
-    const send = () => this.#c.helix.users.updateUser({ description: body.description ?? '' }, { asUser });
-    const change = (answer: Awaited<ReturnType<typeof send>>) => {
+    const description = body.description ?? '';
+    const send = () => this.#c.helix.users.updateUser({ description }, { asUser });
+    // the user written is the token's: known up front when the Client runs as that user (the usual case), so the
+    // write is recorded before it is sent; else Twitch's answer says whose it was, recorded as a change
+    if (asUser === undefined) {
+      const answer = await send();
       const user = answer.data[0]!;
-      return { apply: () => user, agrees: (loaded: User | null) => loaded?.description === user.description };
-    };
-    // The user written is the token's: known up front when the Client runs as that user (the usual case), so the
-    // write opens its window before it is sent.
-    if (asUser !== undefined) {
-      const answer = await this.#c.rc.written('user', asUser, send, change, () => this.get(asUser));
-      return answer.data[0]!;
+      const at = this.#c.clock.now();
+      await this.#c.rc.record('user', user.id, { id: `write:${randomUUID()}`, at }, [replacedBy(user)]);
+      return user;
     }
-    const sentAt = this.#c.clock.now();
-    const answer = await send();
-    const user = answer.data[0]!;
-    const write = await this.#c.rc.beginWrite('user', user.id, sentAt);
-    write.answered();
-    try {
-      await this.#c.rc.writeThrough<User | null>(write, change(answer).apply, change(answer).agrees, () =>
-        this.get(user.id),
-      );
-    } finally {
-      await this.#c.rc.endWrite(write);
-    }
-    return user;
+    const answer = await this.#c.rc.written('user', asUser, send, [fieldsSet({ description })], (sent) => {
+      const user = sent.data[0];
+      return user === undefined ? undefined : [replacedBy(user)];
+    });
+    return answer.data[0]!;
   }
 
   async #fetch(
