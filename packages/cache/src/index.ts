@@ -15,7 +15,7 @@ export {
   CacheValueNotSerializableError,
   CacheValueTooLargeError,
 } from './errors.js';
-export type { CoherentKeys, KeyReadOptions, PositionClock } from './model/keys.js';
+export { type CoherentKeys, type KeyReadOptions, NOT_KEPT, type PositionClock } from './model/keys.js';
 export type { Op } from './model/ops.js';
 export type { AnswerInput, ChangeInput, RecordOutcome, WriteInput } from './model/transitions.js';
 export { MAX_NAME_LENGTH } from './names.js';

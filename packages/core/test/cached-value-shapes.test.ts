@@ -3,7 +3,7 @@
  * catalog checks values read back from Redis against (see catalog/value-schemas.ts): a shape check that refused
  * the Client's own values would turn every shared hit into a miss.
  */
-import { createCache } from '@twitchify/cache';
+import { createCache, NOT_KEPT } from '@twitchify/cache';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cachedValueValid } from '../src/catalog/value-schemas.js';
@@ -29,9 +29,9 @@ function check(key: string, value: unknown): void {
  */
 const keys = new Proxy(inner.keys, {
   get: (target, name) => {
-    if (name === 'read') {
+    if (name === 'readMissed' || name === 'read') {
       return async (key: string, options: Parameters<CachePort['keys']['read']>[1]) => {
-        const value = await target.read(key, {
+        const value = await target[name](key, {
           ...options,
           load: async () => {
             const loaded = await options.load();
@@ -43,49 +43,22 @@ const keys = new Proxy(inner.keys, {
         return value;
       };
     }
+    if (name === 'peek') {
+      return (key: string, variant?: string) => {
+        const value = target.peek(key, variant);
+        if (value !== NOT_KEPT) check(key, value);
+        return value;
+      };
+    }
     const value = Reflect.get(target, name, target) as unknown;
     return typeof value === 'function' ? value.bind(target) : value;
   },
 });
 
-/** The real cache, every value it is handed checked on the way in. */
+/** The real cache, every value it serves checked. */
 const cache = new Proxy(inner, {
   get: (target, name) => {
     if (name === 'keys') return keys;
-    if (name === 'read') {
-      return (key: string, options: Parameters<CachePort['read']>[1]) =>
-        target.read(key, {
-          ...options,
-          load: async (signal, info) => {
-            const value = await options.load(signal, info);
-            check(key, value);
-            return value;
-          },
-        });
-    }
-    if (name === 'write') {
-      return (key: string, value: unknown, options: Parameters<CachePort['write']>[2]) => {
-        check(key, value);
-        return target.write(key, value, options);
-      };
-    }
-    if (name === 'apply') {
-      return (change: Parameters<CachePort['apply']>[0]) => {
-        if ('value' in change) check(change.key, change.value);
-        if ('patch' in change && typeof change.patch === 'function') {
-          const patch = change.patch;
-          return target.apply({
-            ...change,
-            patch: (old: unknown) => {
-              const next = patch(old as never);
-              check(change.key, next);
-              return next;
-            },
-          });
-        }
-        return target.apply(change);
-      };
-    }
     const value = Reflect.get(target, name, target) as unknown;
     return typeof value === 'function' ? value.bind(target) : value;
   },

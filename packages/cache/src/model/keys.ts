@@ -79,6 +79,9 @@ interface KeptView {
   readonly feeds: readonly (readonly [string, number])[] | undefined;
 }
 
+/** What {@link CoherentKeys.peek} answers when no view may be served. */
+export const NOT_KEPT: unique symbol = Symbol('twitchify.notKept');
+
 /** How many changes of a key {@link CoherentKeys.settled} looks at before it stops waiting. */
 const MAX_SETTLE_ROUNDS = 1_000;
 
@@ -173,22 +176,17 @@ export class CoherentKeys {
 
   /** Reads a key: a kept view, else the store's view, else a load whose answer is stored as the variant's base. */
   read<V>(key: string, options: KeyReadOptions<V>): Promise<V> {
-    const variant = options.variant ?? '';
-    const rec = this.#keys.get(key);
-    const kept = rec === undefined ? undefined : variant === '' ? rec.shared : rec.byVariant?.get(variant);
-    if (
-      kept !== undefined &&
-      options.fresh !== true &&
-      this.#trusted &&
-      kept.epoch === this.#epoch &&
-      kept.version >= (rec as KeyViews).heard &&
-      kept.validUntil > this.#positions.now() &&
-      (kept.feeds === undefined || this.#feedsCurrent(kept.feeds))
-    ) {
-      this.#c.memory.hits++;
-      return Promise.resolve(kept.value as V);
+    if (options.fresh !== true) {
+      const kept = this.peek(key, options.variant);
+      if (kept !== NOT_KEPT) return Promise.resolve(kept as V);
     }
+    return this.readMissed(key, options);
+  }
+
+  /** {@link read} past the view kept in process (after {@link peek} answered {@link NOT_KEPT}, or a `fresh` read). */
+  readMissed<V>(key: string, options: KeyReadOptions<V>): Promise<V> {
     this.#c.memory.misses++;
+    const variant = options.variant ?? '';
     const slot = variant === '' ? key : `${key}\u0000${variant}`;
     const flying = this.#flights.get(slot);
     if (flying !== undefined) return flying as Promise<V>;
@@ -198,10 +196,32 @@ export class CoherentKeys {
     return flight as Promise<V>;
   }
 
+  /**
+   * The view this process keeps of `key` for `variant`, if it may be served now (what {@link read} serves without
+   * asking the store), else {@link NOT_KEPT}; then {@link readMissed} reads on. Counted as a hit when found. For
+   * callers whose read options cost something to build: ask this first.
+   */
+  peek(key: string, variant = ''): unknown {
+    const rec = this.#keys.get(key);
+    const kept = rec === undefined ? undefined : variant === '' ? rec.shared : rec.byVariant?.get(variant);
+    if (
+      kept !== undefined &&
+      this.#trusted &&
+      kept.epoch === this.#epoch &&
+      kept.version >= (rec as KeyViews).heard &&
+      kept.validUntil > this.#positions.now() &&
+      (kept.feeds === undefined || this.#feedsCurrent(kept.feeds))
+    ) {
+      this.#c.memory.hits++;
+      return kept.value;
+    }
+    return NOT_KEPT;
+  }
+
   /** Records a change pushed from outside (an event). */
   async record(key: string, change: ChangeInput): Promise<RecordOutcome> {
     this.#journaled(key, (s) => record(s, change));
-    const outcome = (await this.#update(key, (s) => record(s, change))).result;
+    const outcome = (await this.#update(key, (s, f) => record(s, change, f), change.feeds)).result;
     this.#c.changes[outcome === 'superseded' ? 'ignored' : outcome]++;
     return outcome;
   }
@@ -265,7 +285,7 @@ export class CoherentKeys {
   /** Twitch answered the write. */
   async answerWrite(key: string, input: AnswerInput): Promise<void> {
     this.#journaled(key, (s) => answerWrite(s, input));
-    await this.#update(key, (s) => answerWrite(s, input));
+    await this.#update(key, (s, f) => answerWrite(s, input, f), input.feeds);
   }
 
   /** The write failed or wrote nothing. */
@@ -445,10 +465,16 @@ function feedsBeyond(state: KeyState, variant: string, names: readonly string[])
   return beyond.length === 0 ? undefined : beyond;
 }
 
-/** The epochs of `names` in `feeds` (0 for a feed never covered). */
+/**
+ * The epochs of `names` in `feeds` when a load begins, -1 for a feed not covered then: an answer loaded while a
+ * change could go unheard is never kept, even if the feed is covered again, at the same epoch, when it is stored.
+ */
 function epochsOf(names: readonly string[], feeds: FeedStates): Record<string, number> {
   const epochs: Record<string, number> = {};
-  for (const name of names) epochs[name] = feeds.get(name)?.epoch ?? 0;
+  for (const name of names) {
+    const f = feeds.get(name);
+    epochs[name] = f?.covered === true ? f.epoch : -1;
+  }
   return epochs;
 }
 

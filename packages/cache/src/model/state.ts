@@ -66,6 +66,12 @@ export interface Entry {
   /** `pos` plus the source's lag: a base read from then on reflects the change, and the entry is not laid over it. */
   readonly expiresAt: number;
   readonly write?: WriteMark | undefined;
+  /**
+   * For a change that gives a whole value: the epochs of the key's feeds when it was recorded (-1 for one not
+   * covered then). With no base to lay it over, it is served only while each is still at that epoch and covered:
+   * after a gap, Helix is asked again.
+   */
+  readonly feeds?: Readonly<Record<string, number>> | undefined;
 }
 
 /**
@@ -103,7 +109,7 @@ export const stateSchema: z.ZodType<KeyState> = z.object({
       json: z.unknown(),
       readPos: position,
       expiresAt: position,
-      feeds: z.record(z.string(), z.number().int().nonnegative()).optional(),
+      feeds: z.record(z.string(), z.number().int().min(-1)).optional(),
     }),
   ),
   log: z.array(
@@ -114,6 +120,7 @@ export const stateSchema: z.ZodType<KeyState> = z.object({
       scopes: z.array(z.string()),
       expiresAt: position,
       write: z.object({ from: position, answered: z.boolean(), settled: z.boolean(), settleBy: position }).optional(),
+      feeds: z.record(z.string(), z.number().int().min(-1)).optional(),
     }),
   ),
   protectUntil: position,

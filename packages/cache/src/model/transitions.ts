@@ -34,6 +34,19 @@ export interface ChangeInput {
   readonly ops: readonly Op[];
   /** How long the source may take to reflect the change. */
   readonly lagMs: number;
+  /** For a change that gives a whole value: the key's feeds, whose epochs it is recorded under (see `Entry.feeds`). */
+  readonly feeds?: readonly string[] | undefined;
+}
+
+/** The epochs of `names` as `feeds` shows them, -1 for a feed not covered. */
+function recordedFeeds(names: readonly string[] | undefined, feeds: FeedStates): Record<string, number> | undefined {
+  if (names === undefined) return undefined;
+  const out: Record<string, number> = {};
+  for (const name of names) {
+    const f = feeds.get(name);
+    out[name] = f?.covered === true ? f.epoch : -1;
+  }
+  return out;
 }
 
 /**
@@ -96,7 +109,7 @@ export function heldUntil(state: KeyState, ops: readonly Op[], pos: number): num
  * positioned at or after it and covers everything it is about. A change that carries everything an unsettled write
  * wrote is that write's own event: the write takes the change's position.
  */
-export function record(state: KeyState, change: ChangeInput): Step<RecordOutcome> {
+export function record(state: KeyState, change: ChangeInput, feeds: FeedStates = NO_FEEDS): Step<RecordOutcome> {
   const scopes = scopesOf(change.ops);
   const expiresAt = change.pos + change.lagMs;
   // first place the writes this change is the own event of: that holds even when the change itself is superseded
@@ -137,7 +150,11 @@ export function record(state: KeyState, change: ChangeInput): Step<RecordOutcome
     if (at < 0 && e.pos > change.pos) at = kept.length;
     kept.push(e);
   }
-  const entry: Entry = { id: change.id, pos: change.pos, ops: change.ops, scopes, expiresAt };
+  const recorded = recordedFeeds(change.feeds, feeds);
+  const entry: Entry =
+    recorded === undefined
+      ? { id: change.id, pos: change.pos, ops: change.ops, scopes, expiresAt }
+      : { id: change.id, pos: change.pos, ops: change.ops, scopes, expiresAt, feeds: recorded };
   if (at < 0) kept.push(entry);
   else kept.splice(at, 0, entry);
   const next = bump(state, { log: kept });
@@ -222,22 +239,30 @@ export interface AnswerInput {
   readonly ops?: readonly Op[] | undefined;
   readonly lagMs: number;
   readonly holdMs: number;
+  /** For an answer that gives a whole value: the key's feeds (see {@link ChangeInput.feeds}). */
+  readonly feeds?: readonly string[] | undefined;
 }
 
-export function answerWrite(state: KeyState, input: AnswerInput): Step<void> {
+export function answerWrite(state: KeyState, input: AnswerInput, feeds: FeedStates = NO_FEEDS): Step<void> {
   const e = state.log.find((x) => x.id === input.id);
   if (e?.write === undefined) {
     // dropped (given up, or never recorded where Redis failed): the answer alone says what was written
     if (input.ops === undefined || e !== undefined) return { state, result: undefined };
     return {
-      state: record(state, { id: input.id, pos: input.to, ops: input.ops, lagMs: input.lagMs }).state,
+      state: record(
+        state,
+        { id: input.id, pos: input.to, ops: input.ops, lagMs: input.lagMs, feeds: input.feeds },
+        feeds,
+      ).state,
       result: undefined,
     };
   }
   if (e.write.answered) return { state, result: undefined };
   const ops = input.ops ?? e.ops;
+  const recorded = recordedFeeds(input.feeds, feeds);
   const answered: Entry = {
     ...e,
+    ...(recorded === undefined ? {} : { feeds: recorded }),
     pos: input.to,
     ops,
     scopes: scopesOf(ops),
@@ -319,11 +344,19 @@ export function restore(state: KeyState, journal: readonly Entry[], now: number)
   for (const e of journal) {
     if (e.expiresAt <= now || next.log.some((x) => x.id === e.id)) continue;
     if (e.write === undefined) {
-      next = record(next, { id: e.id, pos: e.pos, ops: e.ops, lagMs: e.expiresAt - e.pos }).state;
+      const restored = record(next, { id: e.id, pos: e.pos, ops: e.ops, lagMs: e.expiresAt - e.pos }).state;
+      // the journal's feed epochs are not the store's: such a change is laid over bases only, until Helix is asked
+      next =
+        e.feeds === undefined
+          ? restored
+          : { ...restored, log: restored.log.map((x) => (x.id === e.id ? { ...x, feeds: NEVER_HELD } : x)) };
     } else next = bump(next, { log: insertSorted(next.log, e) });
   }
   return next;
 }
+
+/** Feed epochs no feed has: a change recorded under them is never served without a base. */
+const NEVER_HELD: Readonly<Record<string, number>> = Object.freeze({ '': -1 });
 
 /** The earliest position at which {@link collect} would change something, for a timer; Infinity when none. */
 export function nextDeadline(state: KeyState): number {

@@ -116,6 +116,8 @@ export function view(
     if (e.expiresAt <= readPos) continue; // the base reflects it
     for (const o of e.ops) {
       if (o.op === 'put') {
+        // with nothing under it, a whole value recorded before a gap of its feeds is not served: Helix is asked
+        if (!found && e.feeds !== undefined && !feedsHold(e.feeds, feeds)) continue;
         if (found && o.unlessSameId !== undefined) {
           work ??= new Working(usable ? base.json : undefined);
           work.apply(o);

@@ -7,7 +7,7 @@
  */
 
 import { randomUUID } from 'node:crypto';
-import type { ChangeInput, Op, ReadLevel } from '@twitchify/cache';
+import { type ChangeInput, NOT_KEPT, type Op, type ReadLevel } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
 import type { CachePort } from './cache-port.js';
@@ -15,8 +15,11 @@ import { omitFields, RELOAD, withoutFields } from './ops.js';
 
 /** What the resource layer tells the Client while it works (feeds to subscribe, loads made), for wiring and tests. */
 export interface ResourceHooks {
-  /** A read of `entry` for broadcaster/user `id` by `reader` is in use: the Client makes sure its feeds run. */
-  feedsFor(entry: CatalogEntry, id: string, reader: string | undefined): readonly string[];
+  /**
+   * The feeds that report changes of `entry` for broadcaster/user `id` as `reader` reads it; unless `subscribe` is
+   * false, the read is in use and the Client makes sure they run.
+   */
+  feedsFor(entry: CatalogEntry, id: string, reader: string | undefined, subscribe?: boolean): readonly string[];
   /** A Helix load of `key` is starting (instrumentation). */
   onLoad?(resourceKey: string): void;
   /**
@@ -117,21 +120,28 @@ export class ResourceCache {
   ): Promise<V> {
     const entry = this.entry(kind);
     const key = this.keyOf(entry, id, reader);
+    const variant = entry.userScoped ? (reader ?? '-') : '';
+    const fresh = (options?.level ?? this.#level) === 'strict';
+    // a hit builds nothing: a view is kept only under the feeds its first read subscribed
+    if (!fresh) {
+      const kept = this.cache.keys.peek(key, variant);
+      if (kept !== NOT_KEPT) return Promise.resolve(kept as V);
+    }
     const hidden = key.includes('@') ? undefined : entry.privateFields;
     const feeds = this.#hooks.feedsFor(entry, id, reader);
     const ttlFor = this.#hooks.ttlFor;
     const resource = `${kind}:${id}`;
-    return this.cache.keys.read<V>(key, {
+    return this.cache.keys.readMissed<V>(key, {
       load: async () => {
         this.#hooks.onLoad?.(resource);
         const loaded = await load(this.#never);
         return hidden === undefined ? loaded : omitFields(loaded, hidden);
       },
-      variant: entry.userScoped ? (reader ?? '-') : '',
+      variant,
       // asked when the answer is stored: a feed may have started covering while the load ran
       ttlMs: ttlFor === undefined ? entry.ttlMs : () => ttlFor(feeds, entry.ttlMs),
       feeds,
-      fresh: (options?.level ?? this.#level) === 'strict',
+      fresh,
     });
   }
 
@@ -146,13 +156,22 @@ export class ResourceCache {
   async record(kind: ResourceKind, id: string, change: EventChange, ops: readonly Op[]): Promise<void> {
     const entry = this.entry(kind);
     const lagMs = this.#lagMs(entry);
+    const feeds = this.#feedsOfValue(entry, id, ops);
     await Promise.all(
       this.#keysOf(entry, id).map(({ key, hidden }) => {
         const kept = withoutFields(ops, hidden);
         if (kept.length === 0) return undefined;
-        return this.#recordSettled(key, { id: change.id, pos: change.at, ops: kept, lagMs });
+        return this.#recordSettled(key, { id: change.id, pos: change.at, ops: kept, lagMs, feeds });
       }),
     );
+  }
+
+  /**
+   * The feeds a change that gives a whole value (`put`) is recorded under: served with no base to lay it over only
+   * while they have not had a gap since (a change made during a gap may be missing from it).
+   */
+  #feedsOfValue(entry: CatalogEntry, id: string, ops: readonly Op[]): readonly string[] | undefined {
+    return ops.some((o) => o.op === 'put') ? this.#hooks.feedsFor(entry, id, undefined, false) : undefined;
   }
 
   /**
@@ -209,7 +228,8 @@ export class ResourceCache {
       targets.map(({ key, hidden }) => {
         const kept = ops === undefined ? [] : withoutFields(ops, hidden);
         if (kept.length === 0) return keys.failWrite(key, writeId).catch(report);
-        return keys.answerWrite(key, { id: writeId, to, ops: kept, lagMs, holdMs: WRITE_HOLD_MS }).catch(report);
+        const feeds = this.#feedsOfValue(entry, id, kept);
+        return keys.answerWrite(key, { id: writeId, to, ops: kept, lagMs, holdMs: WRITE_HOLD_MS, feeds }).catch(report);
       }),
     );
     return answer;

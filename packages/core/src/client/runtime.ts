@@ -188,7 +188,8 @@ export class Runtime {
     this.rc = new ResourceCache(
       this.#cache,
       {
-        feedsFor: (entry, id, reader) => (this.#feed ? this.plan.feedsFor(entry, id, reader) : []),
+        feedsFor: (entry, id, reader, subscribe) =>
+          this.#feed ? this.plan.feedsFor(entry, id, reader, subscribe) : [],
         onLoad: o.instrument?.onLoad,
         ttlFor: (feeds, ttlMs) => this.#settleTtl(feeds, ttlMs),
         onError: (e) => this.#host.error(e),

@@ -37,6 +37,9 @@ export interface PlanContext {
   types: ReadonlyMap<string, TypeInfo>;
 }
 
+/** Most read sites whose feed names are kept (see `SubscriptionPlan.feedsFor`). */
+const MAX_MEMO = 10_000;
+
 export class SubscriptionPlan {
   readonly #c: PlanContext;
   /** Handler-driven subscriptions, by event type. */
@@ -70,12 +73,42 @@ export class SubscriptionPlan {
   }
 
   /**
-   * The feed names a cached read of `entry` for `id` depends on (subscribing to them as a side effect). Feeds the
+   * The feed names a cached read of `entry` for `id` depends on (subscribing to them as a side effect, unless
+   * `subscribe` is false). Feeds the
    * token's scopes do not allow, or that Twitch refused, are left out: the read is then bounded by its TTL alone.
    */
-  feedsFor(entry: CatalogEntry, id: string, reader: string | undefined): string[] {
+  feedsFor(entry: CatalogEntry, id: string, reader: string | undefined, subscribe = true): readonly string[] {
     const self = this.#c.userId();
-    const { allowed } = feedsAllowed(entry, this.#c.scopes());
+    const scopes = this.#c.scopes();
+    // asked on every cached read: the names of one read site are built once while nothing they depend on moved
+    if (scopes !== this.#memoScopes || self !== this.#memoSelf) {
+      this.#memo.clear();
+      this.#memoScopes = scopes;
+      this.#memoSelf = self;
+    }
+    const memoKey = `${entry.kind}\u0000${id}\u0000${reader ?? ''}`;
+    const known = this.#memo.get(memoKey);
+    if (known !== undefined && (known.subscribed || !subscribe)) return known.names;
+    const names = this.#feedsFor(entry, id, reader, self, scopes, subscribe);
+    if (this.#memo.size >= MAX_MEMO) this.#memo.clear();
+    this.#memo.set(memoKey, { names, subscribed: subscribe });
+    return names;
+  }
+
+  /** Feed names by read site (see {@link feedsFor}), valid for the scopes and user they were built with. */
+  readonly #memo = new Map<string, { names: readonly string[]; subscribed: boolean }>();
+  #memoScopes: ReadonlySet<string> | undefined;
+  #memoSelf: string | undefined;
+
+  #feedsFor(
+    entry: CatalogEntry,
+    id: string,
+    reader: string | undefined,
+    self: string | undefined,
+    scopes: ReadonlySet<string> | undefined,
+    subscribe: boolean,
+  ): readonly string[] {
+    const { allowed } = feedsAllowed(entry, scopes);
     const names: string[] = [];
     let added = false;
     for (const f of allowed) {
@@ -87,13 +120,13 @@ export class SubscriptionPlan {
       const name = feedName(sub);
       if (this.#refused.has(name)) continue;
       names.push(name);
-      if (!this.#feeds.has(name)) {
+      if (subscribe && !this.#feeds.has(name)) {
         this.#feeds.set(name, sub);
         added = true;
       }
     }
     if (added) this.#onChange();
-    return names;
+    return Object.freeze(names);
   }
 
   /** Handlers receive `broadcasterId`'s events from now on (subscribing to them at the next sync). */
@@ -120,6 +153,7 @@ export class SubscriptionPlan {
   /** Marks a subscription as refused by Twitch: reads stop depending on it and handlers stop asking for it. */
   refuse(name: string): void {
     this.#refused.add(name);
+    this.#memo.clear();
     if (this.#feeds.delete(name)) this.#onChange();
   }
 

@@ -1,0 +1,86 @@
+/**
+ * Two instances sharing Redis write one channel's title within a millisecond of each other (real Redis, real
+ * emulator), in both commit orders. Twitch's order is the commit order, which neither instance can know from its
+ * answer: each write is placed by its own event, so once both events arrived every instance reads the title Twitch
+ * committed last, and no read of a writer ever returns the state before its own write.
+ */
+import { randomUUID } from 'node:crypto';
+import { Client } from '@twitchify/core';
+import { type MockServer, startMock } from '@twitchify/mock';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { deletePrefix, REDIS_URL, until } from './support.js';
+
+const prefix = `t:two-writers:${randomUUID().slice(0, 8)}:`;
+
+let mock: MockServer;
+const clients: Client[] = [];
+
+beforeEach(async () => {
+  // Helix lags for longer than the test: only writes and events can show a new title
+  mock = await startMock({
+    port: 0,
+    seed: 31,
+    lag: { '*': { minMs: 20_000, maxMs: 20_000 } },
+    events: { delayMs: { min: 50, max: 50 } },
+  });
+});
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await mock.stop();
+  await deletePrefix(prefix);
+});
+
+/** An instance on the shared Redis acting as the broadcaster, reading its channel and keeping its event titles. */
+async function instance(): Promise<{ client: Client; titles: string[] }> {
+  const client = new Client({
+    clientId: mock.clientId,
+    urls: { helix: mock.urls.helix, oauth: mock.urls.oauth, eventsubWs: mock.urls.eventsubWs },
+    cache: { redis: { url: REDIS_URL, prefix } },
+  });
+  clients.push(client);
+  await client.run({ accessToken: mock.createUserToken({ userId: mock.users[0]!.id }).accessToken });
+  const titles: string[] = [];
+  client.on('channel.update', (e) => titles.push(e.title));
+  await client.channels.get(mock.users[0]!.id);
+  await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
+  return { client, titles };
+}
+
+const truthTitle = (id: string) =>
+  (mock.history(`channel:${id}`).at(-1)?.state as { title?: string } | undefined)?.title;
+
+for (const order of ['sent order', 'reverse order'] as const) {
+  it(`two writes of one title sent a millisecond apart, committed in ${order}: every instance ends on Twitch's last`, async () => {
+    const b = mock.users[0]!;
+    const first = await instance();
+    const second = await instance();
+    // the first PATCH sent: committed at once but answered late (sent order), or held before committing (reverse)
+    mock.faults.inject({
+      path: '/channels',
+      method: 'PATCH',
+      ...(order === 'sent order' ? { answerDelayMs: 300 } : { latencyMs: 300 }),
+      times: 1,
+    });
+    const writing = first.client.channels.update(b.id, { title: 'first' });
+    // the second is sent as soon as the first reached Twitch (polled every millisecond)
+    await until(() => mock.faults.list().length === 0, 1);
+    const [a, z] = await Promise.allSettled([writing, second.client.channels.update(b.id, { title: 'second' })]);
+    expect(a.status).toBe('fulfilled');
+    expect(z.status).toBe('fulfilled');
+    const last = truthTitle(b.id);
+    expect(last).toBe(order === 'sent order' ? 'second' : 'first');
+    // a writer reads its own write or the one Twitch committed after it, never what was there before
+    for (const [w, own] of [
+      [first, 'first'],
+      [second, 'second'],
+    ] as const) {
+      expect([own, last]).toContain((await w.client.channels.get(b.id))?.title);
+    }
+    await until(() => [first, second].every((w) => w.titles.includes('first') && w.titles.includes('second')));
+    for (const w of [first, second]) {
+      expect((await w.client.channels.get(b.id))?.title).toBe(last);
+      expect((await w.client.channels.get(b.id, { level: 'strict' }))?.title).toBe(last);
+    }
+  });
+}
