@@ -67,7 +67,7 @@ export type { UserRef } from './client/resources/user-refs.js';
 export type { UsersResource } from './client/resources/users.js';
 export type { RunTokens, RunWithProvider } from './client/runtime.js';
 export type { PlannedSubscription } from './client/subscription-plan.js';
-export type { TelemetryOptions } from './client/telemetry.js';
+export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from './client/telemetry.js';
 export {
   AbortError,
   AuthError,

@@ -1,4 +1,3 @@
-import type { Cluster, Redis } from 'ioredis';
 import type {
   ApplyAnswer,
   Authority,
@@ -33,6 +32,7 @@ import {
 import { CircuitBreaker } from './breaker.js';
 import { type BusStatus, InvalidationBus } from './bus.js';
 import { RedisCaller, SCRIPTS } from './caller.js';
+import type { RedisClientLike } from './client-like.js';
 import { openDataClient, openSubscriber } from './connections.js';
 import { depArgs, depStates, fillTail, scopeArg, snapshotOf, storedEntryOf, type ValueDecoder } from './script-io.js';
 import { RedisStateStore } from './state-store.js';
@@ -59,7 +59,7 @@ export interface RedisAuthorityHooks {
  */
 export class RedisAuthority implements Authority {
   readonly shared = true;
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClientLike;
   readonly #ownsClient: boolean;
   readonly #bus: InvalidationBus;
   readonly #breaker: CircuitBreaker;
