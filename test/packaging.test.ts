@@ -17,6 +17,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const PACKAGES = ['cache', 'eventsub', 'mock', 'core'] as const;
+/** The repository every package.json names, one spelling everywhere. */
+const REPOSITORY = 'https://github.com/twitchify/twitchify';
 /** Optional peers: a user who has not installed them must still type-check and load the packages. */
 const OPTIONAL_PEERS = ['ioredis', '@opentelemetry/api'];
 
@@ -81,10 +83,15 @@ it('each package.json is ready to publish: engines, prepack build, public access
     expect(pkg.scripts.prepack).toMatch(/tsc -b/);
     expect(pkg.publishConfig.access).toBe('public');
     expect(pkg.license).toBe('MIT');
-    expect(pkg.repository.directory).toBe(`packages/${name}`);
-    expect(pkg.bugs.url).toMatch(/^https:/);
+    expect(pkg.repository).toEqual({ type: 'git', url: `git+${REPOSITORY}.git`, directory: `packages/${name}` });
+    expect(pkg.homepage).toBe(`${REPOSITORY}/tree/main/packages/${name}#readme`);
+    expect(pkg.bugs.url).toBe(`${REPOSITORY}/issues`);
     expect(pkg.dependencies?.ioredis).toBeUndefined();
   }
+  const monorepo = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  expect(monorepo.repository).toEqual({ type: 'git', url: `git+${REPOSITORY}.git` });
+  expect(monorepo.homepage).toBe(`${REPOSITORY}#readme`);
+  expect(monorepo.bugs.url).toBe(`${REPOSITORY}/issues`);
   const cache = JSON.parse(await readFile(join(root, 'packages/cache/package.json'), 'utf8'));
   expect(cache.peerDependenciesMeta.ioredis.optional).toBe(true);
 });

@@ -22,6 +22,7 @@ export {
 } from './auth/authorization-code-flow.js';
 export { authorizeWithDeviceCode, type DeviceCodeFlowOptions, type DeviceCodePrompt } from './auth/device-code-flow.js';
 export {
+  type DeviceAuthorization,
   type IssuedToken,
   OAuthClient,
   type OAuthClientOptions,

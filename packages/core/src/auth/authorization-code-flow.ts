@@ -8,12 +8,15 @@ import { type IssuedToken, OAuthClient } from './oauth-client.js';
 
 /** Options of {@link authorizeWithLocalServer}. */
 export interface AuthorizationCodeFlowOptions {
+  /** The app's client id. */
   clientId: string;
+  /** The app's client secret: the code is exchanged with it. */
   clientSecret: string;
   /** Scopes to ask the user for. */
   scopes: readonly string[];
   /** Default `https://id.twitch.tv/oauth2`. */
   oauthBaseUrl?: string | undefined;
+  /** The undici dispatcher of OAuth requests. Default: a keep-alive Agent of its own. */
   dispatcher?: Dispatcher | undefined;
   /** Address the callback server listens on (default `'127.0.0.1'`: only this machine can reach it). */
   host?: string | undefined;
@@ -35,13 +38,17 @@ export interface AuthorizationCodeFlowOptions {
   onAuthorizeUrl?: ((url: string) => void) | undefined;
   /** Give up after this long, in ms (default 5 minutes). */
   timeoutMs?: number | undefined;
+  /** Aborts the flow (the callback server is closed). */
   signal?: AbortSignal | undefined;
 }
 
 /** The tokens the flow hands out, with the user they belong to. */
 export interface AuthorizedUser extends IssuedToken {
+  /** The id of the user who authorized the app. */
   userId: string;
+  /** That user's login, as `/validate` names it. */
   login: string | undefined;
+  /** The refresh token (both flows always hand one out). */
   refreshToken: string;
 }
 

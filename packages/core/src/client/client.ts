@@ -44,7 +44,12 @@ export interface CacheReport {
   /** Per cached read: event-covered or TTL-bounded with the scopes granted, and why. */
   reads: CoverageLine[];
   /** The subscriptions active now (feed names) and those Twitch refused. */
-  feeds: { active: string[]; refused: string[] };
+  feeds: {
+    /** Feeds subscribed now, as `type@version`. */
+    active: string[];
+    /** Feeds Twitch refused for good (a missing scope, an unsupported condition). */
+    refused: string[];
+  };
   /** The cache's counters (hits, misses, fills refused as stale, pins, invalidations, ...). */
   stats: CacheStats | undefined;
 }

@@ -95,7 +95,17 @@ export interface ClientOptions {
    * so that what one instance receives reaches the others); `conduit.id` picks the conduit. An `EventFeed` of your
    * own, or `false` for none (reads are then TTL-bounded).
    */
-  eventsub?: EventFeed | false | { conduit: { id?: string | undefined } } | undefined;
+  eventsub?:
+    | EventFeed
+    | false
+    | {
+        /** Join the app's conduit as one shard. */
+        conduit: {
+          /** The conduit to join. Default: the app's first conduit, created when it has none. */
+          id?: string | undefined;
+        };
+      }
+    | undefined;
   /** Where Twitch is; point it at `@twitchify/mock` (`mock.urls`) in tests. Default: Twitch's production URLs. */
   urls?: ClientUrls | undefined;
   /** The undici dispatcher of every HTTP request (proxies, pools, tests). Default: a pool per origin. */

@@ -49,7 +49,9 @@ export interface RunTokens {
  * the provider's default user).
  */
 export interface RunWithProvider {
+  /** The provider every request takes its token from. */
   authProvider: AuthProvider;
+  /** The user the Client acts as. Default: the provider's default user (or the one its token names). */
   userId?: string | undefined;
 }
 

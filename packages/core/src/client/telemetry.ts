@@ -20,11 +20,13 @@ import type { ClientInstrument } from './options.js';
  * provider of the API (the SDK's `BasicTracerProvider`, `NodeTracerProvider`, ...) fits it as it is.
  */
 export interface TracerProviderLike {
+  /** A tracer for the instrumentation library `name`. */
   getTracer(name: string, version?: string): object;
 }
 
 /** What the Client calls on an OpenTelemetry `MeterProvider` (structural, as {@link TracerProviderLike}). */
 export interface MeterProviderLike {
+  /** A meter for the instrumentation library `name`. */
   getMeter(name: string, version?: string): object;
 }
 
