@@ -152,7 +152,7 @@ it('no declaration file of a tarball refers to an optional peer', async () => {
   }
 });
 
-it('a TypeScript project type-checks against the packed core and cache, without ioredis or @opentelemetry/api', async () => {
+it('a TypeScript project type-checks against the packed core, cache and mock, without ioredis or @opentelemetry/api', async () => {
   const app = join(dir, 'app');
   for (const peer of OPTIONAL_PEERS) {
     const present = await readFile(join(app, 'node_modules', peer, 'package.json')).then(
@@ -183,11 +183,12 @@ it('a TypeScript project type-checks against the packed core and cache, without 
       "import { Client, type ClientOptions } from '@twitchify/core';",
       "import { createCache, type RedisClientLike, type RedisTierOptions } from '@twitchify/cache';",
       "const options: ClientOptions = { clientId: 'x', cache: { redis: { url: 'redis://127.0.0.1:6379' } } };",
+      "import { startMock } from '@twitchify/mock';",
       'const client = new Client(options);',
       'const cache = createCache({});',
       'declare const redis: RedisClientLike;',
       'const tier: RedisTierOptions = { client: redis };',
-      'export { cache, client, tier };',
+      'export { cache, client, startMock, tier };',
     ].join('\n'),
   );
   const tsc = join(root, 'node_modules/typescript/bin/tsc');
