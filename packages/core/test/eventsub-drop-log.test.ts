@@ -79,3 +79,29 @@ for (const withErrorHandler of [false, true]) {
     }
   });
 }
+
+it('a recovered drop of a conduit shard’s socket logs exactly one warning too', async () => {
+  const { lines, logger } = capture();
+  client = emulatorClient(mock, {
+    logger,
+    logLevel: 'debug',
+    clientSecret: mock.clientSecret,
+    eventsub: { conduit: {} },
+  });
+  client.on('channel.update', () => {});
+  await client.run({ accessToken: mock.createUserToken({ userId: mock.users[0]!.id }).accessToken });
+  await until(() => client!.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@')));
+  const first = mock.eventsub.sessions().find((s) => s.status !== 'closed')!;
+  const from = lines.length;
+  mock.eventsub.dropSocket(first.id);
+  await until(() => mock.eventsub.sessions().some((s) => s.status !== 'closed' && s.id !== first.id));
+  await until(() =>
+    lines.slice(from).some((l) => l.message === 'eventsub conduit shard attached' && l.fields.session !== first.id),
+  );
+  await until(() => client!.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@')));
+  const told = loud(lines.slice(from));
+  expect(told.map((l) => `${l.level} ${l.message}`)).toEqual([
+    'warn EventSub conduit socket closed: 1006 connection lost; reconnecting',
+  ]);
+  expect(told[0]!.fields).toMatchObject({ closeCode: 1006, reconnecting: true, session: first.id });
+});
