@@ -1,6 +1,7 @@
 /**
  * Installs everywhere: every package is packed as npm would publish it, checked by publint and
- * arethetypeswrong, installed (all tarballs in one install, without ioredis) into an empty project, and loaded there
+ * arethetypeswrong, installed (all tarballs in one install, without the optional peers ioredis and
+ * `@opentelemetry/api`) into an empty project, type-checked there by `tsc` with `skipLibCheck: false`, and loaded
  * with `require()` and with `import`. The emulator's bin is a committed shim, so npm links it on a fresh clone before
  * anything is built. Expects the packages built (`npm test` builds first).
  */
@@ -16,6 +17,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const PACKAGES = ['cache', 'eventsub', 'mock', 'core'] as const;
+/** The repository every package.json names, one spelling everywhere. */
+const REPOSITORY = 'https://github.com/twitchify/twitchify';
+/** Optional peers: a user who has not installed them must still type-check and load the packages. */
+const OPTIONAL_PEERS = ['ioredis', '@opentelemetry/api'];
 
 interface Packed {
   name: string;
@@ -38,6 +43,8 @@ beforeAll(async () => {
   const app = join(dir, 'app');
   await run('mkdir', ['-p', app]);
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, version: '1.0.0' }));
+  // A Node user's project has Node's types; the lockfile's version is in npm's cache after `npm ci`.
+  const typesNode = JSON.parse(await readFile(join(root, 'node_modules/@types/node/package.json'), 'utf8')).version;
   await run(
     'npm',
     [
@@ -48,6 +55,7 @@ beforeAll(async () => {
       '--ignore-scripts',
       '--no-package-lock',
       ...packed.map((p) => join(dir, p.filename)),
+      `@types/node@${typesNode}`,
     ],
     { cwd: app },
   );
@@ -75,10 +83,15 @@ it('each package.json is ready to publish: engines, prepack build, public access
     expect(pkg.scripts.prepack).toMatch(/tsc -b/);
     expect(pkg.publishConfig.access).toBe('public');
     expect(pkg.license).toBe('MIT');
-    expect(pkg.repository.directory).toBe(`packages/${name}`);
-    expect(pkg.bugs.url).toMatch(/^https:/);
+    expect(pkg.repository).toEqual({ type: 'git', url: `git+${REPOSITORY}.git`, directory: `packages/${name}` });
+    expect(pkg.homepage).toBe(`${REPOSITORY}/tree/main/packages/${name}#readme`);
+    expect(pkg.bugs.url).toBe(`${REPOSITORY}/issues`);
     expect(pkg.dependencies?.ioredis).toBeUndefined();
   }
+  const monorepo = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+  expect(monorepo.repository).toEqual({ type: 'git', url: `git+${REPOSITORY}.git` });
+  expect(monorepo.homepage).toBe(`${REPOSITORY}#readme`);
+  expect(monorepo.bugs.url).toBe(`${REPOSITORY}/issues`);
   const cache = JSON.parse(await readFile(join(root, 'packages/cache/package.json'), 'utf8'));
   expect(cache.peerDependenciesMeta.ioredis.optional).toBe(true);
 });
@@ -127,6 +140,63 @@ it('a fresh project loads every package with require() and with import, without 
   const help = await run(join(app, 'node_modules/.bin/twitchify-mock'), ['--help'], { cwd: app });
   expect(help.stdout).toMatch(/twitchify-mock/);
 }, 60_000);
+
+it('no declaration file of a tarball refers to an optional peer', async () => {
+  const peer = new RegExp(`(from |import\\()['"](${OPTIONAL_PEERS.join('|')})['"/]`);
+  for (const p of packed) {
+    const folder = join(dir, 'app/node_modules', p.name);
+    for (const { path } of p.files.filter((f) => f.path.endsWith('.d.ts'))) {
+      const text = await readFile(join(folder, path), 'utf8');
+      expect(text.match(peer)?.[0], `${p.name}/${path}`).toBeUndefined();
+    }
+  }
+});
+
+it('a TypeScript project type-checks against the packed core, cache and mock, without ioredis or @opentelemetry/api', async () => {
+  const app = join(dir, 'app');
+  for (const peer of OPTIONAL_PEERS) {
+    const present = await readFile(join(app, 'node_modules', peer, 'package.json')).then(
+      () => true,
+      () => false,
+    );
+    expect(present, `${peer} must not be installed in the test project`).toBe(false);
+  }
+  await writeFile(
+    join(app, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        noEmit: true,
+        types: ['node'],
+      },
+      files: ['typed.mts'],
+    }),
+  );
+  await writeFile(
+    join(app, 'typed.mts'),
+    [
+      "import { Client, type ClientOptions } from '@twitchify/core';",
+      "import { createCache, type RedisClientLike, type RedisTierOptions } from '@twitchify/cache';",
+      "const options: ClientOptions = { clientId: 'x', cache: { redis: { url: 'redis://127.0.0.1:6379' } } };",
+      "import { startMock } from '@twitchify/mock';",
+      'const client = new Client(options);',
+      'const cache = createCache({});',
+      'declare const redis: RedisClientLike;',
+      'const tier: RedisTierOptions = { client: redis };',
+      'export { cache, client, startMock, tier };',
+    ].join('\n'),
+  );
+  const tsc = join(root, 'node_modules/typescript/bin/tsc');
+  const checked = await run(process.execPath, [tsc, '-p', 'tsconfig.json'], { cwd: app }).catch(
+    (e: { stdout: string; stderr: string }) => e,
+  );
+  expect(`${checked.stdout}${checked.stderr}`.trim()).toBe('');
+}, 120_000);
 
 it('the emulator bin is committed and says how to build when dist is missing', async () => {
   const pkg = JSON.parse(await readFile(join(root, 'packages/mock/package.json'), 'utf8'));

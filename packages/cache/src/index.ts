@@ -20,6 +20,7 @@ export type { Op } from './model/ops.js';
 export type { AnswerInput, ChangeInput, RecordOutcome, WriteInput } from './model/transitions.js';
 export { MAX_NAME_LENGTH } from './names.js';
 export type { CacheOptions, RedisTierOptions } from './options.js';
+export type { RedisClientLike } from './redis/client-like.js';
 export type {
   ApplyOutcome,
   BreakerState,

@@ -1,6 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import { CacheArgumentError } from './errors.js';
+import type { RedisClientLike } from './redis/client-like.js';
 import type { Clock, Logger, ReadLevel } from './types.js';
 
 /** Options of the Redis tier. */
@@ -8,11 +8,12 @@ export interface RedisTierOptions {
   /** `redis://[user:password@]host:port[/db]` or `rediss://` for TLS. One of `url` or `client` is required. */
   url?: string;
   /**
-   * An ioredis client to use instead of a URL (for Cluster, Sentinel or custom TLS). The cache duplicates it for
+   * An ioredis `Redis` or `Cluster` to use instead of a URL (for Cluster, Sentinel or custom TLS), typed by what the
+   * cache calls on it ({@link RedisClientLike}) so that these types need no ioredis. The cache duplicates it for
    * its subscriber and never closes the one given. Give it `enableOfflineQueue: false` and a `commandTimeout` so
    * that a dead Redis fails calls at once instead of queueing them.
    */
-  client?: Redis | Cluster;
+  client?: RedisClientLike;
   /**
    * Prefix of every key and of the bus channel. All keys of one cache share the hash tag `{prefix}`, so they live in
    * one Cluster slot and every script is atomic on Cluster too. Default: `'twitchify:'`.
@@ -104,7 +105,7 @@ const redisSchema = z.object({
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
     .optional(),
-  client: z.custom<Redis | Cluster>((v) => typeof v === 'object' && v !== null && 'duplicate' in v).optional(),
+  client: z.custom<RedisClientLike>((v) => typeof v === 'object' && v !== null && 'duplicate' in v).optional(),
   prefix: z
     .string()
     .min(1)

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { type Cache, CacheArgumentError, type CacheOptions, createCache } from '../src/index.js';
+import { type Cache, CacheArgumentError, type CacheOptions, createCache, type RedisClientLike } from '../src/index.js';
 import { cleanPrefix, deferred, REDIS_URL, Source, testPrefix, until } from './helpers.js';
 
 const prefix = testPrefix('redis');
@@ -24,6 +24,18 @@ afterAll(async () => {
 });
 
 describe('Redis tier', () => {
+  it('an ioredis client given as `client` fits RedisClientLike: the cache uses it and leaves it open', async () => {
+    const given = new Redis(REDIS_URL);
+    const like: RedisClientLike = given; // the structural type takes an ioredis client as it is
+    const cache = await make({}, { url: undefined, client: like });
+    const src = new Source();
+    src.set('k', 1);
+    expect(await cache.read('k', { load: src.loader('k') })).toEqual({ v: 1 });
+    await open.splice(open.indexOf(cache), 1)[0]!.close();
+    expect(given.status).toBe('ready');
+    given.disconnect();
+  });
+
   it('a fill by one instance is a Redis hit for another, then an in-process hit', async () => {
     const a = await make();
     const b = await make();

@@ -14,6 +14,7 @@ const brand = Symbol.for('twitchify.error');
 
 /** Options every Twitchify error takes. */
 export interface TwitchifyErrorOptions {
+  /** The error that led to this one (as `Error`'s own `cause`). */
   cause?: unknown;
   /**
    * Secret values the code raising the error holds (the request's token, the refresh token, the client secret):
@@ -27,7 +28,9 @@ export interface TwitchifyErrorOptions {
  * packages (which cannot import core): they carry the `Symbol.for('twitchify.error')` brand.
  */
 export class TwitchifyError extends Error {
+  /** The brand every Twitchify package's errors carry, which `instanceof TwitchifyError` recognises. */
   readonly [brand] = true;
+  /** `'TwitchifyError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'TwitchifyError';
   /** Stable machine-readable code, e.g. `TWITCHIFY_HELIX`. */
   readonly code: string;
@@ -53,6 +56,7 @@ export class TwitchifyError extends Error {
 
 /** Twitch answered a Helix request with an error status. */
 export class HelixError extends TwitchifyError {
+  /** `'HelixError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'HelixError';
   /** HTTP status Twitch answered with. */
   readonly status: number;
@@ -82,6 +86,7 @@ export class HelixError extends TwitchifyError {
 
 /** Twitch kept answering 429 after the allowed number of waits. */
 export class RateLimitError extends HelixError {
+  /** `'RateLimitError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'RateLimitError';
   /** When the bucket refills, in ms since epoch, if Twitch said. */
   readonly resetAt: number | undefined;
@@ -97,6 +102,7 @@ export class RateLimitError extends HelixError {
 
 /** No valid token could be had: an invalid or revoked token, a failed refresh, a denied or expired OAuth flow. */
 export class AuthError extends TwitchifyError {
+  /** `'AuthError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'AuthError';
   /** HTTP status of the OAuth or Helix answer behind it, when there was one. */
   readonly status: number | undefined;
@@ -115,6 +121,7 @@ export type ValidationSource = 'argument' | 'response';
  * not JSON: truncated, HTML error pages, wrong content types). `field` names the offending field.
  */
 export class ValidationError extends TwitchifyError {
+  /** `'ValidationError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'ValidationError';
   /** Dotted path of the field, e.g. `broadcasterId` or `data[0].broadcaster_id`; `body` for the whole body. */
   readonly field: string;
@@ -134,6 +141,7 @@ export class ValidationError extends TwitchifyError {
 
 /** A request (or an OAuth flow) did not finish within its time limit. */
 export class TimeoutError extends TwitchifyError {
+  /** `'TimeoutError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'TimeoutError';
   /** The limit that was exceeded, in ms. */
   readonly timeoutMs: number;
@@ -146,8 +154,11 @@ export class TimeoutError extends TwitchifyError {
 
 /** The connection failed before a complete response arrived (refused, reset, closed mid-body). */
 export class NetworkError extends TwitchifyError {
+  /** `'NetworkError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'NetworkError';
+  /** HTTP method of the request. */
   readonly method: string;
+  /** Path of the endpoint, e.g. `/channels` (no query string: it may hold user data). */
   readonly endpoint: string;
 
   constructor(init: { method: string; endpoint: string }, options?: { cause?: unknown }) {
@@ -160,6 +171,7 @@ export class NetworkError extends TwitchifyError {
 
 /** The call was aborted through its `AbortSignal`. */
 export class AbortError extends TwitchifyError {
+  /** `'AbortError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'AbortError';
   constructor(what: string, options?: { cause?: unknown }) {
     super('TWITCHIFY_ABORTED', `${what} was aborted`, options);
@@ -168,6 +180,7 @@ export class AbortError extends TwitchifyError {
 
 /** An options object given to a constructor or function was invalid. */
 export class ConfigurationError extends TwitchifyError {
+  /** `'ConfigurationError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'ConfigurationError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('TWITCHIFY_CONFIGURATION', message, options);
@@ -176,6 +189,7 @@ export class ConfigurationError extends TwitchifyError {
 
 /** A Client method was called in a state that does not allow it (`run()` twice, `client.user` before `ready`, ...). */
 export class ClientStateError extends TwitchifyError {
+  /** `'ClientStateError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'ClientStateError';
   /** What the client was doing when the call came: `idle`, `starting`, `running` or `closed`. */
   readonly state: string;
@@ -194,6 +208,7 @@ export class ClientStateError extends TwitchifyError {
  * fall back to their TTL; `client.cacheReport()` lists it.
  */
 export class SubscriptionRefusedError extends TwitchifyError {
+  /** `'SubscriptionRefusedError'`: the class's name, kept through minification (for logs and `error.name` checks). */
   override name = 'SubscriptionRefusedError';
   /** The subscription (`type@version` and condition) Twitch refused. */
   readonly subscription: string;

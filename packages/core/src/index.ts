@@ -22,6 +22,7 @@ export {
 } from './auth/authorization-code-flow.js';
 export { authorizeWithDeviceCode, type DeviceCodeFlowOptions, type DeviceCodePrompt } from './auth/device-code-flow.js';
 export {
+  type DeviceAuthorization,
   type IssuedToken,
   OAuthClient,
   type OAuthClientOptions,
@@ -37,6 +38,7 @@ export {
 export { StaticAuthProvider, type StaticAuthProviderOptions } from './auth/static-auth-provider.js';
 export { CATALOG, type CoverageLine, catalogEntry, coverageFor, entriesForEvent } from './catalog/catalog.js';
 export type { CatalogEntry, Effect, EventRule, FeedRule, ResourceKind, WriteRule } from './catalog/types.js';
+export type { AuthCallbackOptions } from './client/auth-callback.js';
 export { type CacheReport, Client, type ClientStatus } from './client/client.js';
 export type { Unsubscribe } from './client/emitter.js';
 export type { EventFeed } from './client/event-feed.js';
@@ -67,7 +69,7 @@ export type { UserRef } from './client/resources/user-refs.js';
 export type { UsersResource } from './client/resources/users.js';
 export type { RunTokens, RunWithProvider } from './client/runtime.js';
 export type { PlannedSubscription } from './client/subscription-plan.js';
-export type { TelemetryOptions } from './client/telemetry.js';
+export type { MeterProviderLike, TelemetryOptions, TracerProviderLike } from './client/telemetry.js';
 export {
   AbortError,
   AuthError,

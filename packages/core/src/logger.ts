@@ -7,6 +7,7 @@ import type { Logger } from './http/environment.js';
 /** How much the Client says: `debug` < `info` < `warn` < `error`; `silent` says nothing. */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
+/** One method of a logger: any arguments, since loggers of other libraries type them in many ways. */
 // biome-ignore lint/suspicious/noExplicitAny: loggers of other libraries type their arguments in many ways
 type LogMethod = (...args: any[]) => unknown;
 
@@ -16,9 +17,13 @@ type LogMethod = (...args: any[]) => unknown;
  * one of your own called `(message, fields)`.
  */
 export interface LoggerLike {
+  /** Details (only called at `logLevel: 'debug'`). */
   debug?: LogMethod;
+  /** Normal operation (from `logLevel: 'info'`). */
   info?: LogMethod;
+  /** Recovered failures and limits (from `logLevel: 'warn'`, the default). */
   warn: LogMethod;
+  /** Failures the app should know of. */
   error: LogMethod;
 }
 

@@ -7,7 +7,8 @@
 import type { Conduit, EventSubApi } from './api.js';
 import { type BackoffStrategy, exponentialBackoff } from './backoff.js';
 import { type ConnectionClose, EventSubConnection } from './connection.js';
-import { EventSubApiError, EventSubConnectionError, type EventSubError, EventSubOptionsError } from './errors.js';
+import { describeClose, gaveUp, tellClosed } from './connectionClosed.js';
+import { EventSubApiError, type EventSubError, EventSubOptionsError } from './errors.js';
 import { defaultWebSocketFactory, type WebSocketFactory } from './socket.js';
 import { keyOfSubscription } from './subscription.js';
 import { SubscriptionManager } from './subscriptionManager.js';
@@ -274,11 +275,20 @@ export class EventSubConduitShard extends EventSubTransportBase {
     this.#conn = undefined;
     this.#attachedSession = undefined;
     for (const key of this.#specs.keys()) {
-      this.coverage.uncovered(key, info.lastFrameAt, 'disconnected', `${info.code} ${info.reason}`);
+      this.coverage.uncovered(key, info.lastFrameAt, 'disconnected', describeClose(info));
     }
-    this.receiver.error(new EventSubConnectionError(info.code, `EventSub conduit socket closed: ${info.code}`));
-    if (!this.#running) return;
-    const delay = this.#reconnect(++this.#attempt);
+    const delay = this.#running ? this.#reconnect(++this.#attempt) : null;
+    tellClosed({
+      logger: this.logger,
+      receiver: this.receiver,
+      what: 'conduit socket',
+      info,
+      session: conn.sessionId,
+      next:
+        delay !== null
+          ? { reconnectInMs: delay, attempt: this.#attempt }
+          : { notReconnecting: this.#running ? gaveUp(this.#attempt) : 'stopped' },
+    });
     if (delay === null) return;
     this.#timer = setTimeout(() => {
       if (this.#running) this.#connect();

@@ -226,7 +226,8 @@ export class EventSubConnection {
   /**
    * Follows a session_reconnect to `target` when it is where the session lives: `wss://` on Twitch's EventSub host
    * when connected to Twitch, the configured origin otherwise (the emulator, a proxy). Anything else, or a URL the
-   * socket factory refuses, is logged and handled as a drop, so the caller reconnects to the configured URL.
+   * socket factory refuses, is logged (at debug: the drop that follows is the one warning, named by its close code)
+   * and handled as a drop, so the caller reconnects to the configured URL.
    */
   #reconnect(sock: Sock, target: string): void {
     let pending: Sock | undefined;
@@ -234,10 +235,10 @@ export class EventSubConnection {
       try {
         pending = this.#connect(target);
       } catch (cause) {
-        this.#o.logger.warn('eventsub reconnect url refused by the socket factory', { error: String(cause) });
+        this.#o.logger.debug('eventsub reconnect url refused by the socket factory', { error: String(cause) });
       }
     } else {
-      this.#o.logger.warn('eventsub reconnect url refused', { host: hostOf(target) });
+      this.#o.logger.debug('eventsub reconnect url refused', { host: hostOf(target) });
     }
     if (!pending) {
       this.#lost(sock, RECONNECT_REFUSED_CLOSE_CODE, 'reconnect url refused');
@@ -291,7 +292,7 @@ export class EventSubConnection {
     this.#watchdog = setTimeout(() => {
       const silent = performance.now() - this.#lastFrameMono;
       if (silent < this.#limit()) return this.#armWatchdog(this.#limit() - silent);
-      this.#o.logger.warn('eventsub keepalive timeout', { session: this.sessionId, silentMs: Math.round(silent) });
+      this.#o.logger.debug('eventsub keepalive timeout', { session: this.sessionId, silentMs: Math.round(silent) });
       const primary = this.#primary;
       if (primary) this.#lost(primary, WATCHDOG_CLOSE_CODE, 'keepalive timeout');
     }, ms);

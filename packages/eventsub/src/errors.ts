@@ -131,15 +131,24 @@ export class EventSubWebhookError extends EventSubError {
   }
 }
 
-/** The connection closed, or was closed with a Twitch close code; `closeCode` says which. */
+/**
+ * The connection closed, or was closed with a Twitch close code; `closeCode` says which, and `reconnecting` whether
+ * the listener is reconnecting (its message says so too: `...; reconnecting` or `...; not reconnecting (why)`).
+ */
 export class EventSubConnectionError extends EventSubError {
   override name = 'EventSubConnectionError';
+  /** Whether a reconnect is under way: true for a drop that is being recovered, false when nothing follows. */
+  readonly reconnecting: boolean;
+  /** How long until the reconnect, while `reconnecting`. */
+  readonly reconnectInMs: number | undefined;
   constructor(
     readonly closeCode: number,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; reconnecting?: boolean; reconnectInMs?: number },
   ) {
     super('TWITCHIFY_EVENTSUB_CONNECTION', message, options);
+    this.reconnecting = options?.reconnecting ?? false;
+    this.reconnectInMs = options?.reconnectInMs;
   }
 }
 

@@ -161,8 +161,9 @@ export class NotificationReceiver {
     return 'new';
   }
 
-  error(error: EventSubError): void {
-    this.#logger.warn('eventsub error', { code: error.code, message: error.message });
+  /** Logs `error` (unless the caller has: `logged`) and gives it to the error listeners. */
+  error(error: EventSubError, options?: { logged?: boolean }): void {
+    if (options?.logged !== true) this.#logger.warn('eventsub error', { code: error.code, message: error.message });
     this.#errors.emit(error);
   }
 

@@ -8,8 +8,9 @@
 import type { EventSubApi } from './api.js';
 import type { BackoffStrategy } from './backoff.js';
 import { type ConnectionClose, type ConnectionOptions, EventSubConnection } from './connection.js';
+import { describeClose, gaveUp, tellClosed } from './connectionClosed.js';
 import type { CoverageTracker } from './coverage.js';
-import { EventSubConnectionError, type EventSubError, isPermanentRefusal } from './errors.js';
+import { type EventSubError, isPermanentRefusal } from './errors.js';
 import type { NotificationReceiver } from './receiver.js';
 import type { WebSocketLike } from './socket.js';
 import { keyOfSubscription } from './subscription.js';
@@ -41,19 +42,6 @@ const closeWaitMs = 2_000;
  * socket drop racing a create made the Client stop depending on the feed for good.)
  */
 const refusalConfirmMs = 1_000;
-
-const closeMeaning: Record<number, string> = {
-  4000: 'internal server error',
-  4001: 'client sent inbound traffic',
-  4002: 'client failed ping-pong',
-  4003: 'connection unused',
-  4004: 'reconnect grace time expired',
-  4005: 'network timeout',
-  4006: 'network error',
-  4007: 'invalid reconnect url',
-  4905: 'keepalive timeout (client watchdog)',
-  4907: 'reconnect url refused (client)',
-};
 
 export class WebSocketSlot {
   readonly keys = new Set<string>();
@@ -351,19 +339,25 @@ export class WebSocketSlot {
     this.#conn = undefined;
     this.active.clear();
     clearTimeout(this.#retryTimer);
-    const meaning = closeMeaning[info.code] ?? 'closed';
     for (const key of this.keys)
-      this.#host.coverage.uncovered(key, info.lastFrameAt, 'disconnected', `${info.code} ${meaning}`);
-    this.#host.receiver.error(
-      new EventSubConnectionError(info.code, `EventSub socket closed: ${info.code} ${meaning}`),
-    );
+      this.#host.coverage.uncovered(key, info.lastFrameAt, 'disconnected', describeClose(info));
+    const reconnects = this.#running && this.keys.size > 0;
+    const delay = reconnects ? this.#host.reconnectStrategy(++this.#reconnectAttempt) : null;
+    tellClosed({
+      logger: this.#host.logger,
+      receiver: this.#host.receiver,
+      what: 'socket',
+      info,
+      session: conn.sessionId,
+      next:
+        delay !== null
+          ? { reconnectInMs: delay, attempt: this.#reconnectAttempt }
+          : {
+              notReconnecting: reconnects ? gaveUp(this.#reconnectAttempt) : 'nothing to listen to',
+            },
+    });
     this.#done();
-    if (!this.#running || this.keys.size === 0) return;
-    const delay = this.#host.reconnectStrategy(++this.#reconnectAttempt);
-    if (delay === null) {
-      this.#host.logger.error('eventsub reconnect gave up', { attempts: this.#reconnectAttempt });
-      return;
-    }
+    if (delay === null) return;
     this.#reconnectTimer = setTimeout(() => {
       if (this.#running) this.#connect();
     }, delay);

@@ -1,6 +1,6 @@
-import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../types.js';
 import { type BusMessage, parseBusMessage } from '../wire/replies.js';
+import type { RedisClientLike } from './client-like.js';
 
 /** Status of the invalidation bus: only `subscribed` means every change made since is being heard. */
 export type BusStatus = 'connecting' | 'subscribed' | 'down' | 'closed';
@@ -37,7 +37,7 @@ export class InvalidationBus {
   #beat = 0;
   readonly #timer: NodeJS.Timeout | undefined;
   readonly #heartbeat: BusHeartbeat | undefined;
-  readonly #sub: Redis | Cluster;
+  readonly #sub: RedisClientLike;
   readonly #channel: string;
   readonly #onMessage: (message: BusMessage) => void;
   readonly #onMalformed: (raw: string) => void;
@@ -45,7 +45,7 @@ export class InvalidationBus {
   readonly #logger: Logger;
 
   constructor(options: {
-    subscriber: Redis | Cluster;
+    subscriber: RedisClientLike;
     channel: string;
     logger: Logger;
     onMessage: (message: BusMessage) => void;

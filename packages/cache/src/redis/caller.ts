@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Cluster, Redis } from 'ioredis';
 import { CacheRedisUnavailableError } from '../errors.js';
 import type { CircuitBreaker } from './breaker.js';
+import type { RedisClientLike } from './client-like.js';
 import { APPLY_KEY, APPLY_TAG, CLOSE_WINDOW, COVERAGE, FILL, OPEN_WINDOW, READ, RELEASE, WRITE } from './scripts.js';
 import { COMMIT_STATE, READ_STATE } from './state-scripts.js';
 
@@ -38,11 +38,11 @@ interface Schema<T> {
  * `CacheRedisUnavailableError` and is reported.
  */
 export class RedisCaller {
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClientLike;
   readonly #breaker: CircuitBreaker;
   readonly #failure: (error: CacheRedisUnavailableError) => void;
 
-  constructor(client: Redis | Cluster, breaker: CircuitBreaker, failure: (error: CacheRedisUnavailableError) => void) {
+  constructor(client: RedisClientLike, breaker: CircuitBreaker, failure: (error: CacheRedisUnavailableError) => void) {
     this.#client = client;
     this.#breaker = breaker;
     this.#failure = failure;

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
-import type { Cluster, Redis } from 'ioredis';
 import { CacheArgumentError } from '../errors.js';
 import type { ResolvedRedisOptions } from '../options.js';
+import type { RedisClientLike } from './client-like.js';
 
 type IoRedis = typeof import('ioredis');
 let ioredis: IoRedis | undefined;
@@ -34,7 +34,7 @@ function connectionName(options: ResolvedRedisOptions, role: 'data' | 'bus', ori
 export function openDataClient(
   options: ResolvedRedisOptions,
   origin: string,
-): { client: Redis | Cluster; owned: boolean } {
+): { client: RedisClientLike; owned: boolean } {
   if (options.client !== undefined) return { client: options.client, owned: false };
   const client = new (loadIoredis().Redis)(options.url ?? '', {
     enableOfflineQueue: false,
@@ -52,10 +52,10 @@ export function openDataClient(
  * node of its own choosing (PUBLISH reaches every node).
  */
 export function openSubscriber(
-  client: Redis | Cluster,
+  client: RedisClientLike,
   options: ResolvedRedisOptions,
   origin: string,
-): Redis | Cluster {
+): RedisClientLike {
   if (client instanceof loadIoredis().Cluster) return client.duplicate();
   return client.duplicate({
     enableOfflineQueue: true,

@@ -1,4 +1,3 @@
-import type { Cluster, Redis } from 'ioredis';
 import type {
   ApplyAnswer,
   Authority,
@@ -33,6 +32,7 @@ import {
 import { CircuitBreaker } from './breaker.js';
 import { type BusStatus, InvalidationBus } from './bus.js';
 import { RedisCaller, SCRIPTS } from './caller.js';
+import type { RedisClientLike } from './client-like.js';
 import { openDataClient, openSubscriber } from './connections.js';
 import { depArgs, depStates, fillTail, scopeArg, snapshotOf, storedEntryOf, type ValueDecoder } from './script-io.js';
 import { RedisStateStore } from './state-store.js';
@@ -59,7 +59,7 @@ export interface RedisAuthorityHooks {
  */
 export class RedisAuthority implements Authority {
   readonly shared = true;
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClientLike;
   readonly #ownsClient: boolean;
   readonly #bus: InvalidationBus;
   readonly #breaker: CircuitBreaker;
@@ -71,6 +71,11 @@ export class RedisAuthority implements Authority {
   /** The caller's check of values read (see `CacheOptions.validate`). */
   readonly #validate: ((key: string, value: unknown) => boolean) | undefined;
   #wasReady = false;
+  /**
+   * Set by `close`: the connection closing then is the cache's own doing, not Redis failing, so it neither trips the
+   * breaker nor reports a breaker change (a clean shutdown must not warn "circuit breaker open").
+   */
+  #closed = false;
   /** Key states of the coherence model, on the same connection, prefix and bus. */
   readonly states: RedisStateStore;
 
@@ -93,7 +98,9 @@ export class RedisAuthority implements Authority {
       failures: options.breakerFailures,
       cooldownMs: options.breakerCooldownMs,
       clock: env.clock,
-      onChange: env.hooks.breaker,
+      onChange: (state) => {
+        if (!this.#closed) env.hooks.breaker(state);
+      },
     });
     const data = openDataClient(options, env.origin);
     this.#client = data.client;
@@ -102,12 +109,8 @@ export class RedisAuthority implements Authority {
     this.#client.on('error', (err: Error) =>
       env.logger.debug('cache redis: connection error', { error: err.message, url: redactUrl(options.url ?? '') }),
     );
-    this.#client.on('close', () => this.#breaker.trip());
-    this.#client.on('ready', () => {
-      this.#breaker.record(true);
-      if (this.#wasReady) this.#hooks.reconnected();
-      this.#wasReady = true;
-    });
+    this.#client.on('close', this.#lost);
+    this.#client.on('ready', this.#ready);
     if (this.#client.status === 'ready') this.#wasReady = true;
     this.states = new RedisStateStore({
       client: this.#client,
@@ -399,7 +402,22 @@ export class RedisAuthority implements Authority {
     return [feed, epoch, coveredForMs];
   }
 
+  readonly #lost = (): void => {
+    if (!this.#closed) this.#breaker.trip();
+  };
+
+  readonly #ready = (): void => {
+    this.#breaker.record(true);
+    if (this.#wasReady) this.#hooks.reconnected();
+    this.#wasReady = true;
+  };
+
   async close(): Promise<void> {
+    this.#closed = true;
+    // a client given by the app outlives the cache: take back the listeners that act on it (the error listener
+    // stays, so that a late socket error is not an unhandled 'error' event)
+    this.#client.off('close', this.#lost);
+    this.#client.off('ready', this.#ready);
     await this.#bus.close();
     if (this.#ownsClient) {
       try {

@@ -1,10 +1,10 @@
-import type { Cluster, Redis } from 'ioredis';
 import { z } from 'zod';
 import { CacheDecodeError, CacheRedisUnavailableError } from '../errors.js';
 import { EMPTY, type FeedStates, type FeedStatus, type KeyState, NO_FEEDS, stateSchema } from '../model/state.js';
 import type { StateStore } from '../model/store.js';
 import type { Step } from '../model/transitions.js';
 import { type RedisCaller, SCRIPTS } from './caller.js';
+import type { RedisClientLike } from './client-like.js';
 
 const stateReply = z
   .array(z.union([z.string(), z.null()]))
@@ -22,7 +22,7 @@ const MAX_ATTEMPTS = 50;
  * schema is reported and treated as unknown, never used.
  */
 export class RedisStateStore implements StateStore {
-  readonly #client: Redis | Cluster;
+  readonly #client: RedisClientLike;
   readonly #call: RedisCaller;
   readonly #base: string;
   readonly #origin: string;
@@ -31,7 +31,7 @@ export class RedisStateStore implements StateStore {
   readonly #validate: ((key: string, value: unknown) => boolean) | undefined;
 
   constructor(options: {
-    client: Redis | Cluster;
+    client: RedisClientLike;
     caller: RedisCaller;
     /** The prefix's hash tag, `{prefix}`: every key of one cache lives in one Cluster slot. */
     base: string;

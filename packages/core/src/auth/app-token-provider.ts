@@ -7,11 +7,15 @@ import { OAuthClient } from './oauth-client.js';
 
 /** Options of {@link AppTokenProvider}. */
 export interface AppTokenProviderOptions {
+  /** The app's client id. */
   clientId: string;
+  /** The app's client secret (the client-credentials grant needs it). */
   clientSecret: string;
   /** Default `https://id.twitch.tv/oauth2`. */
   oauthBaseUrl?: string | undefined;
+  /** The undici dispatcher of OAuth requests. Default: a keep-alive Agent of its own. */
   dispatcher?: Dispatcher | undefined;
+  /** The clock expiry is measured with. Default: `Date.now`. */
   clock?: Clock | undefined;
   /** Fetch a new token this long before expiry, in ms (default 5 minutes). */
   refreshMarginMs?: number | undefined;

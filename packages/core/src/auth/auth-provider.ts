@@ -12,6 +12,7 @@ export interface TokenRequest {
   readonly userId?: string | undefined;
   /** Scopes the endpoint lists (any one suffices). */
   readonly scopes: readonly string[];
+  /** Aborts the wait for the token. */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -57,10 +58,15 @@ export function tokenFingerprint(token: string): string {
 
 /** Fields of {@link createAccessToken}. */
 export interface AccessTokenInit {
+  /** The token itself (hidden from `util.inspect` and `JSON.stringify` once built). */
   accessToken: string;
+  /** Whether it is an app token or a user token. */
   tokenType: 'app' | 'user';
+  /** The user a user token belongs to, when known. */
   userId?: string | undefined;
+  /** The scopes the token was granted, when known. */
   scopes?: readonly string[] | undefined;
+  /** When it expires, in ms since epoch; `undefined` when unknown. */
   expiresAt?: number | undefined;
 }
 

@@ -8,17 +8,27 @@ import { type IssuedToken, OAuthClient } from './oauth-client.js';
 
 /** Options of {@link authorizeWithLocalServer}. */
 export interface AuthorizationCodeFlowOptions {
+  /** The app's client id. */
   clientId: string;
+  /** The app's client secret: the code is exchanged with it. */
   clientSecret: string;
   /** Scopes to ask the user for. */
   scopes: readonly string[];
   /** Default `https://id.twitch.tv/oauth2`. */
   oauthBaseUrl?: string | undefined;
+  /** The undici dispatcher of OAuth requests. Default: a keep-alive Agent of its own. */
   dispatcher?: Dispatcher | undefined;
-  /** Port of the callback server on 127.0.0.1 (default 3000; 0 picks a free one). Must match the app's redirect URI. */
+  /** Address the callback server listens on (default `'127.0.0.1'`: only this machine can reach it). */
+  host?: string | undefined;
+  /** Port of the callback server (default 3000; 0 picks a free one). Must match the app's redirect URI. */
   port?: number | undefined;
-  /** Path of the callback (default `/callback`). */
+  /** Path of the callback (default: the path of `redirectUri` if given, else `/callback`). */
   callbackPath?: string | undefined;
+  /**
+   * The redirect URI sent to Twitch, exactly as registered for the app. Default `http://<host>:<port><callbackPath>`
+   * (the port the server got, when `port` is 0); give it when a tunnel or a reverse proxy stands in front.
+   */
+  redirectUri?: string | undefined;
   /** Ask Twitch to show the consent page even if the user already agreed (default false). */
   forceVerify?: boolean | undefined;
   /**
@@ -28,13 +38,17 @@ export interface AuthorizationCodeFlowOptions {
   onAuthorizeUrl?: ((url: string) => void) | undefined;
   /** Give up after this long, in ms (default 5 minutes). */
   timeoutMs?: number | undefined;
+  /** Aborts the flow (the callback server is closed). */
   signal?: AbortSignal | undefined;
 }
 
 /** The tokens the flow hands out, with the user they belong to. */
 export interface AuthorizedUser extends IssuedToken {
+  /** The id of the user who authorized the app. */
   userId: string;
+  /** That user's login, as `/validate` names it. */
   login: string | undefined;
+  /** The refresh token (both flows always hand one out). */
   refreshToken: string;
 }
 
@@ -69,7 +83,7 @@ function sameText(a: string, b: string): boolean {
 }
 
 /**
- * The authorization code flow with a callback server bound to 127.0.0.1: prints (or hands to `onAuthorizeUrl`)
+ * The authorization code flow with a callback server (on 127.0.0.1:3000/callback unless told otherwise): prints (or hands to `onAuthorizeUrl`)
  * the URL to visit, waits for Twitch's redirect, checks `state`, exchanges the code and resolves with the access
  * and refresh tokens and the user they belong to. Callbacks with another `state` are answered 400 and ignored. The
  * server is closed whatever the outcome.
@@ -78,7 +92,9 @@ export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOpt
   if (!options.clientId || !options.clientSecret) {
     throw new ConfigurationError('authorizeWithLocalServer: `clientId` and `clientSecret` are required');
   }
-  const callbackPath = options.callbackPath ?? '/callback';
+  const callbackPath =
+    options.callbackPath ?? (options.redirectUri ? new URL(options.redirectUri).pathname : '/callback');
+  const host = options.host ?? '127.0.0.1';
   const timeoutMs = options.timeoutMs ?? 300_000;
   const oauth = new OAuthClient({
     clientId: options.clientId,
@@ -117,11 +133,17 @@ export async function authorizeWithLocalServer(options: AuthorizationCodeFlowOpt
   });
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new AuthError('could not start the callback server', { cause: e })));
-    server.listen(options.port ?? 3000, '127.0.0.1', () => resolve());
+    server.once('error', (e) =>
+      reject(
+        new AuthError(`could not start the callback server on ${host}:${options.port ?? 3000}: ${e.message}`, {
+          cause: e,
+        }),
+      ),
+    );
+    server.listen(options.port ?? 3000, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const redirectUri = `http://127.0.0.1:${port}${callbackPath}`;
+  const redirectUri = options.redirectUri ?? `http://${host.includes(':') ? `[${host}]` : host}:${port}${callbackPath}`;
 
   const timer = setTimeout(() => settle?.reject(new TimeoutError('authorization code flow', timeoutMs)), timeoutMs);
   const onAbort = () => settle?.reject(new AbortError('authorization code flow'));

@@ -16,14 +16,17 @@ export interface DeviceCodePrompt {
 
 /** Options of {@link authorizeWithDeviceCode}. */
 export interface DeviceCodeFlowOptions {
+  /** The app's client id (a public client: no secret needed). */
   clientId: string;
   /** Scopes to ask for. */
   scopes: readonly string[];
   /** Default `https://id.twitch.tv/oauth2`. */
   oauthBaseUrl?: string | undefined;
+  /** The undici dispatcher of OAuth requests. Default: a keep-alive Agent of its own. */
   dispatcher?: Dispatcher | undefined;
   /** Called once with the code and URI to show the user; default: prints them to stdout. */
   onPrompt?: ((prompt: DeviceCodePrompt) => void) | undefined;
+  /** Aborts the flow (polling stops). */
   signal?: AbortSignal | undefined;
   /** ms since epoch (default `Date.now`). */
   now?: (() => number) | undefined;

@@ -10,6 +10,7 @@ export const TWITCH_OAUTH_URL = 'https://id.twitch.tv/oauth2';
 
 /** Options of {@link OAuthClient}. */
 export interface OAuthClientOptions {
+  /** The app's client id. */
   clientId: string;
   /** Needed for the authorization-code, refresh (confidential clients) and client-credentials grants. */
   clientSecret?: string | undefined;
@@ -23,19 +24,41 @@ export interface OAuthClientOptions {
 
 /** A token as the OAuth server issued it, in public form. */
 export interface IssuedToken {
+  /** The access token. */
   accessToken: string;
+  /** The refresh token, for grants that issue one (not client credentials). */
   refreshToken?: string | undefined;
   /** Seconds from issue. */
   expiresIn?: number | undefined;
+  /** The scopes granted (may be fewer than asked for). */
   scopes: string[];
+}
+
+/** Twitch's answer to a device authorization request (`POST /device`), with its wire names. */
+export interface DeviceAuthorization {
+  /** The code the app polls `/token` with. */
+  device_code: string;
+  /** The code the user types at `verification_uri`. */
+  user_code: string;
+  /** Where the user goes to enter `user_code`. */
+  verification_uri: string;
+  /** Seconds until both codes expire. */
+  expires_in: number;
+  /** Seconds to wait between two polls. */
+  interval: number;
 }
 
 /** What `/validate` says of a token. */
 export interface TokenInfo {
+  /** The client id the token was issued to. */
   clientId: string;
+  /** The user's login; absent for app tokens. */
   login?: string | undefined;
+  /** The user's id; absent for app tokens. */
   userId?: string | undefined;
+  /** The scopes the token holds. */
   scopes: string[];
+  /** Seconds until it expires. */
   expiresIn: number;
 }
 
@@ -50,6 +73,7 @@ interface OAuthFailure {
  * {@link AuthError} whose message never holds a token or the client secret.
  */
 export class OAuthClient {
+  /** The app's client id sent with every request. */
   readonly clientId: string;
   readonly #clientSecret: string | undefined;
   readonly #base: URL;
@@ -96,7 +120,7 @@ export class OAuthClient {
   }
 
   /** Starts the device code flow. */
-  async deviceCode(scopes: readonly string[], signal?: AbortSignal): Promise<z.infer<typeof DeviceCodeResponseWire>> {
+  async deviceCode(scopes: readonly string[], signal?: AbortSignal): Promise<DeviceAuthorization> {
     const answer = await this.#post('/device', { client_id: this.clientId, scopes: scopes.join(' ') }, signal);
     if ('message' in answer)
       throw new AuthError(`device authorization failed: ${answer.message}`, { status: answer.status });

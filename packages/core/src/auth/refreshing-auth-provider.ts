@@ -15,11 +15,15 @@ import { OAuthClient } from './oauth-client.js';
 
 /** A user's tokens as the app stores them (and as `onRefresh` hands them back to persist). */
 export interface UserTokenData {
+  /** The user the tokens belong to. */
   userId: string;
+  /** The current access token. */
   accessToken: string;
+  /** The refresh token (Twitch may rotate it on every refresh: persist the newest). */
   refreshToken: string;
   /** ms since epoch; `undefined` when unknown (then only a 401 triggers a refresh). */
   expiresAt?: number | undefined;
+  /** The scopes granted, when known. */
   scopes?: readonly string[] | undefined;
 }
 
@@ -33,13 +37,17 @@ export type RefreshingAuthProviderEvents = {
 
 /** Options of {@link RefreshingAuthProvider}. */
 export interface RefreshingAuthProviderOptions {
+  /** The app's client id. */
   clientId: string;
   /** Needed to refresh tokens of confidential clients and for app tokens. */
   clientSecret?: string | undefined;
   /** Default `https://id.twitch.tv/oauth2`. */
   oauthBaseUrl?: string | undefined;
+  /** The undici dispatcher of OAuth requests. Default: a keep-alive Agent of its own. */
   dispatcher?: Dispatcher | undefined;
+  /** The clock expiry is measured with. Default: `Date.now`. */
   clock?: Clock | undefined;
+  /** Where refreshes and their failures are logged. Default: nowhere. */
   logger?: Logger | undefined;
   /** Refresh this long before expiry, in ms (default 60 s). */
   refreshMarginMs?: number | undefined;
@@ -165,6 +173,7 @@ export class RefreshingAuthProvider implements AuthProvider {
     await this.#oauth.close();
   }
 
+  /** Shows the client id and the users, never a token. */
   [inspect.custom](): string {
     return `RefreshingAuthProvider { clientId: '${this.clientId}', users: [${[...this.#users.keys()].join(', ')}] }`;
   }

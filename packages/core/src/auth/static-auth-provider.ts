@@ -3,6 +3,7 @@ import { type AccessToken, type AuthProvider, createAccessToken, type TokenReque
 
 /** Options of {@link StaticAuthProvider}. */
 export interface StaticAuthProviderOptions {
+  /** The app's client id (sent as `Client-Id`). */
   clientId: string;
   /** The token to send on every call. */
   accessToken: string;
@@ -10,6 +11,7 @@ export interface StaticAuthProviderOptions {
   tokenType?: 'user' | 'app' | undefined;
   /** The user it belongs to, when known (calls `asUser` another user are refused). */
   userId?: string | undefined;
+  /** The scopes the token holds, when known. */
   scopes?: readonly string[] | undefined;
 }
 

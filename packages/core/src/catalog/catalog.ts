@@ -19,13 +19,17 @@ export function resourceKey(kind: ResourceKind, id: string): string {
 
 /** How one cached read stays fresh for a given set of granted scopes. */
 export interface CoverageLine {
+  /** The cached read, e.g. `channels.get`. */
   read: string;
+  /** The kind of resource it reads. */
   kind: ResourceKind;
   /** `event-covered`: every feed it needs can be subscribed; `ttl-bounded`: it falls back to its TTL. */
   freshness: 'event-covered' | 'ttl-bounded';
+  /** The longest it is served without asking Helix again, in ms. */
   ttlMs: number;
   /** Why it is TTL-bounded: missing scopes, no event for it, or an inherent limit (e.g. no unfollow event). */
   reasons: string[];
+  /** The subscriptions (`type@version`) whose coverage keeps it fresh. */
   feeds: string[];
 }
 

@@ -36,6 +36,7 @@ const invalidatedByFamily = (
   feeds: actions.map((a) => feed(`${prefix}.${a}`, version, scopes)),
 });
 
+/** Every cached read of the Client, one row each: the single source for its cached methods, `cacheReport()`, the docs and the consistency benchmark. */
 export const CATALOG: readonly CatalogEntry[] = [
   {
     name: 'users.get',

@@ -35,6 +35,7 @@ export interface WriteRule {
   readonly operation: string;
   /** The Client method that performs it, e.g. `channels.update`. */
   readonly method: string;
+  /** What the write does to the cached read. */
   readonly effect: Effect;
   /** Where the written state comes from: Twitch answers 204 for some writes, so the request must be used. */
   readonly source: 'request' | 'response' | 'request+users';
@@ -42,14 +43,19 @@ export interface WriteRule {
 
 /** An EventSub subscription type that changes the cached read. */
 export interface EventRule {
+  /** The subscription type, e.g. `channel.update`. */
   readonly type: string;
+  /** Its version, e.g. `2`. */
   readonly version: string;
+  /** What an event of that type does to the cached read. */
   readonly effect: Effect;
 }
 
 /** The subscription whose coverage the freshness of an entry depends on. */
 export interface FeedRule {
+  /** The subscription type, e.g. `channel.update`. */
   readonly type: string;
+  /** Its version, e.g. `2`. */
   readonly version: string;
   /** Scopes of which the subscribing user token needs one (empty: none). */
   readonly scopes: readonly string[];
@@ -61,6 +67,7 @@ export interface FeedRule {
 export interface CatalogEntry {
   /** The Client method that reads it, e.g. `channels.get`. */
   readonly name: string;
+  /** The kind of resource it reads. */
   readonly kind: ResourceKind;
   /** Key template as in conventions.md, e.g. `channel:<broadcasterId>`. */
   readonly key: string;
@@ -86,7 +93,9 @@ export interface CatalogEntry {
    * answer read before it has passed.
    */
   readonly sourceLagMs?: number;
+  /** The writes through the Client that change it. */
   readonly writes: readonly WriteRule[];
+  /** The EventSub types that change it. */
   readonly events: readonly EventRule[];
   /** The subscriptions whose coverage keeps the entry fresh; empty when no event exists for it. */
   readonly feeds: readonly FeedRule[];

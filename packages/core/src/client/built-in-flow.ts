@@ -1,5 +1,5 @@
 /**
- * `client.run()` with no tokens: the authorization code flow (a callback server on 127.0.0.1; needs the client
+ * `client.run()` with no tokens: the authorization code flow (a callback server, `authCallback`; needs the client
  * secret) or, for public apps with no secret, the device code flow. Both are the auth package's; this picks one,
  * asks for the scopes the Client needs, and turns their prompts into the Client's `authorize` and `code` events.
  */
@@ -7,6 +7,7 @@ import { authorizeWithLocalServer } from '../auth/authorization-code-flow.js';
 import { authorizeWithDeviceCode } from '../auth/device-code-flow.js';
 import type { OAuthClient } from '../auth/oauth-client.js';
 import { CATALOG } from '../catalog/entries.js';
+import { type ResolvedAuthCallback, resolveAuthCallback } from './auth-callback.js';
 import type { AuthTokens, ClientLifecycleEvents } from './events.js';
 import type { ClientOptions } from './options.js';
 import { CHAT_SCOPES, requiredScopes } from './subscription-scopes.js';
@@ -33,6 +34,11 @@ export function defaultScopes(handlerTypes: Iterable<string> = []): string[] {
   return [...scopes].sort();
 }
 
+/** The callback as `authorizeWithLocalServer` takes it. */
+function callbackOptions(c: ResolvedAuthCallback) {
+  return { host: c.host, port: c.port, callbackPath: c.path, redirectUri: c.redirectUri };
+}
+
 export async function runBuiltInFlow(args: {
   oauth: OAuthClient;
   options: ClientOptions;
@@ -50,7 +56,7 @@ export async function runBuiltInFlow(args: {
         scopes,
         oauthBaseUrl: o.urls?.oauth,
         dispatcher: o.dispatcher,
-        port: o.authPort ?? 3000,
+        ...callbackOptions(resolveAuthCallback(o.authCallback, o.authPort)),
         // Without an `authorize` handler the flow prints the URL itself (the app has to show it somehow).
         ...(args.has('authorize') ? { onAuthorizeUrl: (url: string) => args.emit('authorize', url) } : {}),
       })

@@ -44,7 +44,12 @@ export interface CacheReport {
   /** Per cached read: event-covered or TTL-bounded with the scopes granted, and why. */
   reads: CoverageLine[];
   /** The subscriptions active now (feed names) and those Twitch refused. */
-  feeds: { active: string[]; refused: string[] };
+  feeds: {
+    /** Feeds subscribed now, as `type@version`. */
+    active: string[];
+    /** Feeds Twitch refused for good (a missing scope, an unsupported condition). */
+    refused: string[];
+  };
   /** The cache's counters (hits, misses, fills refused as stale, pins, invalidations, ...). */
   stats: CacheStats | undefined;
 }
@@ -239,7 +244,7 @@ export class Client {
     const runtime = new Runtime(this.#options, this.#twitchTime, {
       emit: (event, ...args) => this.#emitter.emit(event, ...(args as never)),
       dispatch: (key, event, meta) => this.#dispatch(key, event, meta),
-      error: (error) => this.#reportError('client', error),
+      error: (error, o) => this.#reportError('client', error, o?.logged === true),
       handlerTypes: () => this.#handlerTypes(),
       has: (event) => this.#emitter.has(event),
       validated: (scopes) => this.#notices.checkHandlers(this.#handlerTypes(), scopes),
@@ -297,13 +302,13 @@ export class Client {
     if (type === 'channel.follow') this.#emitter.emit('follow', event as never, meta);
   }
 
-  #reportError(where: string, error: unknown): void {
+  #reportError(where: string, error: unknown, logged = false): void {
     if (this.#emitter.has('error') && where !== 'error') {
       this.#emitter.emit('error', error);
       return;
     }
-    // No error handler (or the error handler itself threw): log, never throw.
-    this.#unhandled.report(where, error);
+    // No error handler (or the error handler itself threw): log, never throw; once only, if a part logged it already.
+    if (!logged) this.#unhandled.report(where, error);
   }
 
   /** A notice about scopes: to `error` handlers as an error, or a warning when nobody listens. */

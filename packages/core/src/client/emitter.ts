@@ -9,7 +9,10 @@
  * The handle of one handler: call it, or call its `stop()`, to remove the handler (for an EventSub type, the last
  * handler removed ends the subscription). Calling it again does nothing.
  */
-export type Unsubscribe = (() => void) & { stop(): void };
+export type Unsubscribe = (() => void) & {
+  /** Removes the handler (the same as calling the handle). */
+  stop(): void;
+};
 
 /** Hooks of a {@link SafeEmitter}. */
 export interface SafeEmitterHooks {

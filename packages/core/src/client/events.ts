@@ -13,17 +13,23 @@ export type EventOf<T extends SubscriptionType> = EventSubEventMap[Extract<keyof
 
 /** Tokens handed out by the built-in flows and after every refresh; store them to skip the flow next time. */
 export interface AuthTokens {
+  /** The user access token now in use. */
   accessToken: string;
+  /** Its refresh token (store it: Twitch may rotate it on every refresh), when there is one. */
   refreshToken: string | undefined;
   /** Seconds from issue, when known. */
   expiresIn: number | undefined;
+  /** The scopes the token holds. */
   scopes: readonly string[];
+  /** The user it belongs to, when known. */
   userId: string | undefined;
 }
 
 /** What the device code flow asks the user to do. */
 export interface DeviceCode {
+  /** Where the user goes to enter the code. */
   verificationUri: string;
+  /** The code to enter there. */
   userCode: string;
   /** Seconds until the code expires. */
   expiresIn: number;

@@ -5,6 +5,7 @@ import type { Dispatcher } from 'undici';
 import { ConfigurationError } from '../errors.js';
 import type { Clock, Logger } from '../http/environment.js';
 import { isLogLevel, type LoggerLike, type LogLevel } from '../logger.js';
+import { type AuthCallbackOptions, checkAuthCallback } from './auth-callback.js';
 import type { CachePort } from './cache-port.js';
 import type { EventFeed } from './event-feed.js';
 import type { Telemetry, TelemetryOptions } from './telemetry.js';
@@ -70,11 +71,16 @@ export interface ClientOptions {
    */
   scopes?: readonly string[] | undefined;
   /**
-   * Port of the built-in authorization code flow's callback server on 127.0.0.1. The redirect URI registered for
-   * the app must be `http://127.0.0.1:<authPort>/callback` (with `http://localhost:3000/callback` Twitch redirects to
-   * a host this server does not listen on). Default 3000 (0: any free port, for tests).
+   * Port of the built-in authorization code flow's callback server: the same as `authCallback.port`, which says
+   * more (host, path, redirect URI). Default 3000 (0: any free port, for tests).
    */
   authPort?: number | undefined;
+  /**
+   * Where the built-in authorization code flow listens for Twitch's redirect, and the redirect URI it sends. Default
+   * `http://127.0.0.1:3000/callback`, which must be registered for the app as it is (with
+   * `http://localhost:3000/callback` registered, Twitch redirects to a host this server does not listen on).
+   */
+  authCallback?: AuthCallbackOptions | undefined;
   /**
    * The longest Twitch takes to show a change in Helix reads, in ms (streams: at least a minute, see
    * `CatalogEntry.sourceLagMs`). A write's or an event's change is laid over every Helix answer read before this
@@ -89,7 +95,17 @@ export interface ClientOptions {
    * so that what one instance receives reaches the others); `conduit.id` picks the conduit. An `EventFeed` of your
    * own, or `false` for none (reads are then TTL-bounded).
    */
-  eventsub?: EventFeed | false | { conduit: { id?: string | undefined } } | undefined;
+  eventsub?:
+    | EventFeed
+    | false
+    | {
+        /** Join the app's conduit as one shard. */
+        conduit: {
+          /** The conduit to join. Default: the app's first conduit, created when it has none. */
+          id?: string | undefined;
+        };
+      }
+    | undefined;
   /** Where Twitch is; point it at `@twitchify/mock` (`mock.urls`) in tests. Default: Twitch's production URLs. */
   urls?: ClientUrls | undefined;
   /** The undici dispatcher of every HTTP request (proxies, pools, tests). Default: a pool per origin. */
@@ -144,9 +160,7 @@ export function checkOptions(options: ClientOptions): void {
   if (options.channels !== undefined && !Array.isArray(options.channels)) {
     throw new ConfigurationError('Client: `channels` must be an array of broadcaster ids');
   }
-  if (options.authPort !== undefined && !(Number.isInteger(options.authPort) && options.authPort >= 0)) {
-    throw new ConfigurationError('Client: `authPort` must be a port number');
-  }
+  checkAuthCallback(options.authCallback, options.authPort);
   if (options.sourceLagMs !== undefined && !(options.sourceLagMs >= 0)) {
     throw new ConfigurationError('Client: `sourceLagMs` must be >= 0');
   }

@@ -5,6 +5,7 @@
 import { createCache } from '@twitchify/cache';
 import {
   type CoverageEvent,
+  EventSubConnectionError,
   type EventSubNotification,
   isPermanentRefusal,
   type NotificationMeta,
@@ -48,7 +49,9 @@ export interface RunTokens {
  * the provider's default user).
  */
 export interface RunWithProvider {
+  /** The provider every request takes its token from. */
   authProvider: AuthProvider;
+  /** The user the Client acts as. Default: the provider's default user (or the one its token names). */
   userId?: string | undefined;
 }
 
@@ -57,7 +60,8 @@ export interface RuntimeHost {
   emit<K extends keyof ClientLifecycleEvents>(event: K, ...args: Parameters<ClientLifecycleEvents[K]>): void;
   /** A notification, after the cache has it: hand it to the app's handlers. */
   dispatch(key: string, event: unknown, meta: NotificationMeta): void;
-  error(error: unknown): void;
+  /** An error for the app's `error` handlers; without one it is logged, unless it was already (`logged`). */
+  error(error: unknown, options?: { logged?: boolean }): void;
   /** The subscription types the app has handlers for now. */
   handlerTypes(): string[];
   /** Whether the app listens to a life-cycle event. */
@@ -317,9 +321,11 @@ export class Runtime {
         this.plan.refuse(name);
         this.#host.refused(name, reason);
       }),
-      // A permanent refusal of a subscription also arrives through onRefused, which tells it once per cause.
       feed.onError((e) => {
-        if (!isPermanentRefusal(e)) this.#host.error(e);
+        // A permanent refusal of a subscription also arrives through onRefused, which tells it once per cause.
+        if (isPermanentRefusal(e)) return;
+        // A closed socket was logged once by the feed (a warning while it reconnects): handlers get it, the log not again.
+        this.#host.error(e, { logged: e instanceof EventSubConnectionError });
       }),
     );
   }

@@ -8,8 +8,11 @@ import type { CatalogEntry } from '../catalog/types.js';
 
 /** A subscription: `type`, `version` and its condition with Twitch's condition names. */
 export interface PlannedSubscription {
+  /** The subscription type, e.g. `channel.update`. */
   type: string;
+  /** Its version, e.g. `2`. */
   version: string;
+  /** Its condition, e.g. `{ broadcaster_user_id: "123" }`. */
   condition: Readonly<Record<string, string>>;
 }
 

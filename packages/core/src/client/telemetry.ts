@@ -14,10 +14,28 @@ import type { Clock } from '../http/environment.js';
 import type { Middleware } from '../http/types.js';
 import type { ClientInstrument } from './options.js';
 
+/**
+ * What the Client calls on an OpenTelemetry `TracerProvider`. Written structurally so that no declaration file of
+ * `@twitchify/core` names `@opentelemetry/api` (an optional peer: a project without it must still type-check); any
+ * provider of the API (the SDK's `BasicTracerProvider`, `NodeTracerProvider`, ...) fits it as it is.
+ */
+export interface TracerProviderLike {
+  /** A tracer for the instrumentation library `name`. */
+  getTracer(name: string, version?: string): object;
+}
+
+/** What the Client calls on an OpenTelemetry `MeterProvider` (structural, as {@link TracerProviderLike}). */
+export interface MeterProviderLike {
+  /** A meter for the instrumentation library `name`. */
+  getMeter(name: string, version?: string): object;
+}
+
 /** Where the Client's spans and metrics go. Default: the global providers of `@opentelemetry/api`, if installed. */
 export interface TelemetryOptions {
-  tracerProvider?: TracerProvider | undefined;
-  meterProvider?: MeterProvider | undefined;
+  /** An OpenTelemetry `TracerProvider`. Default: the global one. */
+  tracerProvider?: TracerProviderLike | undefined;
+  /** An OpenTelemetry `MeterProvider`. Default: the global one. */
+  meterProvider?: MeterProviderLike | undefined;
 }
 
 type OtelApi = typeof import('@opentelemetry/api');
@@ -61,8 +79,11 @@ export class Telemetry {
   private constructor(api: OtelApi, options: TelemetryOptions, clock: Clock) {
     this.#api = api;
     this.#clock = clock;
-    this.#tracer = (options.tracerProvider ?? api.trace.getTracerProvider()).getTracer(NAME);
-    this.#meter = (options.meterProvider ?? api.metrics.getMeterProvider()).getMeter(NAME);
+    // The options' providers are typed structurally; they are the API's providers (the only thing that makes one).
+    const tracers = (options.tracerProvider as TracerProvider | undefined) ?? api.trace.getTracerProvider();
+    const meters = (options.meterProvider as MeterProvider | undefined) ?? api.metrics.getMeterProvider();
+    this.#tracer = tracers.getTracer(NAME);
+    this.#meter = meters.getMeter(NAME);
     const m = this.#meter;
     this.#helixCalls = m.createCounter('twitchify.helix.calls', { description: 'Helix calls, by status' });
     this.#helixDuration = m.createHistogram('twitchify.helix.duration', { unit: 'ms' });

@@ -45,7 +45,9 @@ export interface HelixClientOptions {
   middleware?: readonly Middleware[] | undefined;
   /** Extra middleware placed just before the wire, inside every built-in layer (once per attempt). */
   innerMiddleware?: readonly Middleware[] | undefined;
+  /** The clock rate limits and token expiry are measured with. Default: `Date.now`. */
   clock?: Clock | undefined;
+  /** Where Helix calls (at debug) and token problems are logged. Default: nowhere. */
   logger?: Logger | undefined;
 }
 

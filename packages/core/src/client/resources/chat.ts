@@ -10,12 +10,15 @@ import { checkId, first, type ResourceContext } from './context.js';
 
 /** A message Twitch accepted: its id (to reply to it, or to delete it). */
 export interface SentChatMessage {
+  /** The id Twitch gave the message sent. */
   messageId: string;
 }
 
 /** What {@link ChatResource.reply} needs of the message it answers: a `channel.chat.message` event has both. */
 export interface ChatMessageRef {
+  /** The channel the message was sent in. */
   broadcasterUserId: string;
+  /** The id of the message answered. */
   messageId: string;
 }
 

@@ -1,4 +1,3 @@
-/** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
 import type { BannedUser, BanUserBody, BanUserResponse, UserModerator } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
 import { memberAdded, memberRemoved } from '../ops.js';
@@ -12,6 +11,7 @@ export function activeBans(list: readonly BannedUser[], now: number): readonly B
   return active.length === list.length ? list : active;
 }
 
+/** `client.moderation`: moderators and banned users, cached per reading user, with write-through. */
 export class ModerationResource {
   readonly #c: ResourceContext;
 

@@ -1,8 +1,8 @@
-/** `client.streams`: whether a user is live, cached; kept fresh by stream.online/offline and channel.update. */
 import type { Stream } from '../../generated/helix-types.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, first, type ResourceContext } from './context.js';
 
+/** `client.streams`: whether a user is live, cached; kept fresh by stream.online/offline and channel.update. */
 export class StreamsResource {
   readonly #c: ResourceContext;
 

@@ -1,9 +1,12 @@
-/** Builds the `{ userId, userLogin, userName }` of a list entry from the (cached) user, for write-through. */
 import type { ResourceContext } from './context.js';
 
+/** A user as list entries name one (a VIP, a moderator): id, login and display name. */
 export interface UserRef {
+  /** The user's id. */
   readonly userId: string;
+  /** The user's login. */
   readonly userLogin: string;
+  /** The user's display name. */
   readonly userName: string;
 }
 

@@ -1,5 +1,3 @@
-/** `client.users`: users by id or login, cached; kept fresh by user.update. */
-
 import { randomUUID } from 'node:crypto';
 import { ValidationError } from '../../errors.js';
 import type { User } from '../../generated/helix-types.js';
@@ -9,6 +7,7 @@ import { checkId, type ResourceContext, shownArgument } from './context.js';
 
 const LOGIN = /^[a-zA-Z0-9_]{1,25}$/;
 
+/** `client.users`: users by id or login, cached; kept fresh by user.update. */
 export class UsersResource {
   readonly #c: ResourceContext;
   /** login → id, learned from answers; a stale mapping is detected (the user's login differs) and refetched. */
