@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { type ChangeInput, NOT_KEPT, type Op, type ReadLevel } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
+import { AbortError } from '../errors.js';
 import type { CachePort } from './cache-port.js';
 import { omitFields, RELOAD, withoutFields } from './ops.js';
 
@@ -37,6 +38,10 @@ export interface CachedReadOptions {
   level?: ReadLevel;
   /** The user whose token reads (user-scoped reads); default: the Client's user. */
   asUser?: string;
+  /**
+   * Stops waiting: the read rejects with an `AbortError` when it aborts. A Helix load the read started goes on for
+   * the other reads that share it, and its answer is still stored.
+   */
   signal?: AbortSignal;
 }
 
@@ -121,6 +126,9 @@ export class ResourceCache {
     const entry = this.entry(kind);
     const key = this.keyOf(entry, id, reader);
     const variant = entry.userScoped ? (reader ?? '-') : '';
+    if (options?.signal?.aborted === true) {
+      return Promise.reject(new AbortError('the cached read', { cause: options.signal.reason }));
+    }
     const fresh = (options?.level ?? this.#level) === 'strict';
     // a hit builds nothing: a view is kept only under the feeds its first read subscribed
     if (!fresh) {
@@ -131,7 +139,7 @@ export class ResourceCache {
     const feeds = this.#hooks.feedsFor(entry, id, reader);
     const ttlFor = this.#hooks.ttlFor;
     const resource = `${kind}:${id}`;
-    return this.cache.keys.readMissed<V>(key, {
+    const read = this.cache.keys.readMissed<V>(key, {
       load: async () => {
         this.#hooks.onLoad?.(resource);
         const loaded = await load(this.#never);
@@ -143,6 +151,8 @@ export class ResourceCache {
       feeds,
       fresh,
     });
+    const signal = options?.signal;
+    return signal === undefined ? read : untilAborted(read, signal);
   }
 
   /** A signal never aborted, for loads the model makes (one load may answer several readers). */
@@ -234,4 +244,26 @@ export class ResourceCache {
     );
     return answer;
   }
+}
+
+/** `promise`, or a rejection with an `AbortError` as soon as `signal` aborts (the work itself goes on). */
+function untilAborted<V>(promise: Promise<V>, signal: AbortSignal): Promise<V> {
+  if (signal.aborted) {
+    promise.catch(() => undefined);
+    return Promise.reject(new AbortError('the cached read', { cause: signal.reason }));
+  }
+  return new Promise<V>((resolve, reject) => {
+    const onAbort = () => reject(new AbortError('the cached read', { cause: signal.reason }));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
 }
