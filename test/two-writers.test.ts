@@ -4,16 +4,13 @@
  * answer: each write is placed by its own event, so once both events arrived every instance reads the title Twitch
  * committed last, and no read of a writer ever returns the state before its own write.
  */
-import { randomUUID } from 'node:crypto';
-import { Client } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { deletePrefix, REDIS_URL, until } from './support.js';
+import { Instances, watchingChannel } from './instances.js';
+import { until } from './support.js';
 
-const prefix = `t:two-writers:${randomUUID().slice(0, 8)}:`;
-
+const instances = new Instances('two-writers');
 let mock: MockServer;
-const clients: Client[] = [];
 
 beforeEach(async () => {
   // Helix lags for longer than the test: only writes and events can show a new title
@@ -26,25 +23,15 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await instances.close();
   await mock.stop();
-  await deletePrefix(prefix);
 });
 
-/** An instance on the shared Redis acting as the broadcaster, reading its channel and keeping its event titles. */
-async function instance(): Promise<{ client: Client; titles: string[] }> {
-  const client = new Client({
-    clientId: mock.clientId,
-    urls: { helix: mock.urls.helix, oauth: mock.urls.oauth, eventsubWs: mock.urls.eventsubWs },
-    cache: { redis: { url: REDIS_URL, prefix } },
-  });
-  clients.push(client);
-  await client.run({ accessToken: mock.createUserToken({ userId: mock.users[0]!.id }).accessToken });
-  const titles: string[] = [];
-  client.on('channel.update', (e) => titles.push(e.title));
-  await client.channels.get(mock.users[0]!.id);
-  await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
-  return { client, titles };
+/** An instance acting as the broadcaster, reading its channel and keeping its event titles. */
+async function instance() {
+  const client = instances.client(mock);
+  const b = mock.users[0]!.id;
+  return { client, titles: await watchingChannel(client, mock.createUserToken({ userId: b }).accessToken, b) };
 }
 
 const truthTitle = (id: string) =>

@@ -5,16 +5,13 @@
  * in Redis before it is sent: every instance holds an event timestamped inside it until the write's own event
  * settles the order, so the outside change neither hides the write nor is lost.
  */
-import { randomUUID } from 'node:crypto';
-import { Client } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { deletePrefix, REDIS_URL, until } from './support.js';
+import { Instances, watchingChannel } from './instances.js';
+import { until } from './support.js';
 
-const prefix = `t:write-window:${randomUUID().slice(0, 8)}:`;
-
+const instances = new Instances('write-window');
 let mock: MockServer;
-const clients: Client[] = [];
 
 beforeEach(async () => {
   // Helix lags (reads cannot show the truth early); every event takes 600 ms to arrive
@@ -27,25 +24,15 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await Promise.all(clients.splice(0).map((c) => c.close()));
+  await instances.close();
   await mock.stop();
-  await deletePrefix(prefix);
 });
 
-/** An instance on the shared Redis, run as user `i`, reading the first user's channel and keeping its titles. */
-async function instance(i: number): Promise<{ client: Client; titles: string[] }> {
-  const client = new Client({
-    clientId: mock.clientId,
-    urls: { helix: mock.urls.helix, oauth: mock.urls.oauth, eventsubWs: mock.urls.eventsubWs },
-    cache: { redis: { url: REDIS_URL, prefix } },
-  });
-  clients.push(client);
-  await client.run({ accessToken: mock.createUserToken({ userId: mock.users[i]!.id }).accessToken });
-  const titles: string[] = [];
-  client.on('channel.update', (e) => titles.push(e.title));
-  await client.channels.get(mock.users[0]!.id);
-  await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
-  return { client, titles };
+/** An instance run as user `i`, reading the first user's channel and keeping its titles. */
+async function instance(i: number) {
+  const client = instances.client(mock);
+  const token = mock.createUserToken({ userId: mock.users[i]!.id }).accessToken;
+  return { client, titles: await watchingChannel(client, token, mock.users[0]!.id) };
 }
 
 const truthTitle = (id: string) =>
