@@ -5,6 +5,19 @@
  * TTLs are ceilings: an event-covered entry is normally replaced by its events long before; the TTL bounds what a
  * lost event (Twitch delivers at least once, but a socket can drop between two deliveries) can cost.
  */
+import {
+  channelUpdated,
+  chatSettingsUpdated,
+  rewardRemoved,
+  rewardSet,
+  streamEnded,
+  streamRetitled,
+  streamStarted,
+  userAdded,
+  userBanned,
+  userRemoved,
+  userUpdated,
+} from './event-changes.js';
 import type { CatalogEntry, FeedRule } from './types.js';
 
 const MIN = 60_000;
@@ -50,7 +63,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     // Helix shows the e-mail address only to the user itself (with user:read:email), as does user.update
     privateFields: ['email'],
     writes: [{ operation: 'PUT /users', method: 'users.update', effect: 'patch', source: 'response' }],
-    events: [{ type: 'user.update', version: '1', effect: 'patch' }],
+    events: [{ type: 'user.update', version: '1', effect: 'patch', changes: userUpdated, idField: 'userId' }],
     feeds: [feed('user.update', '1', [], (id) => ({ user_id: id }))],
   },
   {
@@ -63,7 +76,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     readScopes: [],
     userScoped: false,
     writes: [{ operation: 'PATCH /channels', method: 'channels.update', effect: 'patch', source: 'request' }],
-    events: [{ type: 'channel.update', version: '2', effect: 'patch' }],
+    events: [{ type: 'channel.update', version: '2', effect: 'patch', changes: channelUpdated }],
     feeds: [feed('channel.update', '2', [])],
   },
   {
@@ -78,9 +91,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     userScoped: false,
     writes: [{ operation: 'PATCH /channels', method: 'channels.update', effect: 'patch', source: 'request' }],
     events: [
-      { type: 'stream.online', version: '1', effect: 'patch' },
-      { type: 'stream.offline', version: '1', effect: 'patch' },
-      { type: 'channel.update', version: '2', effect: 'patch' },
+      { type: 'stream.online', version: '1', effect: 'patch', changes: streamStarted },
+      { type: 'stream.offline', version: '1', effect: 'patch', changes: streamEnded },
+      { type: 'channel.update', version: '2', effect: 'patch', changes: streamRetitled },
     ],
     feeds: [feed('stream.online', '1', []), feed('stream.offline', '1', []), feed('channel.update', '2', [])],
     ttlBoundBecause:
@@ -129,8 +142,8 @@ export const CATALOG: readonly CatalogEntry[] = [
       },
     ],
     events: [
-      { type: 'channel.moderator.add', version: '1', effect: 'patch' },
-      { type: 'channel.moderator.remove', version: '1', effect: 'patch' },
+      { type: 'channel.moderator.add', version: '1', effect: 'patch', changes: userAdded },
+      { type: 'channel.moderator.remove', version: '1', effect: 'patch', changes: userRemoved },
     ],
     feeds: [
       feed('channel.moderator.add', '1', ['moderation:read']),
@@ -151,8 +164,8 @@ export const CATALOG: readonly CatalogEntry[] = [
       { operation: 'DELETE /moderation/bans', method: 'moderation.unbanUser', effect: 'patch', source: 'request' },
     ],
     events: [
-      { type: 'channel.ban', version: '1', effect: 'patch' },
-      { type: 'channel.unban', version: '1', effect: 'patch' },
+      { type: 'channel.ban', version: '1', effect: 'patch', changes: userBanned },
+      { type: 'channel.unban', version: '1', effect: 'patch', changes: userRemoved },
     ],
     feeds: [feed('channel.ban', '1', ['channel:moderate']), feed('channel.unban', '1', ['channel:moderate'])],
     ttlBoundBecause:
@@ -172,8 +185,8 @@ export const CATALOG: readonly CatalogEntry[] = [
       { operation: 'DELETE /channels/vips', method: 'channels.removeVip', effect: 'patch', source: 'request' },
     ],
     events: [
-      { type: 'channel.vip.add', version: '1', effect: 'patch' },
-      { type: 'channel.vip.remove', version: '1', effect: 'patch' },
+      { type: 'channel.vip.add', version: '1', effect: 'patch', changes: userAdded },
+      { type: 'channel.vip.remove', version: '1', effect: 'patch', changes: userRemoved },
     ],
     feeds: [
       feed('channel.vip.add', '1', ['channel:read:vips', 'channel:manage:vips']),
@@ -214,6 +227,7 @@ export const CATALOG: readonly CatalogEntry[] = [
       type: `channel.channel_points_custom_reward.${a}`,
       version: '1',
       effect: 'patch' as const,
+      changes: a === 'remove' ? rewardRemoved : rewardSet,
     })),
     feeds: ['add', 'update', 'remove'].map((a) =>
       feed(`channel.channel_points_custom_reward.${a}`, '1', [
@@ -270,7 +284,7 @@ export const CATALOG: readonly CatalogEntry[] = [
     readScopes: [],
     userScoped: true,
     writes: [{ operation: 'PATCH /chat/settings', method: 'chat.updateSettings', effect: 'patch', source: 'response' }],
-    events: [{ type: 'channel.chat_settings.update', version: '1', effect: 'patch' }],
+    events: [{ type: 'channel.chat_settings.update', version: '1', effect: 'patch', changes: chatSettingsUpdated }],
     feeds: [
       feed('channel.chat_settings.update', '1', ['user:read:chat'], (id, reader) => ({
         broadcaster_user_id: id,

@@ -3,6 +3,8 @@
  * stated as data so that the docs, `client.cacheReport()` and the benchmark read the same table.
  */
 
+import type { Op } from '@twitchify/cache';
+
 /** The kinds of Twitch state whose versions the emulator records (the prefix of a resource key). */
 export type ResourceKind =
   | 'user'
@@ -41,6 +43,9 @@ export interface WriteRule {
   readonly source: 'request' | 'response' | 'request+users';
 }
 
+/** An event's payload as the EventSub decoder gives it (camelCase fields). */
+export type EventPayload = Readonly<Record<string, unknown>>;
+
 /** An EventSub subscription type that changes the cached read. */
 export interface EventRule {
   /** The subscription type, e.g. `channel.update`. */
@@ -49,6 +54,13 @@ export interface EventRule {
   readonly version: string;
   /** What an event of that type does to the cached read. */
   readonly effect: Effect;
+  /**
+   * For `patch`: the changes the event says happened, as declarative ops (its payload as the decoder gives it, in
+   * camelCase). Without it, the event records a reload.
+   */
+  readonly changes?: (event: EventPayload) => readonly Op[];
+  /** The event field naming the read's id (the broadcaster, or the user for `user.update`). Default `broadcasterUserId`. */
+  readonly idField?: string;
 }
 
 /** The subscription whose coverage the freshness of an entry depends on. */

@@ -9,10 +9,10 @@
 import { randomUUID } from 'node:crypto';
 import { type ChangeInput, NOT_KEPT, type Op, type ReadLevel } from '@twitchify/cache';
 import { catalogEntry } from '../catalog/catalog.js';
+import { omitFields, RELOAD, withoutFields } from '../catalog/ops.js';
 import type { CatalogEntry, ResourceKind } from '../catalog/types.js';
 import { AbortError } from '../errors.js';
 import type { CachePort } from './cache-port.js';
-import { omitFields, RELOAD, withoutFields } from './ops.js';
 
 /** What the resource layer tells the Client while it works (feeds to subscribe, loads made), for wiring and tests. */
 export interface ResourceHooks {

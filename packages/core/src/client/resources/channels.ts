@@ -1,5 +1,6 @@
 /** `client.channels`: channel information, followers and VIPs, cached per the catalog. */
 import type { Op } from '@twitchify/cache';
+import { fieldsSet, memberAdded, memberRemoved } from '../../catalog/ops.js';
 import type {
   ChannelInformation,
   GetChannelFollowersResponse,
@@ -7,7 +8,6 @@ import type {
   UserVip,
 } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
-import { fieldsSet, memberAdded, memberRemoved } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, first, type ResourceContext } from './context.js';
 import { userRef } from './user-refs.js';

@@ -2,9 +2,10 @@
  * `client.chat`: sending messages (`say`, `reply`), chat settings (kept fresh by channel.chat_settings.update) and
  * channel emotes (TTL only).
  */
+
+import { fieldsSet } from '../../catalog/ops.js';
 import { HelixError, ValidationError } from '../../errors.js';
 import type { ChatSettings, GetChannelEmotesResponse, UpdateChatSettingsBody } from '../../generated/helix-types.js';
-import { fieldsSet } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, first, type ResourceContext } from './context.js';
 

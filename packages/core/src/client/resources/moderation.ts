@@ -1,6 +1,6 @@
+import { memberAdded, memberRemoved } from '../../catalog/ops.js';
 import type { BannedUser, BanUserBody, BanUserResponse, UserModerator } from '../../generated/helix-types.js';
 import { collect } from '../helix-apis.js';
-import { memberAdded, memberRemoved } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext } from './context.js';
 import { userRef } from './user-refs.js';

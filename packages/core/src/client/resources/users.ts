@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { fieldsSet, replacedBy } from '../../catalog/ops.js';
 import { ValidationError } from '../../errors.js';
 import type { User } from '../../generated/helix-types.js';
-import { fieldsSet, replacedBy } from '../ops.js';
 import type { CachedReadOptions } from '../resource-cache.js';
 import { checkId, type ResourceContext, shownArgument } from './context.js';
 
