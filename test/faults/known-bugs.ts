@@ -9,9 +9,9 @@ import type { History, Witness } from '../../benchmarks/consistency/history.js';
 /**
  * Bugs a whole row is gated on (its violations asserted only with TWITCHIFY_FAULTS_KNOWN=1), when their violations
  * have no signature to recognise them by:
- * - `helixFallback`: while Redis cannot be asked (killed, frozen), the events that arrive wait for it and are not laid
- *   over Helix's answers, and every read falls back to Helix, whose lagging answer can be older than an earlier one
- *   (a monotonic-read violation); an in-flight write that Helix already shows is not kept either.
+ * - `helixFallback`: while Redis cannot be asked (frozen, half-open), every read falls back to Helix with this
+ *   process's own changes laid over (its journal), and Helix's lagging answer can be older than what an earlier read
+ *   got from Redis, recorded there by another process (a monotonic-read violation).
  */
 export type KnownBug = 'helixFallback';
 

@@ -71,8 +71,9 @@ type Second = Awaited<ReturnType<typeof secondProcess>>;
 const rows: Array<{ name: string; row: (redis: OwnRedis) => Omit<FaultRow, 'name' | 'redisUrl'> }> = [
   {
     name: 'kill -9 of another process in the middle of its write',
-    // Serving again takes ~14 s here: the dead process's write window on the key (in Redis) is never ended by its
-    // answer, so events of the key stay held in every process until the window runs out (15 s without an answer).
+    // Serving again can take ~15 s here: the dead process's write is recorded in the key's state (in Redis) and never
+    // answered, so a change of the same field positioned after it is held in every process until the write is given
+    // up (15 s without an answer), unless the write's own event places it first.
     row: (redis) => {
       let second: Promise<Second> | undefined;
       return {

@@ -1,7 +1,8 @@
 /**
  * A write's place among changes made elsewhere: Twitch commits it somewhere between sending and answering, and an
  * outside change timestamped in between may come before or after it. The Client holds such an event until the
- * write's own event tells the order (see client/write-in-flight.ts), so neither the write nor the event is lost.
+ * write's own event tells the order (a write is placed by its own event: see docs/coherence-model.md), so neither the
+ * write nor the event is lost.
  */
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';

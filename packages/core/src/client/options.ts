@@ -190,7 +190,8 @@ export function checkOptions(options: ClientOptions): void {
 
 /** Whether `cache` is a cache instance rather than options. */
 export function isCachePort(cache: ClientOptions['cache']): cache is CachePort {
-  return typeof (cache as CachePort | undefined)?.read === 'function';
+  const keys = (cache as CachePort | undefined)?.keys;
+  return typeof keys === 'object' && keys !== null && typeof keys.read === 'function';
 }
 
 /** Whether `eventsub` is a feed instance rather than the conduit option. */
