@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { CacheDecodeError } from '../src/errors.js';
 import type { Op } from '../src/model/ops.js';
@@ -10,24 +10,40 @@ import { view } from '../src/model/view.js';
 import { CircuitBreaker } from '../src/redis/breaker.js';
 import { RedisCaller } from '../src/redis/caller.js';
 import { RedisStateStore } from '../src/redis/state-store.js';
+import { haveRedisServer, type LocalCluster, startCluster } from './fixtures/redis-cluster.js';
 import { cleanPrefix, REDIS_URL, testPrefix } from './helpers.js';
 
 /**
- * The state stores: the same transitions, committed in memory or in Redis. With Redis, several processes change one
+ * The state stores, one conformance suite: the same transitions, committed in memory, in Redis, or in a Redis
+ * Cluster (started here when redis-server is on PATH). With Redis, several processes change one
  * key at once (each its own connection here) and no change is lost: a transition that lost the race runs again on
  * the newer state.
  */
 
 const prefix = testPrefix('state-store');
-const clients: Redis[] = [];
+const clients: (Redis | Cluster)[] = [];
 const decodeErrors: CacheDecodeError[] = [];
 afterAll(async () => {
   for (const c of clients) c.disconnect();
   await cleanPrefix(prefix);
 });
 
-async function redisStore(): Promise<RedisStateStore> {
-  const client = new Redis(REDIS_URL, { enableOfflineQueue: false, commandTimeout: 2_000 });
+/** A local Redis Cluster (three masters), started once for the Cluster rows, when redis-server is on PATH. */
+let cluster: Promise<LocalCluster> | undefined;
+afterAll(async () => {
+  await (await cluster)?.stop();
+});
+
+async function redisStore(kind: 'single' | 'cluster' = 'single'): Promise<RedisStateStore> {
+  let client: Redis | Cluster;
+  if (kind === 'cluster') {
+    cluster ??= startCluster();
+    const port = (await cluster).ports[0]!;
+    client = new Cluster([{ host: '127.0.0.1', port }], {
+      enableOfflineQueue: false,
+      redisOptions: { commandTimeout: 2_000 },
+    });
+  } else client = new Redis(REDIS_URL, { enableOfflineQueue: false, commandTimeout: 2_000 });
   clients.push(client);
   await new Promise<void>((resolve, reject) => {
     client.once('ready', resolve);
@@ -55,6 +71,11 @@ const stores: Array<[string, () => Promise<StateStore[]>]> = [
     },
   ],
   ['redis (two processes)', async () => [await redisStore(), await redisStore()]],
+  ...(haveRedisServer
+    ? ([
+        ['redis cluster (two processes)', async () => [await redisStore('cluster'), await redisStore('cluster')]],
+      ] as Array<[string, () => Promise<StateStore[]>]>)
+    : []),
 ];
 
 describe.each(stores)('state store: %s', (_name, open) => {
