@@ -83,7 +83,8 @@ export class KeySpace {
         ids.map((id) => this.#add(`${r}:${id}`)),
       );
     }
-    for (const owner of owners) for (const r of resources) if (!isShared(r)) this.#add(`${r}:${owner}`);
+    // processes may share one broadcaster (the shared row): its keys are one each
+    for (const owner of new Set(owners)) for (const r of resources) if (!isShared(r)) this.#add(`${r}:${owner}`);
   }
 
   #add(key: string): number {

@@ -28,6 +28,8 @@ export interface ChildStart {
   /** The broadcasters the processes act as (process p: `owners[p]`). */
   owners: string[];
   probeChannel: string;
+  /** Listen as a shard of the app's conduit (the shared row), not over a WebSocket of its own. */
+  conduit?: boolean;
 }
 
 /** What a child sends back (and its list requests to the parent's planner; keys are resource keys). */
@@ -103,6 +105,7 @@ async function start(m: ChildStart): Promise<void> {
     instrument: instrumentFor(recorder, space, loads, clock),
     clock,
     warm: keysOf(space, owner),
+    ...(m.conduit ? { conduit: true } : {}),
   });
   let stop = false;
   crash = () => {

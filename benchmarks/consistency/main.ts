@@ -26,7 +26,7 @@ import { type RowSummary, summarize } from './summary.js';
 import { type BenchSystem, naiveTtl, rawHelix, twitchify, twurple } from './systems.js';
 import { ProgressBar, renderTable } from './table.js';
 
-const ROWS = ['raw', 'ttl', 'twurple', 'bento', 'memory', 'redis'];
+const ROWS = ['raw', 'ttl', 'twurple', 'bento', 'memory', 'redis', 'shared'];
 
 const { values } = parseArgs({
   options: {
@@ -192,8 +192,13 @@ async function needRedis(): Promise<string> {
 
 /** Runs one row by name: the multi-process Redis row, or an in-process row with its system. */
 async function runRow(name: string, progress: (reads: number) => void): Promise<RowOutcome> {
-  if (name === 'redis') {
-    const options = { processes: Number(values.processes), redisUrl: await needRedis(), restart: true };
+  if (name === 'redis' || name === 'shared') {
+    const options = {
+      processes: Number(values.processes),
+      redisUrl: await needRedis(),
+      restart: true,
+      shared: name === 'shared',
+    };
     return (await runMultiProcessRow(settings, options, progress)).result;
   }
   const redisUrl = name === 'bento' ? await needRedis() : '';

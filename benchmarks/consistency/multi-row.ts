@@ -32,6 +32,11 @@ export interface MultiRowOptions {
   redisUrl: string;
   /** Crash and restart process 1 at half time (default true). */
   restart: boolean;
+  /**
+   * Every process acts as the same broadcaster (one VIP list, one title that several processes write) and listens
+   * as a shard of one conduit, so that each event reaches one process only.
+   */
+  shared?: boolean;
 }
 
 interface Running {
@@ -91,8 +96,11 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
   };
   try {
     const broadcasters = Array.from({ length: s.keys }, (_, i) => mock.users[i]!.id);
-    // Process p acts as broadcaster p: it reads and changes broadcaster p's lists, rewards and settings.
-    const owners = broadcasters.slice(0, o.processes);
+    // Process p acts as broadcaster p: it reads and changes broadcaster p's lists, rewards and settings; in the
+    // shared row every process acts as broadcaster 0.
+    const owners = o.shared
+      ? Array.from({ length: o.processes }, () => broadcasters[0]!)
+      : broadcasters.slice(0, o.processes);
     const space = new KeySpace(broadcasters, owners, s.resources, s.few);
     const planner = new ListPlanner(mock, listPoolOf(mock, s), s.seed);
     // the children's clock is the emulator's and the checker's, to the microsecond
@@ -104,7 +112,8 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
       incarnation,
       epochOffset: offset,
       settings,
-      target: targetOf(mock, proc),
+      target: targetOf(mock, o.shared ? 0 : proc),
+      ...(o.shared ? { conduit: true } : {}),
       redisUrl: o.redisUrl,
       prefix,
       broadcasters,
@@ -162,7 +171,9 @@ export async function runMultiProcessRow(s: RunSettings, o: MultiRowOptions, pro
     if (process.env.BENCH_DUMP) dumpFirstViolation(history, mock);
     return {
       result: {
-        system: `Twitchify on Redis (${o.processes} processes)`,
+        system: o.shared
+          ? `Twitchify on Redis (${o.processes} processes, one broadcaster, conduit)`
+          : `Twitchify on Redis (${o.processes} processes)`,
         processes: o.processes,
         durationMs,
         helixRequests: tap.helixRequests,

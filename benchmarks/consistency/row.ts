@@ -109,6 +109,7 @@ export function targetOf(mock: MockServer, index = 0): SystemTarget {
     port: mock.port,
     userId: user.id,
     accessToken: token.accessToken,
+    clientSecret: mock.clientSecret,
   };
 }
 

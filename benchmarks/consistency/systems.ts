@@ -42,6 +42,8 @@ export interface SystemTarget {
   port: number;
   userId: string;
   accessToken: string;
+  /** The app's secret (a conduit needs an app token). */
+  clientSecret?: string;
 }
 
 /** Collects an async iterable (a paginated Helix list). */
@@ -186,6 +188,8 @@ export async function twitchify(
     warm?: readonly { resource: Resource; id: string }[];
     /** Where the Client logs (the fault matrix reads it); default BENCH_DUMP's change logger, or the Client's own. */
     logger?: LoggerLike;
+    /** Listen as one shard of the app's conduit instead of a WebSocket of the user's token. */
+    conduit?: boolean;
   },
 ): Promise<BenchSystem & { client: Client }> {
   const client = new Client({
@@ -194,6 +198,7 @@ export async function twitchify(
     ...(options.redisUrl ? { cache: { redis: { url: options.redisUrl, prefix: options.prefix ?? 'bench:' } } } : {}),
     instrument: options.instrument,
     clock: options.clock,
+    ...(options.conduit ? { clientSecret: t.clientSecret, eventsub: { conduit: {} } } : {}),
     // BENCH_DUMP: every change the cache records, on stderr, to hold against the dumped timeline
     ...(options.logger
       ? { logger: options.logger }
