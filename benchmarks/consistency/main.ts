@@ -27,6 +27,8 @@ import { type BenchSystem, naiveTtl, rawHelix, twitchify, twurple } from './syst
 import { ProgressBar, renderTable } from './table.js';
 
 const ROWS = ['raw', 'ttl', 'twurple', 'bento', 'memory', 'redis', 'shared'];
+/** Rows run when --rows is not given. */
+const DEFAULT_ROWS = ['raw', 'ttl', 'twurple', 'bento', 'memory', 'redis'];
 
 const { values } = parseArgs({
   options: {
@@ -53,7 +55,8 @@ if (values.help) {
   --redis <url>         Redis for the BentoCache and multi-process rows (default REDIS_URL or redis://127.0.0.1:6379;
                         "none" skips them)
   --processes <n>       processes of the Redis row (default 3)
-  --rows <list>         rows to run, of ${ROWS.join(',')} (default all; with --soak: raw,memory,redis)
+  --rows <list>         rows to run, of ${ROWS.join(',')} (default ${DEFAULT_ROWS.join(',')}; with --soak:
+                        raw,memory,redis; shared: processes acting as one broadcaster over a conduit)
   --keys <n>            channels in the workload (default 50; users, streams and chat settings of the first 10)
   --strict-share <0..1> share of strict reads in the Redis row (default 0.01)
   --resources <list>    all (default) or some of channel,user,stream,chat_settings,vips,moderators,bans,rewards
@@ -104,7 +107,9 @@ try {
   fail(`--resources: ${error instanceof Error ? error.message : String(error)}`);
 }
 const quiet = values.scenario === 'quiet';
-const rowsWanted = new Set(String(values.rows ?? (soakMinutes > 0 ? 'raw,memory,redis' : ROWS.join(','))).split(','));
+const rowsWanted = new Set(
+  String(values.rows ?? (soakMinutes > 0 ? 'raw,memory,redis' : DEFAULT_ROWS.join(','))).split(','),
+);
 for (const r of rowsWanted)
   if (!ROWS.includes(r)) fail(`--rows: unknown row ${JSON.stringify(r)}; rows are ${ROWS.join(',')}`);
 
