@@ -21,6 +21,7 @@ import {
   record,
   restore,
   type Step,
+  showWrite,
   type WriteInput,
 } from './transitions.js';
 import { view } from './view.js';
@@ -82,8 +83,11 @@ interface KeptView {
 /** What {@link CoherentKeys.peek} answers when no view may be served. */
 export const NOT_KEPT: unique symbol = Symbol('twitchify.notKept');
 
-/** How many changes of a key {@link CoherentKeys.settled} looks at before it stops waiting. */
-const MAX_SETTLE_ROUNDS = 1_000;
+/**
+ * How long {@link CoherentKeys.settled} and {@link CoherentKeys.visible} wait at most, in ms of this process's time:
+ * past any write's span and hold, whatever the key's changes meanwhile.
+ */
+const MAX_WAIT_MS = 30_000;
 
 /** How many loads a read makes at most when its answers keep predating a change recorded meanwhile. */
 const MAX_LOADS = 3;
@@ -231,16 +235,49 @@ export class CoherentKeys {
    * precede or follow was placed by its own event (in any process), failed, or was settled where it is when it ran
    * out. Never rejects: when the store is away, it resolves (the change is recorded; nothing more can be learned).
    */
-  async settled(key: string, change: Pick<ChangeInput, 'ops' | 'pos'>): Promise<void> {
-    for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
-      let until: number | undefined;
+  settled(key: string, change: Pick<ChangeInput, 'ops' | 'pos'>): Promise<void> {
+    return this.#waitFor(key, (state) => heldUntil(state, change.ops, change.pos));
+  }
+
+  /**
+   * Resolves once the answered write `id` of `key` is shown: at once, unless another write of the same fields may
+   * have committed inside its span (then when its own event places it, or its hold runs out). Never rejects.
+   */
+  async visible(key: string, id: string): Promise<void> {
+    const giveUpAt = performance.now() + MAX_WAIT_MS;
+    while (performance.now() < giveUpAt) {
+      let step: Step<boolean>;
       try {
-        until = heldUntil((await this.#store.read(key)).state, change.ops, change.pos);
+        step = await this.#update(key, (s) => showWrite(s, id));
       } catch {
         return;
       }
-      if (until === undefined) return;
-      const changed = await this.#nextChange(key, Math.max(0, until - this.#positions.now()) + 1);
+      if (step.result) {
+        this.#journaled(key, (s) => showWrite(s, id));
+        return;
+      }
+      const e = step.state.log.find((x) => x.id === id);
+      const ms = (e?.write?.settleBy ?? 0) - this.#positions.now();
+      await this.#nextChange(key, Math.max(0, ms) + 1);
+    }
+  }
+
+  /**
+   * Waits while `until(state)` names a position (by which the wait ends at the latest): at every change of the key
+   * heard of, and at that position, when collecting ends it. Never rejects.
+   */
+  async #waitFor(key: string, until: (state: KeyState) => number | undefined): Promise<void> {
+    const giveUpAt = performance.now() + MAX_WAIT_MS;
+    while (performance.now() < giveUpAt) {
+      let deadline: number | undefined;
+      try {
+        deadline = until((await this.#store.read(key)).state);
+      } catch {
+        return;
+      }
+      if (deadline === undefined) return;
+      const ms = deadline - this.#positions.now();
+      const changed = await this.#nextChange(key, Math.max(0, ms) + 1);
       // ran out: collecting settles the write where it is (a step that changes nothing commits only that)
       if (!changed) await this.#update(key, (state) => ({ state, result: undefined })).catch(() => undefined);
     }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Op, opSchema } from './ops.js';
+import { type Op, opSchema, overlaps as overlapsScopes } from './ops.js';
 
 /**
  * A value loaded from the source for one variant of a key (the variant is the reader, for reads whose answer depends
@@ -53,6 +53,19 @@ export interface WriteMark {
   readonly settled: boolean;
   /** Position after which an unanswered write is dropped and an answered one counts as settled where it is. */
   readonly settleBy: number;
+  /**
+   * For an answered write: the latest position its commit can have (the answer's position is where it stays if its
+   * own event never comes, and may be early by the clock's error). Changes up to it are held, and other writes of
+   * the same fields committed up to it conceal it, until its own event places it. Default: the entry's `pos`.
+   */
+  readonly until?: number | undefined;
+  /**
+   * Its writer's call returned: the write is shown from then on, even when another write of the same fields begins
+   * inside its span (that one is then hidden instead, until the order is known).
+   */
+  readonly shown?: boolean | undefined;
+  /** The position of Twitch's answer (kept when its own event places the write elsewhere). */
+  readonly answeredAt?: number | undefined;
 }
 
 /** One change in a key's log, laid over every base read before the source could reflect it. */
@@ -119,7 +132,17 @@ export const stateSchema: z.ZodType<KeyState> = z.object({
       ops: z.array(opSchema),
       scopes: z.array(z.string()),
       expiresAt: position,
-      write: z.object({ from: position, answered: z.boolean(), settled: z.boolean(), settleBy: position }).optional(),
+      write: z
+        .object({
+          from: position,
+          answered: z.boolean(),
+          settled: z.boolean(),
+          settleBy: position,
+          until: position.optional(),
+          shown: z.boolean().optional(),
+          answeredAt: position.optional(),
+        })
+        .optional(),
       feeds: z.record(z.string(), z.number().int().min(-1)).optional(),
     }),
   ),
@@ -129,6 +152,42 @@ export const stateSchema: z.ZodType<KeyState> = z.object({
 /** Whether an entry is laid over views: everything but a write Twitch has not answered yet. */
 export function visible(e: Entry): boolean {
   return e.write === undefined || e.write.answered;
+}
+
+/**
+ * Whether an answered write is hidden because its place against another write of the same fields is unknown: the
+ * other may have committed inside its span (from sending to the answer), so either may be the later one, and
+ * showing either could show the older. It stays hidden until its own event places it (or its hold runs out); its
+ * writer's call waits for that (see `CoherentKeys.visible`).
+ */
+export function concealed(log: readonly Entry[], w: Entry): boolean {
+  if (w.write === undefined || !w.write.answered || w.write.settled || w.write.shown === true) return false;
+  const from = w.write.from;
+  const to = w.write.until ?? w.pos;
+  for (const o of log) {
+    if (o === w || o.write === undefined || !overlapsScopes(o.scopes, w.scopes)) continue;
+    // sent after the other was answered (or this one after it): their order is known
+    if (answeredBefore(o, w) || answeredBefore(w, o)) continue;
+    // where `o` may have committed: at its place once placed, else from its sending to its answer (or any time
+    // after its sending, while unanswered)
+    const oFrom = o.write.settled ? o.pos : o.write.from;
+    const oTo = o.write.settled ? o.pos : o.write.answered ? (o.write.until ?? o.pos) : Number.POSITIVE_INFINITY;
+    if (oFrom < to && oTo > from) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether write `a` was answered before write `b` was sent: then Twitch committed `a` first. Positions of answers and
+ * sendings are both lower bounds of Twitch's time; a process's own writes, made one after another, always compare.
+ */
+export function answeredBefore(a: Entry, b: Entry): boolean {
+  return a.write !== undefined && b.write !== undefined && a.write.answered && b.write.from >= answerPos(a);
+}
+
+/** The position of a write's answer: where it stays if its own event never comes (its `pos` until placed). */
+function answerPos(e: Entry): number {
+  return e.write?.answeredAt ?? e.pos;
 }
 
 /** Whether an entry is a write whose place in Twitch's order is not known yet. */

@@ -1,6 +1,7 @@
 import { carries, coversAll, type Op, overlaps, scopesOf } from './ops.js';
 import {
   type Base,
+  concealed,
   EMPTY,
   type Entry,
   type FeedStates,
@@ -84,7 +85,7 @@ function holdingWrite(
       unsettled(w) &&
       w.write !== undefined &&
       pos > w.write.from &&
-      (!w.write.answered || pos <= w.pos) &&
+      (!w.write.answered || pos <= (w.write.until ?? w.pos)) &&
       overlaps(w.scopes, scopes),
   );
 }
@@ -239,6 +240,8 @@ export interface AnswerInput {
   readonly ops?: readonly Op[] | undefined;
   readonly lagMs: number;
   readonly holdMs: number;
+  /** The latest position Twitch's commit can have (see `WriteMark.until`); default `to`. */
+  readonly until?: number | undefined;
   /** For an answer that gives a whole value: the key's feeds (see {@link ChangeInput.feeds}). */
   readonly feeds?: readonly string[] | undefined;
 }
@@ -267,13 +270,31 @@ export function answerWrite(state: KeyState, input: AnswerInput, feeds: FeedStat
     ops,
     scopes: scopesOf(ops),
     expiresAt: input.to + input.lagMs,
-    write: { ...e.write, answered: true, settleBy: input.to + input.holdMs },
+    write: {
+      ...e.write,
+      answered: true,
+      answeredAt: input.to,
+      settleBy: Math.max(input.to, input.until ?? input.to) + input.holdMs,
+      ...(input.until !== undefined && input.until > input.to ? { until: input.until } : {}),
+    },
   };
   const log = insertSorted(
     state.log.filter((x) => x !== e),
     answered,
   );
   return { state: bump(state, { log }), result: undefined };
+}
+
+/**
+ * The writer's call is about to return: the answered write `id` is shown from then on. Refused (`false`, nothing
+ * changed) while it is hidden (see `concealed`): the call waits.
+ */
+export function showWrite(state: KeyState, id: string): Step<boolean> {
+  const e = state.log.find((x) => x.id === id);
+  if (e?.write === undefined || e.write.settled || e.write.shown === true) return { state, result: true };
+  if (concealed(state.log, e)) return { state, result: false };
+  const shown: Entry = { ...e, write: { ...e.write, shown: true } };
+  return { state: bump(state, { log: state.log.map((x) => (x === e ? shown : x)) }), result: true };
 }
 
 /** The write failed or wrote nothing: it never happened. */

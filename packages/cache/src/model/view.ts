@@ -1,5 +1,15 @@
 import { itemId, keepsCurrent, type Op } from './ops.js';
-import { type Base, type FeedStates, feedsHold, type KeyState, NO_FEEDS, visible } from './state.js';
+import {
+  answeredBefore,
+  type Base,
+  concealed,
+  type Entry,
+  type FeedStates,
+  feedsHold,
+  type KeyState,
+  NO_FEEDS,
+  visible,
+} from './state.js';
 
 /** What a read of one variant of a key serves. */
 export type View =
@@ -86,6 +96,26 @@ class Working {
 }
 
 /**
+ * The log in the order a view lays it: position order, except that a write answered but not placed yet is laid
+ * after the changes held inside its span (up to `until`), whose order against it is unknown: the write is what its
+ * writer reads back, and those changes count as received only once the order is known.
+ */
+function inViewOrder(log: readonly Entry[]): readonly Entry[] {
+  if (!log.some((e) => e.write?.until !== undefined && !e.write.settled)) return log;
+  const at = new Map<Entry, number>();
+  for (const e of log) {
+    const w = e.write;
+    if (w === undefined || w.settled || !w.answered || w.until === undefined) continue;
+    // before every write sent after its answer: those are later in Twitch's order whatever their place
+    let pos = w.until;
+    for (const o of log)
+      if (o !== e && o.write !== undefined && answeredBefore(e, o)) pos = Math.min(pos, o.write.from);
+    at.set(e, Math.max(e.pos, pos));
+  }
+  return [...log].sort((a, b) => (at.get(a) ?? a.pos) - (at.get(b) ?? b.pos));
+}
+
+/**
  * The value a read serves at position `now`: the variant's base with every visible change laid over it, in position
  * order, that the source may not have reflected when the base was loaded (the change's `expiresAt` is after the base's
  * `readPos`). A `reload` positioned after the base's load began means the base cannot be trusted: the read is a
@@ -111,8 +141,8 @@ export function view(
   const readPos = usable ? base.readPos : Number.NEGATIVE_INFINITY;
   let found = usable;
   let work: Working | undefined;
-  for (const e of state.log) {
-    if (!visible(e)) continue;
+  for (const e of inViewOrder(state.log)) {
+    if (!visible(e) || concealed(state.log, e)) continue;
     if (e.expiresAt <= readPos) continue; // the base reflects it
     for (const o of e.ops) {
       if (o.op === 'put') {

@@ -51,17 +51,26 @@ export interface EventChange {
   readonly at: number;
 }
 
+/** Where positions come from: Twitch's time, and the latest it can be (see `TwitchClock`). */
+export interface PositionClock {
+  now(): number;
+  latestPossible?(): number;
+}
+
 /** How long a write may go unanswered before its record is given up (its writer may have died). */
 const WRITE_OPEN_MS = 15_000;
-/** How long an answered write waits for its own event to give its place in Twitch's order. */
-const WRITE_HOLD_MS = 15_000;
+/**
+ * How long an answered write waits for its own event to give its place in Twitch's order: events arrive within a
+ * second or two; a lost one (a socket drop) must not hold the changes around the write, or its call, for long.
+ */
+const WRITE_HOLD_MS = 5_000;
 
 export class ResourceCache {
   readonly cache: CachePort;
   readonly #hooks: ResourceHooks;
   readonly #level: ReadLevel;
   readonly #entries = new Map<ResourceKind, CatalogEntry>();
-  readonly #clock: { now(): number };
+  readonly #clock: PositionClock;
   /** How long Helix may serve a state older than a change (see `ClientOptions.sourceLagMs`). */
   readonly #sourceLagMs: number;
 
@@ -69,7 +78,7 @@ export class ResourceCache {
     cache: CachePort,
     hooks: ResourceHooks,
     level: ReadLevel,
-    clock: { now(): number } = { now: () => Date.now() },
+    clock: PositionClock = { now: () => Date.now() },
     sourceLagMs = 5_000,
   ) {
     this.cache = cache;
@@ -233,15 +242,22 @@ export class ResourceCache {
       throw err;
     }
     const ops = answered === undefined ? requested : answered(answer);
+    // Twitch committed the write before it answered: at `to` on the clock as events bound it (early by its error),
+    // and no later than `until`; changes in between are held until the write's own event tells the order
     const to = this.#clock.now();
+    const until = this.#clock.latestPossible?.() ?? to;
     await Promise.all(
       targets.map(({ key, hidden }) => {
         const kept = ops === undefined ? [] : withoutFields(ops, hidden);
         if (kept.length === 0) return keys.failWrite(key, writeId).catch(report);
         const feeds = this.#feedsOfValue(entry, id, kept);
-        return keys.answerWrite(key, { id: writeId, to, ops: kept, lagMs, holdMs: WRITE_HOLD_MS, feeds }).catch(report);
+        const answer = { id: writeId, to, until, ops: kept, lagMs, holdMs: WRITE_HOLD_MS, feeds };
+        return keys.answerWrite(key, answer).catch(report);
       }),
     );
+    // the call resolves once the write is shown: while another process's write of the same fields may have
+    // committed around it, neither is, until their own events tell the order
+    if (ops !== undefined && ops.length > 0) await Promise.all(targets.map(({ key }) => keys.visible(key, writeId)));
     return answer;
   }
 }

@@ -28,6 +28,13 @@ export class TwitchClock {
     this.#local = local;
   }
 
+  /**
+   * Upper bound of Twitch's time minus local time, from Helix answers: an answer dated `D` (whole seconds) was
+   * generated before `D + 1 s`, and reached us at most the request's round trip later. Renewed like the lower bound.
+   */
+  #upper = Number.POSITIVE_INFINITY;
+  #upperSeenAt = Number.NEGATIVE_INFINITY;
+
   /** A message Twitch stamped `twitchMs` (an EventSub `message_timestamp`) has just arrived. */
   sawTimestamp(twitchMs: number): void {
     this.#saw(twitchMs, TwitchClock.STAMP_SLACK_MS);
@@ -37,8 +44,26 @@ export class TwitchClock {
    * A Helix answer dated `dateMs` (its `Date` header, whole seconds) has just arrived: a lower bound like a stamp's,
    * early by up to a second more, so it renews a bound up to that much higher.
    */
-  sawDate(dateMs: number): void {
+  sawDate(dateMs: number, roundTripMs = 0): void {
     this.#saw(dateMs, 1_000 + TwitchClock.STAMP_SLACK_MS);
+    if (!Number.isFinite(dateMs) || !(roundTripMs >= 0)) return;
+    const local = this.#local.now();
+    const bound = dateMs + 1_000 + roundTripMs - local;
+    if (bound < this.#upper || local - this.#upperSeenAt > TwitchClock.BOUND_HOLD_MS) {
+      this.#upper = bound;
+      this.#upperSeenAt = local;
+    } else if (bound < this.#upper + 1_000) this.#upperSeenAt = local;
+  }
+
+  /**
+   * The latest Twitch's time can be now, as best known: the upper bound Helix answers give (at most a second and a
+   * round trip late), or {@link now} when none is known. A write's answer bounds its commit by it: changes up to it
+   * may have been committed before or after the write, until its own event tells.
+   */
+  latestPossible(): number {
+    const lower = this.now();
+    if (!Number.isFinite(this.#upper)) return lower;
+    return Math.max(lower, this.#local.now() + this.#upper);
   }
 
   /** How far below the bound a stamp may be and still renew it: about a delivery delay. */
@@ -81,9 +106,10 @@ export class TwitchClock {
 /** Middleware (once per attempt, next to the wire) that tells `clock` the `Date` of every Helix answer. */
 export function helixDates(clock: TwitchClock): Middleware {
   return (next) => async (request) => {
+    const sentAt = performance.now();
     const response = await next(request);
     const date = headerValue(response, 'date');
-    if (date !== undefined) clock.sawDate(Date.parse(date));
+    if (date !== undefined) clock.sawDate(Date.parse(date), performance.now() - sentAt);
     return response;
   };
 }
