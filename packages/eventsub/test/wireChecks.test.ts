@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { messageChecks, metadataOnly, wireSubscription } from '../src/wire/frames.js';
 import { conduitList, shardList, shardUpdate, subscriptionList } from '../src/wire/helix.js';
+import { leaves, mutate } from './mutate.js';
 
 // ---- the zod schemas of the frames and answers before the checks replaced them ----
 const transport = z.looseObject({
@@ -131,26 +132,6 @@ const validAnswers: Record<string, unknown> = {
   shards: { data: [{ id: '0', status: 'enabled', transport: { method: 'websocket', session_id: 's' } }] },
   'shard update': { data: [{ id: '0', status: 'enabled', transport: null }], errors: [{ id: '1', message: 'no' }] },
 };
-
-function leaves(v: unknown, path: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (v !== null && typeof v === 'object') {
-    const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
-    for (const [k, x] of entries) leaves(x, [...path, k], out);
-  }
-  out.push(path);
-  return out;
-}
-
-function mutate(root: unknown, path: (string | number)[], value: unknown, remove: boolean): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let at = copy;
-  for (const p of path.slice(0, -1)) at = at[p] as Record<string | number, unknown>;
-  const last = path[path.length - 1]!;
-  if (remove) delete at[last];
-  else at[last] = value;
-  return copy;
-}
 
 const near = (valid: unknown) =>
   fc
