@@ -5,11 +5,12 @@ import { pathToFileURL } from 'node:url';
  * Where the wire-speed benchmarks load a Twitchify package from: this checkout, or (`baseline`) the checkout named by
  * `TWITCHIFY_BASELINE`, so that a change and the code before it run side by side in one run. `TWITCHIFY_ENTRY=dist`
  * loads the built package (`npm run build` first), as an app does; the default is the TypeScript source through tsx.
+ * `module` names another module of the package than its index (`connection`).
  */
-export function twitchifyEntry(pkg: 'core' | 'eventsub', baseline = false): string {
+export function twitchifyEntry(pkg: 'core' | 'eventsub', baseline = false, module = 'index'): string {
   const tree = baseline ? process.env.TWITCHIFY_BASELINE : join(import.meta.dirname, '..', '..');
   if (!tree) throw new Error('TWITCHIFY_BASELINE names no checkout');
-  const file = process.env.TWITCHIFY_ENTRY === 'dist' ? 'dist/index.js' : 'src/index.ts';
+  const file = process.env.TWITCHIFY_ENTRY === 'dist' ? `dist/${module}.js` : `src/${module}.ts`;
   return pathToFileURL(resolve(tree, 'packages', pkg, file)).href;
 }
 
