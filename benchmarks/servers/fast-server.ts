@@ -146,9 +146,15 @@ async function blast(n: number): Promise<void> {
         sent += count;
         if (socket.destroyed) return;
         if (!socket.write(followFrames(sessionId, count))) {
-          await new Promise((r) => {
-            socket.once('drain', r);
-            socket.once('close', r);
+          // Whichever comes first removes the other: a listener left per wait piled up on the socket.
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              socket.off('drain', done);
+              socket.off('close', done);
+              resolve();
+            };
+            socket.once('drain', done);
+            socket.once('close', done);
           });
         }
       }
