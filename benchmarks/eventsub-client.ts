@@ -6,7 +6,9 @@
  * - `raw`: `ws` + `JSON.parse`, reading the event: the floor;
  * - `twitchify`: `EventSubWebSocketListener` as an app uses it (its default undici WebSocket; dedupe, decode against
  *   the reference, camelCase, typed handler); `twitchify-ws`: the same over `ws`, the socket raw uses;
- * - `twurple`: `@twurple/eventsub-ws` 8, when installed.
+ * - `twurple`: `@twurple/eventsub-ws` 8, when installed;
+ * - `twitchify-baseline`: `twitchify` from the checkout named by `TWITCHIFY_BASELINE` (a change against the code
+ *   before it, in one run). `TWITCHIFY_ENTRY=dist` loads the built packages, as an app does (servers/entry.ts).
  *
  * Per client and round: events/s over a blast of `events`, client CPU µs per event, then `paced` events at 20,000/s
  * with the send→handler latency (the server stamps each frame with its send time), and the process's peak RSS.
@@ -19,6 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './servers/child.js';
+import { spread, twitchifyEntry, withBaseline } from './servers/entry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const RATE = 20_000;
@@ -26,6 +29,10 @@ const RATE = 20_000;
 interface ClientResult {
   eventsPerSecond: number;
   cpuMicrosPerEvent: number;
+  /** Client CPU time over wall time during the blast: near 1, the client (not the server) was the limit. */
+  clientBusy: number;
+  /** The server's CPU per event during the blast (its own process). */
+  serverCpuMicrosPerEvent: number;
   pacedP50Ms: number;
   pacedP99Ms: number;
   peakRssMiB: number;
@@ -59,11 +66,17 @@ if (process.argv[2] === '--client') {
     await done;
   };
   await run('blast', Math.min(20_000, events));
+  const serverCpu = async () => {
+    const u = (await (await fetch(`${base}/control/cpu`)).json()) as { user: number; system: number };
+    return u.user + u.system;
+  };
+  const serverBefore = await serverCpu();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await run('blast', events);
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const serverUsed = (await serverCpu()) - serverBefore;
   latencies = [];
   await run('paced', pacedCount);
   const sorted = latencies.sort((a, b) => a - b);
@@ -71,6 +84,8 @@ if (process.argv[2] === '--client') {
   const result: ClientResult = {
     eventsPerSecond: Math.round(events / seconds),
     cpuMicrosPerEvent: +((used.user + used.system) / events).toFixed(2),
+    clientBusy: +((used.user + used.system) / 1e6 / seconds).toFixed(2),
+    serverCpuMicrosPerEvent: +(serverUsed / events).toFixed(2),
     pacedP50Ms: pct(0.5),
     pacedP99Ms: pct(0.99),
     peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
@@ -92,8 +107,10 @@ async function connect(name: string, base: string, onEvent: (userName: string) =
     await new Promise((r) => ws.once('open', r));
     return async () => ws.close();
   }
-  if (name === 'twitchify' || name === 'twitchify-ws') {
-    const { createEventSubApi, EventSubWebSocketListener } = await import('../packages/eventsub/src/index.js');
+  if (name === 'twitchify' || name === 'twitchify-ws' || name === 'twitchify-baseline') {
+    const { createEventSubApi, EventSubWebSocketListener } = (await import(
+      twitchifyEntry('eventsub', name === 'twitchify-baseline')
+    )) as typeof import('../packages/eventsub/src/index.js');
     const { default: WebSocket } = await import('ws');
     const listener = new EventSubWebSocketListener({
       api: createEventSubApi({ clientId: 'benchclient', token: () => 'benchtoken', baseUrl: `${base}/helix` }),
@@ -150,7 +167,8 @@ const available = async (name: string) => {
   }
 };
 const clients: string[] = [];
-for (const name of ['raw', 'twitchify', 'twitchify-ws', 'twurple']) if (await available(name)) clients.push(name);
+for (const name of withBaseline(['raw', 'twitchify', 'twitchify-ws', 'twurple']))
+  if (await available(name)) clients.push(name);
 
 const results = new Map<string, ClientResult[]>(clients.map((c) => [c, []]));
 try {
@@ -188,6 +206,8 @@ const summary = Object.fromEntries(
       {
         eventsPerSecond: Math.round(median(rs.map((x) => x.eventsPerSecond))),
         cpuMicrosPerEvent: +median(rs.map((x) => x.cpuMicrosPerEvent)).toFixed(2),
+        clientBusy: median(rs.map((x) => x.clientBusy)),
+        serverCpuMicrosPerEvent: median(rs.map((x) => x.serverCpuMicrosPerEvent)),
         pacedP50Ms: median(rs.map((x) => x.pacedP50Ms)),
         pacedP99Ms: median(rs.map((x) => x.pacedP99Ms)),
         peakRssMiB: median(rs.map((x) => x.peakRssMiB)),
@@ -195,6 +215,7 @@ const summary = Object.fromEntries(
     ];
   }),
 ) as Record<string, ClientResult>;
+const spreads = Object.fromEntries(clients.map((name) => [name, spread(results.get(name)!)]));
 const raw = summary.raw!;
 const ratios = Object.fromEntries(
   clients
@@ -219,7 +240,10 @@ const out = {
   events,
   rounds,
   paced: { events: pacedCount, perSecond: RATE },
+  entry: process.env.TWITCHIFY_ENTRY === 'dist' ? 'dist' : 'src',
+  baseline: process.env.TWITCHIFY_BASELINE,
   medians: summary,
+  spreads,
   ratios,
   goals: 'throughput >= 0.8x raw, paced p99 <= 1.5x raw, RSS <= raw + 20 MiB',
 };

@@ -3,14 +3,24 @@
  * against the same frames through `EventSubConnection` and `NotificationReceiver` (frame check, dedupe, decode
  * against the reference, camelCase, typed handler). Alternating, several rounds, medians.
  *
- * Run: npx tsx benchmarks/eventsub-decode.ts [frames=300000] [rounds=5]
+ * Run: npx tsx benchmarks/eventsub-decode.ts [frames=300000] [rounds=5] [only]
+ *
+ * `only` (`raw`, `twitchify`, or `twitchify-baseline`: the checkout named by `TWITCHIFY_BASELINE`) runs one side alone,
+ * for instruction counts (`valgrind --tool=callgrind`, two runs of different lengths).
  */
-import { EventSubConnection } from '../packages/eventsub/src/connection.js';
-import { NotificationReceiver } from '../packages/eventsub/src/index.js';
 import type { WebSocketLike } from '../packages/eventsub/src/socket.js';
+import { twitchifyEntry } from './servers/entry.js';
 
 const N = Number(process.argv[2] ?? 300_000);
 const rounds = Number(process.argv[3] ?? 5);
+const only = process.argv[4];
+const baseline = only === 'twitchify-baseline';
+const { EventSubConnection } = (await import(
+  twitchifyEntry('eventsub', baseline, 'connection')
+)) as typeof import('../packages/eventsub/src/connection.js');
+const { NotificationReceiver } = (await import(
+  twitchifyEntry('eventsub', baseline)
+)) as typeof import('../packages/eventsub/src/index.js');
 const frame = (i: number) =>
   `{"metadata":{"message_id":"m${i}","message_type":"notification","message_timestamp":"2024-01-01T00:00:00.000000000Z",` +
   `"subscription_type":"channel.follow","subscription_version":"2"},"payload":{"subscription":{"id":"sub-follow",` +
@@ -87,14 +97,16 @@ const cpu = (fn: (f: string[]) => void) => {
   return (u.user + u.system) / N;
 };
 const results: Record<string, number[]> = { raw: [], twitchify: [] };
-cpu(raw);
-cpu(ours);
+const runRaw = only === undefined || only === 'raw';
+const runOurs = only === undefined || only !== 'raw';
+if (runRaw) cpu(raw);
+if (runOurs) cpu(ours);
 for (let r = 0; r < rounds; r++) {
-  results.raw!.push(cpu(raw));
-  results.twitchify!.push(cpu(ours));
+  if (runRaw) results.raw!.push(cpu(raw));
+  if (runOurs) results.twitchify!.push(cpu(ours));
 }
 conn.close();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : Number.NaN);
 const a = median(results.raw!);
 const b = median(results.twitchify!);
 console.log(

@@ -3,13 +3,21 @@
  * auth, rate limit, retry, concurrency, transport, response validation and camelCase) over a dispatcher that answers
  * at once, against `JSON.parse` of the same body through the same dispatcher. Alternating, several rounds, medians.
  *
- * Run: npx tsx benchmarks/helix-chain.ts [requests=100000] [rounds=5]
+ * Run: npx tsx benchmarks/helix-chain.ts [requests=100000] [rounds=5] [only]
+ *
+ * `only` (`raw`, `twitchify`, or `twitchify-baseline`: the checkout named by `TWITCHIFY_BASELINE`) runs one side alone,
+ * for instruction counts: `valgrind --tool=callgrind` of two runs of different lengths, the difference over the
+ * requests between them (no network, so the count does not depend on timing).
  */
 import type { Dispatcher } from 'undici';
-import { HelixClient, StaticAuthProvider } from '../packages/core/src/index.js';
+import { twitchifyEntry } from './servers/entry.js';
 
 const N = Number(process.argv[2] ?? 100_000);
 const rounds = Number(process.argv[3] ?? 5);
+const only = process.argv[4];
+const { HelixClient, StaticAuthProvider } = (await import(
+  twitchifyEntry('core', only === 'twitchify-baseline')
+)) as typeof import('../packages/core/src/index.js');
 const WORKERS = 50;
 const USERS = JSON.stringify({
   data: [
@@ -79,15 +87,17 @@ const cpu = async (fn: () => Promise<void>) => {
   const u = process.cpuUsage(c);
   return (u.user + u.system) / N;
 };
-await raw();
-await ours();
+const runRaw = only === undefined || only === 'raw';
+const runOurs = only === undefined || only !== 'raw';
+if (runRaw) await raw();
+if (runOurs) await ours();
 const results = { raw: [] as number[], twitchify: [] as number[] };
 for (let r = 0; r < rounds; r++) {
-  results.raw.push(await cpu(raw));
-  results.twitchify.push(await cpu(ours));
+  if (runRaw) results.raw.push(await cpu(raw));
+  if (runOurs) results.twitchify.push(await cpu(ours));
 }
 await helix.close();
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]! : Number.NaN);
 const a = median(results.raw);
 const b = median(results.twitchify);
 console.log(

@@ -5,7 +5,9 @@
  * - `raw`: a bare undici `Pool.request` plus `JSON.parse` of the body: the floor;
  * - `twitchify`: `HelixClient.users.getUsers` (arguments validated, auth, rate limit, retry, concurrency, the answer
  *   validated against the spec and camelCased);
- * - `twurple`: `@twurple/api` 8 `users.getUserById`.
+ * - `twurple`: `@twurple/api` 8 `users.getUserById`;
+ * - `twitchify-baseline`: `twitchify` from the checkout named by `TWITCHIFY_BASELINE` (servers/entry.ts; also
+ *   `TWITCHIFY_ENTRY=dist`).
  *
  * `concurrency` workers each send their next request when the last one answered. Per round: requests/s and client
  * CPU µs per request. Clients alternate, several rounds; medians and ratios to raw are printed and written to
@@ -14,15 +16,21 @@
  * Run: npx tsx benchmarks/helix-client.ts [requests=20000] [rounds=3] [concurrency=50]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startChild } from './servers/child.js';
+import { spread, twitchifyEntry, withBaseline } from './servers/entry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
 interface ClientResult {
   requestsPerSecond: number;
   cpuMicrosPerRequest: number;
+  /** Client CPU time over wall time: near 1, the client (not the server) was the limit. */
+  clientBusy: number;
+  /** The server's CPU per request (its own process). */
+  serverCpuMicrosPerRequest: number;
   errors: number;
 }
 
@@ -49,14 +57,32 @@ if (process.argv[2] === '--client') {
   };
   await run(Math.min(5_000, requests));
   errors = 0;
+  // The server's CPU, read through node's own HTTP client (not the pool being measured).
+  const serverCpu = () =>
+    new Promise<number>((resolve, reject) => {
+      httpGet(`${base}/control/cpu`, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => {
+          body += c;
+        });
+        res.on('end', () => {
+          const u = JSON.parse(body) as { user: number; system: number };
+          resolve(u.user + u.system);
+        });
+      }).on('error', reject);
+    });
+  const serverBefore = await serverCpu();
   const cpu = process.cpuUsage();
   const started = performance.now();
   await run(requests);
   const seconds = (performance.now() - started) / 1000;
   const used = process.cpuUsage(cpu);
+  const serverUsed = (await serverCpu()) - serverBefore;
   const result: ClientResult = {
     requestsPerSecond: Math.round(requests / seconds),
     cpuMicrosPerRequest: +((used.user + used.system) / requests).toFixed(1),
+    clientBusy: +((used.user + used.system) / 1e6 / seconds).toFixed(2),
+    serverCpuMicrosPerRequest: +(serverUsed / requests).toFixed(1),
     errors,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -81,8 +107,10 @@ async function client(
       close: () => pool.close(),
     };
   }
-  if (name === 'twitchify') {
-    const { HelixClient, StaticAuthProvider } = await import('../packages/core/src/index.js');
+  if (name === 'twitchify' || name === 'twitchify-baseline') {
+    const { HelixClient, StaticAuthProvider } = (await import(
+      twitchifyEntry('core', name === 'twitchify-baseline')
+    )) as typeof import('../packages/core/src/index.js');
     const helix = new HelixClient({
       auth: new StaticAuthProvider({ clientId: 'benchclient', accessToken: 'benchtoken', userId: '141981764' }),
       helixBaseUrl: `${base}/helix`,
@@ -116,7 +144,7 @@ const concurrency = Number(process.argv[4] ?? 50);
 
 const server = startChild([join(here, 'servers', 'fast-server.ts')]);
 const { port } = JSON.parse(await server.line) as { port: number };
-const clients = ['raw', 'twitchify', 'twurple'];
+const clients = withBaseline(['raw', 'twitchify', 'twurple']);
 const results = new Map<string, ClientResult[]>(clients.map((c) => [c, []]));
 const failed = new Map<string, string>();
 try {
@@ -155,11 +183,14 @@ const summary = Object.fromEntries(
       {
         requestsPerSecond: Math.round(median(rs.map((x) => x.requestsPerSecond))),
         cpuMicrosPerRequest: +median(rs.map((x) => x.cpuMicrosPerRequest)).toFixed(1),
+        clientBusy: median(rs.map((x) => x.clientBusy)),
+        serverCpuMicrosPerRequest: median(rs.map((x) => x.serverCpuMicrosPerRequest)),
         errors: rs.reduce((n, x) => n + x.errors, 0),
       },
     ];
   }),
 ) as Record<string, ClientResult>;
+const spreads = Object.fromEntries(measured.map((name) => [name, spread(results.get(name)!)]));
 const raw = summary.raw!;
 const ratios = Object.fromEntries(
   measured
@@ -179,7 +210,10 @@ const out = {
   requests,
   rounds,
   concurrency,
+  entry: process.env.TWITCHIFY_ENTRY === 'dist' ? 'dist' : 'src',
+  baseline: process.env.TWITCHIFY_BASELINE,
   medians: summary,
+  spreads,
   ratios,
   didNotComplete: Object.fromEntries(failed),
   goals: 'twitchify >= 0.8x raw throughput with validation; CPU per request <= 1.25x raw',

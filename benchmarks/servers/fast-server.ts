@@ -5,14 +5,16 @@
  *   chunks straight to the TCP socket, so one core sends far more `channel.follow` notifications than any client
  *   reads. `POST /control/blast?n=` sends n as fast as the socket drains; `POST /control/paced?n=&rate=` sends n at a
  *   steady rate, each stamped with its send time (µs since the epoch, in `user_name`) for send→handler latency.
- * - HTTP: `/oauth2/validate` answers a valid token; `POST /helix/eventsub/subscriptions` creates (202) whatever is
+ * - HTTP: `GET /helix/users` on a connection of its own is answered by hand (node's HTTP server costs more per
+ *   request than the clients measured), with one fixed Helix `users` body; `/control/cpu` gives the server's CPU time
+ *   so far; `/oauth2/validate` answers a valid token; `POST /helix/eventsub/subscriptions` creates (202) whatever is
  *   asked; `GET` of it lists nothing; every other request answers one fixed Helix `users` body.
  *
  * Runs as its own process (`node --import tsx benchmarks/servers/fast-server.ts`) and prints `{"port":n}`.
  */
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 
 const sockets = new Set<Socket>();
 let session = 0;
@@ -61,8 +63,11 @@ function frame(text: string): Buffer {
 const now = () => new Date().toISOString();
 const epochMicros = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
 
+/** Digits of a message id: fixed, so that a blast's frames all have one length and are patched in place. */
+const ID_DIGITS = 12;
+
 function followFrame(sessionId: string, userName: string): string {
-  const id = `m${++messageSeq}`;
+  const id = `m${String(++messageSeq).padStart(ID_DIGITS, '0')}`;
   return (
     `{"metadata":{"message_id":"${id}","message_type":"notification","message_timestamp":"2024-01-01T00:00:00.000000000Z",` +
     `"subscription_type":"channel.follow","subscription_version":"2"},"payload":{"subscription":{"id":"sub-follow",` +
@@ -114,19 +119,42 @@ function upgrade(req: IncomingMessage, socket: Socket): void {
   );
 }
 
+/**
+ * `count` framed notifications back to back, from one template: each frame is the template with its id's digits
+ * written in place, so a frame costs the server a copy and twelve bytes (the server must outrun every client).
+ */
+function followFrames(sessionId: string, count: number): Buffer {
+  const template = frame(followFrame(sessionId, 'Cool_User'));
+  const at = template.indexOf(`"message_id":"m`) + `"message_id":"m`.length;
+  const out = Buffer.allocUnsafe(template.length * count);
+  for (let i = 0; i < count; i++) {
+    const start = i * template.length;
+    template.copy(out, start);
+    let seq = ++messageSeq;
+    for (let d = ID_DIGITS - 1; d >= 0; d--, seq = Math.floor(seq / 10)) out[start + at + d] = 48 + (seq % 10);
+  }
+  return out;
+}
+
 /** Writes n notifications to every socket, in chunks, as fast as each socket drains. */
 async function blast(n: number): Promise<void> {
   await Promise.all(
     [...sockets].map(async (socket) => {
       const sessionId = sessionOf.get(socket) ?? '';
       for (let sent = 0; sent < n; ) {
-        const parts: Buffer[] = [];
-        for (let i = 0; i < 256 && sent < n; i++, sent++) parts.push(frame(followFrame(sessionId, 'Cool_User')));
+        const count = Math.min(256, n - sent);
+        sent += count;
         if (socket.destroyed) return;
-        if (!socket.write(Buffer.concat(parts))) {
-          await new Promise((r) => {
-            socket.once('drain', r);
-            socket.once('close', r);
+        if (!socket.write(followFrames(sessionId, count))) {
+          // Whichever comes first removes the other: a listener left per wait piled up on the socket.
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              socket.off('drain', done);
+              socket.off('close', done);
+              resolve();
+            };
+            socket.once('drain', done);
+            socket.once('close', done);
           });
         }
       }
@@ -167,6 +195,7 @@ const server = createServer((req, res) => {
     void paced(n, Number(url.searchParams.get('rate'))).then(() => answer(res, 200, '{}'));
     return;
   }
+  if (url.pathname === '/control/cpu') return answer(res, 200, JSON.stringify(process.cpuUsage()));
   if (url.pathname.endsWith('/oauth2/validate')) return answer(res, 200, VALIDATE_BODY);
   if (url.pathname.endsWith('/eventsub/subscriptions')) {
     if (req.method === 'GET')
@@ -187,8 +216,54 @@ const server = createServer((req, res) => {
 });
 server.keepAliveTimeout = 60_000;
 server.on('upgrade', (req, socket) => upgrade(req, socket as Socket));
-server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ port: (server.address() as AddressInfo).port })}\n`);
+
+/** The fixed answer to `GET /helix/users...`, status line and headers included. */
+const USERS_ANSWER = Buffer.concat([
+  Buffer.from(
+    `HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: ${USERS_BODY.length}\r\n` +
+      'connection: keep-alive\r\nkeep-alive: timeout=60\r\n\r\n',
+  ),
+  USERS_BODY,
+]);
+const HEAD_END = Buffer.from('\r\n\r\n');
+
+/**
+ * A connection whose first request is `GET /helix/users` is answered without node's HTTP server, which costs more
+ * per request than the clients being measured: each request (a GET, so no body) ends at its blank line and gets the
+ * fixed answer. Any other connection goes to the HTTP server as usual.
+ */
+function fastUsers(socket: Socket, first: Buffer): void {
+  socket.setNoDelay(true);
+  let pending = first;
+  const serve = (chunk: Buffer) => {
+    pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    let answers = 0;
+    let from = 0;
+    for (let end = pending.indexOf(HEAD_END, from); end >= 0; end = pending.indexOf(HEAD_END, from)) {
+      answers++;
+      from = end + HEAD_END.length;
+    }
+    pending = pending.subarray(from);
+    if (answers === 1) socket.write(USERS_ANSWER);
+    else if (answers > 1) socket.write(Buffer.concat(Array.from({ length: answers }, () => USERS_ANSWER)));
+  };
+  socket.on('data', serve);
+  socket.on('error', () => socket.destroy());
+  pending = Buffer.alloc(0);
+  serve(first);
+}
+
+const front = createNetServer((socket) => {
+  socket.once('data', (first: Buffer) => {
+    if (first.subarray(0, 16).toString('latin1') === 'GET /helix/users') return fastUsers(socket, first);
+    socket.pause();
+    socket.unshift(first);
+    server.emit('connection', socket);
+    socket.resume();
+  });
+});
+front.listen(0, '127.0.0.1', () => {
+  process.stdout.write(`${JSON.stringify({ port: (front.address() as AddressInfo).port })}\n`);
 });
 process.on('message', () => process.exit(0));
 process.stdin.on('end', () => process.exit(0));

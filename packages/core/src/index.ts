@@ -37,7 +37,15 @@ export {
 } from './auth/refreshing-auth-provider.js';
 export { StaticAuthProvider, type StaticAuthProviderOptions } from './auth/static-auth-provider.js';
 export { CATALOG, type CoverageLine, catalogEntry, coverageFor, entriesForEvent } from './catalog/catalog.js';
-export type { CatalogEntry, Effect, EventRule, FeedRule, ResourceKind, WriteRule } from './catalog/types.js';
+export type {
+  CatalogEntry,
+  Effect,
+  EventPayload,
+  EventRule,
+  FeedRule,
+  ResourceKind,
+  WriteRule,
+} from './catalog/types.js';
 export type { AuthCallbackOptions } from './client/auth-callback.js';
 export { type CacheReport, Client, type ClientStatus } from './client/client.js';
 export type { Unsubscribe } from './client/emitter.js';

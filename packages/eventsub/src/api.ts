@@ -3,12 +3,12 @@
  * rate limiting and token refresh). `createEventSubApi` is a plain HTTP implementation for standalone use.
  */
 import { type Dispatcher, fetch as undiciFetch } from 'undici';
-import type { z } from 'zod';
 import { EventSubApiError, EventSubOptionsError } from './errors.js';
 import { toSubscription } from './subscription.js';
 import type { EventSubSubscription, SubscriptionSpec } from './types.js';
-import { wireSubscriptionSchema } from './wire/frames.js';
-import { conduitListSchema, shardListSchema, shardUpdateSchema, subscriptionListSchema } from './wire/helix.js';
+import { describeProblem } from './wire/check.js';
+import type { WireSubscription } from './wire/frames.js';
+import { type Answer, conduitList, shardList, shardUpdate, subscriptionList, type WireShard } from './wire/helix.js';
 
 /** Where a subscription's notifications go. */
 export type TransportSpec =
@@ -67,7 +67,7 @@ const wireTransport = (t: TransportSpec | ShardTransport) =>
       ? { method: 'webhook', callback: t.callback, secret: t.secret }
       : { method: 'conduit', conduit_id: t.conduitId };
 
-const toShard = (s: z.infer<typeof shardListSchema>['data'][number]): ConduitShard => ({
+const toShard = (s: WireShard): ConduitShard => ({
   id: s.id,
   status: s.status,
   transport: s.transport
@@ -85,13 +85,13 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
   if (typeof options.token !== 'function') throw new EventSubOptionsError('token', 'must be a function');
   const base = (options.baseUrl ?? 'https://api.twitch.tv/helix').replace(/\/$/, '');
 
-  async function call<S extends z.ZodType>(
+  async function call<T>(
     method: string,
     path: string,
     query: Record<string, string | undefined>,
     body: unknown,
-    schema: S | null,
-  ): Promise<z.infer<S>> {
+    answer: Answer<T> | null,
+  ): Promise<T> {
     const url = new URL(base + path);
     for (const [k, v] of Object.entries(query)) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = {
@@ -118,25 +118,33 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
       } catch {}
       throw new EventSubApiError(res.status, `${method} ${path} answered ${res.status}: ${message}`);
     }
-    if (!schema) return undefined as z.infer<S>;
+    if (!answer) return undefined as T;
+    let json: unknown;
     try {
-      return schema.parse(JSON.parse(text));
+      json = JSON.parse(text);
     } catch (cause) {
       throw new EventSubApiError(res.status, `${method} ${path} answered an unexpected body`, { cause });
     }
+    const problem = answer(json);
+    if (problem !== undefined) {
+      throw new EventSubApiError(res.status, `${method} ${path} answered an unexpected body`, {
+        cause: new TypeError(describeProblem(problem)),
+      });
+    }
+    return json as T;
   }
 
   /** Every item of a cursor-paginated list, following `pagination.cursor` until Twitch gives none. */
   async function allPages<W, T>(
     path: string,
     query: Record<string, string | undefined>,
-    schema: z.ZodType<{ data: W[]; pagination?: { cursor?: string | undefined } | undefined }>,
+    answer: Answer<{ data: W[]; pagination?: { cursor?: string | undefined } | undefined }>,
     map: (wire: W) => T,
   ): Promise<T[]> {
     const out: T[] = [];
     let after: string | undefined;
     do {
-      const page = await call('GET', path, { ...query, after }, undefined, schema);
+      const page = await call('GET', path, { ...query, after }, undefined, answer);
       out.push(...page.data.map(map));
       after = page.pagination?.cursor || undefined;
     } while (after);
@@ -145,14 +153,13 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
 
   /** POST or PATCH of a conduit, answering the one conduit Twitch returns. */
   async function oneConduit(method: 'POST' | 'PATCH', body: Record<string, unknown>): Promise<Conduit> {
-    const c = (await call(method, '/eventsub/conduits', {}, body, conduitListSchema)).data[0];
+    const c = (await call(method, '/eventsub/conduits', {}, body, conduitList)).data[0];
     if (!c) throw new EventSubApiError(200, `${method} /eventsub/conduits answered no conduit`);
     return { id: c.id, shardCount: c.shard_count };
   }
 
   return {
-    listSubscriptions: (filter = {}) =>
-      allPages('/eventsub/subscriptions', filter, subscriptionListSchema, toSubscription),
+    listSubscriptions: (filter = {}) => allPages('/eventsub/subscriptions', filter, subscriptionList, toSubscription),
     async createSubscription(spec, transport) {
       const body = {
         type: spec.type,
@@ -160,16 +167,16 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
         condition: spec.condition,
         transport: wireTransport(transport),
       };
-      const res = await call('POST', '/eventsub/subscriptions', {}, body, subscriptionListSchema);
+      const res = await call('POST', '/eventsub/subscriptions', {}, body, subscriptionList);
       const first = res.data[0];
       if (!first) throw new EventSubApiError(202, 'POST /eventsub/subscriptions answered no subscription');
-      return toSubscription(wireSubscriptionSchema.parse(first));
+      return toSubscription(first as WireSubscription);
     },
     async deleteSubscription(id) {
       await call('DELETE', '/eventsub/subscriptions', { id }, undefined, null);
     },
     async listConduits() {
-      const res = await call('GET', '/eventsub/conduits', {}, undefined, conduitListSchema);
+      const res = await call('GET', '/eventsub/conduits', {}, undefined, conduitList);
       return res.data.map((c) => ({ id: c.id, shardCount: c.shard_count }));
     },
     createConduit: (shardCount) => oneConduit('POST', { shard_count: shardCount }),
@@ -178,13 +185,13 @@ export function createEventSubApi(options: EventSubApiOptions): EventSubApi {
       await call('DELETE', '/eventsub/conduits', { id }, undefined, null);
     },
     listShards: (conduitId, status) =>
-      allPages('/eventsub/conduits/shards', { conduit_id: conduitId, status }, shardListSchema, toShard),
+      allPages('/eventsub/conduits/shards', { conduit_id: conduitId, status }, shardList, toShard),
     async updateShards(conduitId, shards) {
       const body = {
         conduit_id: conduitId,
         shards: shards.map((s) => ({ id: s.id, transport: wireTransport(s.transport) })),
       };
-      const res = await call('PATCH', '/eventsub/conduits/shards', {}, body, shardUpdateSchema);
+      const res = await call('PATCH', '/eventsub/conduits/shards', {}, body, shardUpdate);
       return {
         updated: res.data.map(toShard),
         errors: (res.errors ?? []).map((e) => ({ id: e.id, message: e.message })),

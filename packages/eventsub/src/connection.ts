@@ -6,10 +6,11 @@
 import { EventSubFrameError } from './errors.js';
 import { frameText, type WebSocketFactory, type WebSocketLike } from './socket.js';
 import type { Clock, Logger } from './types.js';
+import { describeProblem } from './wire/check.js';
 import {
   knownMessageTypes,
-  messageSchemas,
-  metadataOnlySchema,
+  messageChecks,
+  metadataOnly,
   notificationProblem,
   type WireMessage,
   type WireNotificationMessage,
@@ -186,22 +187,29 @@ export class EventSubConnection {
       if (sock.welcomed) this.#o.handlers.message(json as WireNotificationMessage, at);
       return;
     }
-    const schema = type === undefined ? undefined : messageSchemas[type];
-    if (!schema) {
-      const meta = metadataOnlySchema.safeParse(json);
-      if (meta.success && !knownMessageTypes.has(meta.data.metadata.message_type)) {
+    const check = type === undefined ? undefined : messageChecks[type];
+    if (!check) {
+      const problem = metadataOnly(json);
+      if (problem === undefined && !knownMessageTypes.has(type!)) {
         this.#bad('TWITCHIFY_EVENTSUB_UNKNOWN_MESSAGE', 'unknown message type', text);
         return;
       }
-      this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame has no message type', text, meta.error);
+      const cause = problem === undefined ? undefined : new TypeError(describeProblem(problem));
+      this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', 'frame has no message type', text, cause);
       return;
     }
-    const parsed = schema.safeParse(json);
-    if (!parsed.success) {
-      this.#bad('TWITCHIFY_EVENTSUB_MALFORMED_FRAME', `${type} does not match its schema`, text, parsed.error);
+    const problem = check(json);
+    if (problem !== undefined) {
+      const field = describeProblem(problem);
+      this.#bad(
+        'TWITCHIFY_EVENTSUB_MALFORMED_FRAME',
+        `${type} does not match its schema: ${field}`,
+        text,
+        new TypeError(field),
+      );
       return;
     }
-    const msg = parsed.data as WireMessage;
+    const msg = json as WireMessage;
     switch (msg.metadata.message_type) {
       case 'session_welcome': {
         const session = (msg as WireWelcome).payload.session;

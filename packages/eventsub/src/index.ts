@@ -44,4 +44,4 @@ export type {
 export { specKey } from './types.js';
 export { EventSubWebhookHandler, type EventSubWebhookHandlerOptions, type WebhookAnswer } from './webhookHandler.js';
 export { EventSubWebSocketListener, type EventSubWebSocketListenerOptions } from './websocketListener.js';
-export type { WireNotificationBody } from './wire/frames.js';
+export type { WireNotificationBody, WireSubscription, WireTransport } from './wire/frames.js';

@@ -1,20 +1,26 @@
 /** Checks a subscription spec given by the app, naming the faulty field. */
-import { z } from 'zod';
 import { EventSubOptionsError } from './errors.js';
 import type { SubscriptionSpec } from './types.js';
+import { isObject, kindOf } from './wire/check.js';
 
-const specSchema = z.object({
-  type: z.string().regex(/^[a-z0-9_.]+$/, 'lowercase dotted name'),
-  version: z.string().min(1),
-  condition: z.record(z.string(), z.string()),
-});
+const typeName = /^[a-z0-9_.]+$/;
 
 export function validateSpec(spec: SubscriptionSpec): void {
-  const r = specSchema.safeParse(spec);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new EventSubOptionsError(`spec.${issue?.path.join('.') ?? ''}`, issue?.message ?? 'invalid', {
-      cause: r.error,
-    });
+  const s = spec as unknown;
+  if (!isObject(s)) throw new EventSubOptionsError('spec', `expected an object, got ${kindOf(s)}`);
+  if (typeof s.type !== 'string')
+    throw new EventSubOptionsError('spec.type', `expected a string, got ${kindOf(s.type)}`);
+  if (!typeName.test(s.type)) throw new EventSubOptionsError('spec.type', 'lowercase dotted name');
+  if (typeof s.version !== 'string' || s.version.length === 0) {
+    throw new EventSubOptionsError('spec.version', `expected a non-empty string, got ${kindOf(s.version)}`);
+  }
+  const condition = s.condition;
+  if (!isObject(condition)) {
+    throw new EventSubOptionsError('spec.condition', `expected an object, got ${kindOf(condition)}`);
+  }
+  for (const key in condition) {
+    if (typeof condition[key] !== 'string') {
+      throw new EventSubOptionsError(`spec.condition.${key}`, `expected a string, got ${kindOf(condition[key])}`);
+    }
   }
 }

@@ -4,7 +4,6 @@
  * the verification challenge, surfaces revocations, and can reconcile the app's webhook subscriptions.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { z } from 'zod';
 import type { EventSubApi } from './api.js';
 import { EventSubError, EventSubOptionsError, EventSubWebhookError } from './errors.js';
 import { keyOfSubscription } from './subscription.js';
@@ -13,7 +12,8 @@ import { EventSubTransportBase, type TransportBaseOptions } from './transport.js
 import { type SubscriptionSpec, specKey } from './types.js';
 import { validateSpec } from './validateSpec.js';
 import { readHeaders, verifySignature, verifyTimestamp } from './webhookVerifier.js';
-import { wireSubscriptionSchema } from './wire/frames.js';
+import { array, object, optional, record, string, unknown } from './wire/check.js';
+import { type WireNotificationBody, wireSubscription } from './wire/frames.js';
 
 export interface EventSubWebhookHandlerOptions extends TransportBaseOptions {
   /** The secret given when subscribing, 10 to 100 characters. */
@@ -38,11 +38,12 @@ export interface WebhookAnswer {
   contentType: string;
 }
 
-const bodySchema = z.looseObject({
-  subscription: wireSubscriptionSchema,
-  event: z.record(z.string(), z.unknown()).optional(),
-  events: z.array(z.unknown()).optional(),
-  challenge: z.string().optional(),
+/** A webhook body: a notification's payload, a revocation's, or a verification's (with its challenge). */
+const webhookBody = object({
+  subscription: wireSubscription,
+  event: optional(record(unknown)),
+  events: optional(array(unknown)),
+  challenge: optional(string),
 });
 
 export class EventSubWebhookHandler extends EventSubTransportBase {
@@ -75,9 +76,10 @@ export class EventSubWebhookHandler extends EventSubTransportBase {
       const h = readHeaders(get);
       verifySignature(this.#secret, h, body);
       verifyTimestamp(h, this.clock.now(), this.#maxAge);
-      let parsed: z.infer<typeof bodySchema>;
+      let parsed: WireNotificationBody & { challenge?: string };
       try {
-        parsed = bodySchema.parse(JSON.parse(Buffer.from(body).toString('utf8')));
+        parsed = JSON.parse(Buffer.from(body).toString('utf8'));
+        if (webhookBody(parsed) !== undefined) throw new TypeError('not an EventSub body');
       } catch {
         throw new EventSubWebhookError(
           'TWITCHIFY_EVENTSUB_WEBHOOK_BAD_REQUEST',

@@ -19,30 +19,10 @@ import {
   NotificationReceiver,
 } from '../src/index.js';
 import type { WebSocketLike } from '../src/socket.js';
+import { leaves, mutate } from './mutate.js';
 
 const RUNS = 10_000;
 const keys = Object.keys(EVENTSUB_EXAMPLES);
-
-/** Every leaf path of a JSON value, to mutate one. */
-function leaves(v: unknown, path: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
-  if (v !== null && typeof v === 'object') {
-    const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : Object.entries(v);
-    for (const [k, x] of entries) leaves(x, [...path, k], out);
-  }
-  out.push(path);
-  return out;
-}
-
-function mutate(root: unknown, path: (string | number)[], value: unknown, remove: boolean): unknown {
-  if (path.length === 0) return value;
-  const copy = structuredClone(root) as Record<string | number, unknown>;
-  let at = copy;
-  for (const p of path.slice(0, -1)) at = at[p] as Record<string | number, unknown>;
-  const last = path[path.length - 1]!;
-  if (remove) delete at[last];
-  else at[last] = value;
-  return copy;
-}
 
 const leafCache = new Map<string, (string | number)[][]>();
 

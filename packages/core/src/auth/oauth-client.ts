@@ -232,6 +232,9 @@ export class OAuthClient {
         headers,
         body,
         signal: combined,
+        // Never sooner than the signal: a dispatcher shared with Helix may carry shorter limits of its own.
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
       });
       const text = await response.body.text();
       let json: unknown;

@@ -99,7 +99,7 @@ export class HelixClient extends HelixGroups {
     }
     const clock = options.clock ?? systemClock;
     const logger = options.logger ?? silentLogger;
-    const dispatcher = options.dispatcher ?? createDefaultDispatcher(Math.max(concurrency, 8));
+    const dispatcher = options.dispatcher ?? createDefaultDispatcher(Math.max(concurrency, 8), timeoutMs);
     const oauth =
       options.validateTokens === false
         ? undefined
@@ -128,7 +128,12 @@ export class HelixClient extends HelixGroups {
     ];
     const handler: Handler = composeMiddleware(
       layers,
-      createTransport({ baseUrl: helixBaseUrl, dispatcher, timeoutMs }),
+      createTransport({
+        baseUrl: helixBaseUrl,
+        dispatcher,
+        timeoutMs,
+        dispatcherTimeouts: options.dispatcher === undefined,
+      }),
     );
     const requester = new HelixRequester(handler);
     super(requester);

@@ -11,6 +11,7 @@ import type {
 } from './operation.js';
 import { type Paginated, paginated } from './paginated.js';
 import { leaseSignal } from './signal-lease.js';
+import { NO_MATCH, parseCompiled } from './wire.js';
 
 /** Validates arguments with a schema: the wire form, or a `ValidationError` naming the argument. */
 function validateArgument(
@@ -19,7 +20,11 @@ function validateArgument(
   prefix: string,
 ): Record<string, unknown> | undefined {
   if (!schema) return undefined;
-  const result = schema.safeParse(value ?? {});
+  const input = value ?? {};
+  // The compiled check decides; zod is asked only for a refusal, so that the error names what zod names.
+  const parsed = parseCompiled(schema, input);
+  if (parsed !== NO_MATCH) return parsed as Record<string, unknown>;
+  const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const field = formatPath(issue.path, prefix);
@@ -31,7 +36,8 @@ function validateArgument(
 function toQuery(params: Record<string, unknown> | undefined): [string, string][] {
   const query: [string, string][] = [];
   if (!params) return query;
-  for (const [key, value] of Object.entries(params)) {
+  for (const key in params) {
+    const value = params[key];
     if (value === undefined || value === null) continue;
     if (Array.isArray(value)) for (const item of value) query.push([key, String(item)]);
     else query.push([key, String(value)]);

@@ -19,7 +19,9 @@ interface Miss {
 /** Checks `v` and returns it in public form, or a `Miss`. Compiled once per schema from its zod definition. */
 type Check = (v: unknown) => unknown;
 
-const MISS = Symbol('miss');
+/** What a compiled check returns for a value its schema refuses (see {@link parseCompiled}). */
+export const NO_MATCH: unique symbol = Symbol('miss');
+const MISS = NO_MATCH;
 let lastMiss: Miss = { path: [], message: '', input: undefined };
 const compiled = new WeakMap<z.ZodType, Check>();
 
@@ -167,7 +169,7 @@ export function inputObject<S extends z.ZodRawShape>(
   shape: S,
   wireNames: Readonly<Record<string, string>>,
 ): z.ZodType<Record<string, unknown>> {
-  return z.looseObject(shape).transform((value) => {
+  const schema = z.looseObject(shape).transform((value) => {
     const out: Record<string, unknown> = {};
     for (const key in value) {
       const v = (value as Record<string, unknown>)[key];
@@ -175,6 +177,144 @@ export function inputObject<S extends z.ZodRawShape>(
     }
     return out;
   });
+  // The same rules as a plain function (zod's output order: the shape's fields, then unknown keys as given).
+  const keys = Object.keys(shape);
+  let checks: Check[] | undefined;
+  const decode: Check = (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return MISS;
+    checks ??= keys.map((key) => compileInput(shape[key] as z.ZodType));
+    const value = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      const x = checks[i]!(value[key]);
+      if (x === MISS) return MISS;
+      if (x !== undefined) out[wireNames[key] ?? key] = x;
+    }
+    for (const key in value) {
+      if (Object.hasOwn(shape, key)) continue;
+      const x = value[key];
+      if (x !== undefined) out[key] = x;
+    }
+    return out;
+  };
+  compiled.set(schema, decode);
+  return schema;
+}
+
+/**
+ * Compiles an argument's zod schema (strings, booleans, enums, numbers with integer and range checks, arrays with
+ * length bounds, optional, unions, input objects) into a function that returns the parsed value or `MISS`, with no
+ * message: on a miss the caller asks zod, so that the error is zod's own. Anything else is parsed by zod itself.
+ */
+function compileInput(schema: z.ZodType): Check {
+  const known = compiledInputs.get(schema) ?? compiled.get(schema);
+  if (known) return known;
+  const def = (schema as unknown as { _zod: { def: Record<string, unknown> } })._zod.def;
+  const checks = (Array.isArray(def.checks) ? def.checks : []) as { _zod: { def: Record<string, unknown> } }[];
+  const byZod: Check = (v) => {
+    const r = schema.safeParse(v);
+    return r.success ? r.data : MISS;
+  };
+  let check: Check = byZod;
+  // Formats (`z.iso.datetime()` is a string with a format) and coercion are left to zod.
+  const plainType = def.format === undefined && def.check === undefined && def.coerce !== true;
+  switch (plainType ? def.type : undefined) {
+    case 'string':
+      if (checks.length === 0) check = (v) => (typeof v === 'string' ? v : MISS);
+      break;
+    case 'boolean':
+      check = (v) => (typeof v === 'boolean' ? v : MISS);
+      break;
+    case 'enum': {
+      const values = new Set(Object.values(def.entries as Record<string, unknown>));
+      check = (v) => (values.has(v) ? v : MISS);
+      break;
+    }
+    case 'number': {
+      let integer = false;
+      let min = Number.NEGATIVE_INFINITY;
+      let max = Number.POSITIVE_INFINITY;
+      let minIncl = true;
+      let maxIncl = true;
+      let plain = true;
+      for (const c of checks) {
+        const d = c._zod.def;
+        if (d.check === 'number_format' && d.format === 'safeint') integer = true;
+        else if (d.check === 'greater_than') [min, minIncl] = [d.value as number, d.inclusive === true];
+        else if (d.check === 'less_than') [max, maxIncl] = [d.value as number, d.inclusive === true];
+        else plain = false;
+      }
+      if (!plain) break;
+      check = (v) =>
+        typeof v === 'number' &&
+        Number.isFinite(v) &&
+        (!integer || Number.isSafeInteger(v)) &&
+        (minIncl ? v >= min : v > min) &&
+        (maxIncl ? v <= max : v < max)
+          ? v
+          : MISS;
+      break;
+    }
+    case 'optional': {
+      const inner = compileInput(def.innerType as z.ZodType);
+      check = (v) => (v === undefined ? v : inner(v));
+      break;
+    }
+    case 'array': {
+      let minLength = 0;
+      let maxLength = Number.POSITIVE_INFINITY;
+      let plain = true;
+      for (const c of checks) {
+        const d = c._zod.def;
+        if (d.check === 'min_length') minLength = d.minimum as number;
+        else if (d.check === 'max_length') maxLength = d.maximum as number;
+        else plain = false;
+      }
+      if (!plain) break;
+      const item = compileInput(def.element as z.ZodType);
+      check = (v) => {
+        if (!Array.isArray(v) || v.length < minLength || v.length > maxLength) return MISS;
+        const out = new Array(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const x = item(v[i]);
+          if (x === MISS) return MISS;
+          out[i] = x;
+        }
+        return out;
+      };
+      break;
+    }
+    case 'union': {
+      // zod's union: the first option that accepts the value.
+      const options = (def.options as z.ZodType[]).map(compileInput);
+      check = (v) => {
+        for (const option of options) {
+          const x = option(v);
+          if (x !== MISS) return x;
+        }
+        return MISS;
+      };
+      break;
+    }
+  }
+  compiledInputs.set(schema, check);
+  return check;
+}
+
+/** Argument field schemas compiled by {@link compileInput} (apart from the response checks, which report misses). */
+const compiledInputs = new WeakMap<z.ZodType, Check>();
+
+/**
+ * Parses `value` with a schema of the generated vocabulary (a wire object, an input object) through its compiled
+ * function: the parsed value, or {@link NO_MATCH} when it does not match (then `schema.safeParse` says why). Other
+ * schemas are parsed by zod.
+ */
+export function parseCompiled(schema: z.ZodType, value: unknown): unknown {
+  const check = compiled.get(schema);
+  if (check !== undefined) return check(value);
+  const r = schema.safeParse(value);
+  return r.success ? r.data : NO_MATCH;
 }
 
 /** A query parameter that Twitch accepts repeated: one value or up to `max` of them. */

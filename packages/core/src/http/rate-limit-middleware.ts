@@ -12,12 +12,13 @@ export interface RateLimitOptions {
   maxBuckets?: number;
 }
 
+const present = (n: number) => Number.isFinite(n) && n >= 0;
+
 /** Parses `Ratelimit-Limit`, `Ratelimit-Remaining` and `Ratelimit-Reset` (epoch seconds); undefined if any lacks. */
 export function parseRateLimitHeaders(response: HelixRawResponse): RateLimitHeaders | undefined {
   const limit = Number(headerValue(response, 'ratelimit-limit'));
   const remaining = Number(headerValue(response, 'ratelimit-remaining'));
   const reset = Number(headerValue(response, 'ratelimit-reset'));
-  const present = (n: number) => Number.isFinite(n) && n >= 0;
   if (
     !present(limit) ||
     !present(remaining) ||

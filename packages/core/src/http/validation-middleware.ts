@@ -1,5 +1,6 @@
 import { AuthError, HelixError, ValidationError } from '../errors.js';
 import type { AnyHelixOperation } from '../helix/operation.js';
+import { NO_MATCH, parseCompiled } from '../helix/wire.js';
 import { type HelixRawResponse, type HelixRequest, headerValue, type Middleware } from './types.js';
 
 /** Joins a zod issue path the way a reader writes it: `data[0].broadcaster_id`. */
@@ -46,6 +47,18 @@ export function errorFor(request: HelixRequest, raw: HelixRawResponse): Error {
   return helixError;
 }
 
+/** The content type last found to be JSON or not: answers of one API repeat one header value. */
+let lastType = '';
+let lastIsJson = false;
+
+function isJson(contentType: string): boolean {
+  if (contentType !== lastType) {
+    lastIsJson = /\bjson\b/i.test(contentType);
+    lastType = contentType;
+  }
+  return lastIsJson;
+}
+
 /**
  * Decodes a successful answer against its operation's schema into the public (camelCase) result; non-JSON
  * bodies, truncated JSON and fields that do not match become a `ValidationError` naming the field. Error statuses
@@ -56,7 +69,7 @@ export function decode(operation: AnyHelixOperation, request: HelixRequest, raw:
   if (operation.rawText) return raw.body;
   if (!operation.response) return undefined;
   const contentType = headerValue(raw, 'content-type') ?? '';
-  if (!/\bjson\b/i.test(contentType)) {
+  if (!isJson(contentType)) {
     throw new ValidationError('response', 'body', `expected a JSON body, got \`${contentType || 'no content type'}\``);
   }
   let json: unknown;
@@ -65,6 +78,9 @@ export function decode(operation: AnyHelixOperation, request: HelixRequest, raw:
   } catch (error) {
     throw new ValidationError('response', 'body', 'not valid JSON (malformed or truncated)', { cause: error });
   }
+  const data = parseCompiled(operation.response, json);
+  if (data !== NO_MATCH) return data;
+  // Refused: zod's safeParse names the field.
   const result = operation.response.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;

@@ -1,67 +1,66 @@
-/** zod schemas of EventSub messages as Twitch sends them (snake_case); unknown fields pass through. */
-import { z } from 'zod';
+/** EventSub messages as Twitch sends them (snake_case), and their checks; unknown fields pass through. */
+import { type Check, isObject, literal, nullable, number, object, optional, string, unknown } from './check.js';
 
-export const wireTransportSchema = z.looseObject({
-  method: z.string(),
-  session_id: z.string().optional(),
-  callback: z.string().optional(),
-  conduit_id: z.string().optional(),
-  connected_at: z.string().optional(),
-  disconnected_at: z.string().optional(),
-});
+export interface WireTransport {
+  method: string;
+  session_id?: string | undefined;
+  callback?: string | undefined;
+  conduit_id?: string | undefined;
+  connected_at?: string | undefined;
+  disconnected_at?: string | undefined;
+  [field: string]: unknown;
+}
 
-export const wireSubscriptionSchema = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  type: z.string(),
-  version: z.string(),
-  cost: z.number(),
-  condition: z.record(z.string(), z.unknown()),
-  transport: wireTransportSchema,
-  created_at: z.string(),
-});
-export type WireSubscription = z.infer<typeof wireSubscriptionSchema>;
+export interface WireSubscription {
+  id: string;
+  status: string;
+  type: string;
+  version: string;
+  cost: number;
+  condition: Record<string, unknown>;
+  transport: WireTransport;
+  created_at: string;
+  [field: string]: unknown;
+}
 
-const metadataSchema = z.looseObject({
-  message_id: z.string(),
-  message_type: z.string(),
-  message_timestamp: z.string(),
-  subscription_type: z.string().optional(),
-  subscription_version: z.string().optional(),
-});
+interface WireMetadata<T extends string> {
+  message_id: string;
+  message_type: T;
+  message_timestamp: string;
+  subscription_type?: string | undefined;
+  subscription_version?: string | undefined;
+  [field: string]: unknown;
+}
 
-const sessionSchema = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  connected_at: z.string().optional(),
-  keepalive_timeout_seconds: z.number().nullable().optional(),
-  reconnect_url: z.string().nullable().optional(),
-});
+interface WireSession {
+  id: string;
+  status: string;
+  connected_at?: string | undefined;
+  keepalive_timeout_seconds?: number | null | undefined;
+  reconnect_url?: string | null | undefined;
+  [field: string]: unknown;
+}
 
-const welcomeSchema = z.object({
-  metadata: metadataSchema.extend({ message_type: z.literal('session_welcome') }),
-  payload: z.object({ session: sessionSchema }),
-});
-const keepaliveSchema = z.object({
-  metadata: metadataSchema.extend({ message_type: z.literal('session_keepalive') }),
-  payload: z.unknown(),
-});
-const reconnectSchema = z.object({
-  metadata: metadataSchema.extend({ message_type: z.literal('session_reconnect') }),
-  payload: z.object({ session: sessionSchema.extend({ reconnect_url: z.string() }) }),
-});
-const notificationSchema = z.object({
-  metadata: metadataSchema.extend({ message_type: z.literal('notification') }),
-  payload: z.object({
-    subscription: wireSubscriptionSchema,
-    event: z.record(z.string(), z.unknown()).optional(),
-    events: z.array(z.unknown()).optional(),
-  }),
-});
-const revocationSchema = z.object({
-  metadata: metadataSchema.extend({ message_type: z.literal('revocation') }),
-  payload: z.object({ subscription: wireSubscriptionSchema }),
-});
+export interface WireWelcome {
+  metadata: WireMetadata<'session_welcome'>;
+  payload: { session: WireSession };
+}
+export interface WireKeepalive {
+  metadata: WireMetadata<'session_keepalive'>;
+  payload?: unknown;
+}
+export interface WireReconnect {
+  metadata: WireMetadata<'session_reconnect'>;
+  payload: { session: WireSession & { reconnect_url: string } };
+}
+export interface WireNotificationMessage {
+  metadata: WireMetadata<'notification'>;
+  payload: WireNotificationBody;
+}
+export interface WireRevocationMessage {
+  metadata: WireMetadata<'revocation'>;
+  payload: { subscription: WireSubscription };
+}
 
 /** A notification's payload (a webhook body is the same): one `event`, or a batched type's `events: [{ id, data }]`. */
 export interface WireNotificationBody {
@@ -70,23 +69,8 @@ export interface WireNotificationBody {
   events?: unknown[];
 }
 
-export type WireWelcome = z.infer<typeof welcomeSchema>;
-export type WireReconnect = z.infer<typeof reconnectSchema>;
-export type WireNotificationMessage = z.infer<typeof notificationSchema>;
-export type WireRevocationMessage = z.infer<typeof revocationSchema>;
-
-/**
- * The schema of each rarer message type: the type is read first, so one schema is tried per frame. Notifications,
- * the hot path, are checked in place by `notificationProblem` instead (no copy of the frame).
- */
-export const messageSchemas: Readonly<Record<string, z.ZodType | undefined>> = {
-  session_welcome: welcomeSchema,
-  session_keepalive: keepaliveSchema,
-  session_reconnect: reconnectSchema,
-  revocation: revocationSchema,
-};
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** One WebSocket message; `metadata.message_type` says which. */
+export type WireMessage = WireWelcome | WireKeepalive | WireReconnect | WireNotificationMessage | WireRevocationMessage;
 
 /**
  * The first field of a parsed notification frame that is not as Twitch sends it (`payload.subscription.cost`), or
@@ -126,15 +110,51 @@ export function subscriptionProblem(s: unknown): string | undefined {
   return undefined;
 }
 
-/** One WebSocket message; `metadata.message_type` says which. */
-export const wireMessageSchema = z.union([
-  welcomeSchema,
-  keepaliveSchema,
-  reconnectSchema,
-  notificationSchema,
-  revocationSchema,
-]);
-export type WireMessage = z.infer<typeof wireMessageSchema>;
+/** A wire subscription, as a {@link Check}. */
+export const wireSubscription: Check = (v) => {
+  const field = subscriptionProblem(v);
+  if (field === undefined) return undefined;
+  return field === '' ? ': expected a subscription object' : `${field}: not as Twitch sends it`;
+};
+
+const metadataFields = {
+  message_id: string,
+  message_type: string,
+  message_timestamp: string,
+  subscription_type: optional(string),
+  subscription_version: optional(string),
+};
+const metadata = (type: string) => object({ ...metadataFields, message_type: literal(type) });
+
+const sessionFields = {
+  id: string,
+  status: string,
+  connected_at: optional(string),
+  keepalive_timeout_seconds: optional(nullable(number)),
+  reconnect_url: optional(nullable(string)),
+};
+
+/** A keepalive's payload may be anything (Twitch sends `{}`), but it must be there. */
+function withPayload(check: Check): Check {
+  return (v) => check(v) ?? ('payload' in (v as object) ? undefined : '.payload: expected a value, got nothing');
+}
+
+/**
+ * The check of each rarer message type: the type is read first, so one check runs per frame. Notifications, the
+ * hot path, are checked by `notificationProblem` instead.
+ */
+export const messageChecks: Readonly<Record<string, Check | undefined>> = {
+  session_welcome: object({
+    metadata: metadata('session_welcome'),
+    payload: object({ session: object(sessionFields) }),
+  }),
+  session_keepalive: withPayload(object({ metadata: metadata('session_keepalive'), payload: unknown })),
+  session_reconnect: object({
+    metadata: metadata('session_reconnect'),
+    payload: object({ session: object({ ...sessionFields, reconnect_url: string }) }),
+  }),
+  revocation: object({ metadata: metadata('revocation'), payload: object({ subscription: wireSubscription }) }),
+};
 
 /** Message types this package knows; anything else is reported as unknown and skipped. */
 export const knownMessageTypes = new Set([
@@ -145,4 +165,5 @@ export const knownMessageTypes = new Set([
   'revocation',
 ]);
 
-export const metadataOnlySchema = z.object({ metadata: metadataSchema });
+/** A frame's metadata alone, to tell an unknown message type from a frame that has none. */
+export const metadataOnly: Check = object({ metadata: object(metadataFields) });
