@@ -6,7 +6,7 @@
 import type { Client } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Instances } from './instances.js';
+import { Instances, toggleVip } from './instances.js';
 import { until } from './support.js';
 
 const instances = new Instances('conduit-list');
@@ -48,14 +48,7 @@ it('instances on one conduit sharing one VIP list while members change on twitch
   const listed = async (c: Client, level: 'fast' | 'strict') =>
     new Set((await c.channels.getVips(b, { level })).map((v) => v.userId));
   for (let i = 0; i < 60; i++) {
-    const u = pool[(i * 7) % pool.length]!;
-    if (truth.has(u)) {
-      mock.external.removeVip(b, u);
-      truth.delete(u);
-    } else {
-      mock.external.addVip(b, u);
-      truth.add(u);
-    }
+    toggleVip(mock, b, pool[(i * 7) % pool.length]!, truth);
     // reads go on in every instance while the events are on their way
     if (i % 5 === 4) await Promise.all(shards.map((c) => c.channels.getVips(b)));
   }

@@ -44,3 +44,17 @@ export async function watchingChannel(client: Client, token: string, broadcaster
   await until(() => client.cacheReport().feeds.active.some((f) => f.startsWith('channel.update@2?')));
   return titles;
 }
+
+/**
+ * On twitch.tv as it were: makes `user` a VIP of `broadcaster` if it is not one in `truth`, else removes it, and
+ * keeps `truth` (the emulator's list) in step.
+ */
+export function toggleVip(mock: MockServer, broadcaster: string, user: string, truth: Set<string>): void {
+  if (truth.has(user)) {
+    mock.external.removeVip(broadcaster, user);
+    truth.delete(user);
+  } else {
+    mock.external.addVip(broadcaster, user);
+    truth.add(user);
+  }
+}

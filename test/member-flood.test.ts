@@ -5,7 +5,7 @@
 import type { Client } from '@twitchify/core';
 import { type MockServer, startMock } from '@twitchify/mock';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { Instances } from './instances.js';
+import { Instances, toggleVip } from './instances.js';
 import { until } from './support.js';
 
 const instances = new Instances('member-flood');
@@ -48,14 +48,7 @@ it('20,000 member events through one socket per instance: every instance ends wi
   const truth = new Set<string>();
   const EVENTS = 20_000;
   for (let i = 0; i < EVENTS; i++) {
-    const u = pool[(i * 7) % pool.length]!;
-    if (truth.has(u)) {
-      mock.external.removeVip(b, u);
-      truth.delete(u);
-    } else {
-      mock.external.addVip(b, u);
-      truth.add(u);
-    }
+    toggleVip(mock, b, pool[(i * 7) % pool.length]!, truth);
     if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
   }
   // every instance's handlers had every event (each instance has its own socket)
