@@ -71,3 +71,29 @@ for (const order of ['sent order', 'reverse order'] as const) {
     }
   });
 }
+
+it('three instances writing one title at the same moment, round after round: each reads its own write or a later one', async () => {
+  const b = mock.users[0]!.id;
+  // events take 20 to 250 ms, so every write's own event arrives after the others were answered
+  mock.setEventDelivery({ delayMs: { min: 20, max: 250 }, dropRate: 0, duplicateRate: 0, reorderRate: 0 });
+  const writers = [await instance(), await instance(), await instance()];
+  const order = () => mock.history(`channel:${b}`).map((h) => (h.state as { title: string }).title);
+  const behind: string[] = [];
+  for (let round = 0; round < 10; round++) {
+    await Promise.all(
+      writers.map(async ({ client }, i) => {
+        const title = `round ${round} by ${i}`;
+        await client.channels.update(b, { title });
+        const read = (await client.channels.get(b))?.title ?? '';
+        const history = order();
+        if (history.lastIndexOf(read) < history.lastIndexOf(title)) behind.push(`${title}: read ${read}`);
+      }),
+    );
+  }
+  expect(behind).toEqual([]);
+  const last = order().at(-1);
+  await until(async () => {
+    const reads = await Promise.all(writers.map(({ client }) => client.channels.get(b, { level: 'strict' })));
+    return reads.every((r) => r?.title === last);
+  });
+}, 60_000);

@@ -11,6 +11,7 @@ import {
   isHeld,
   nextDeadline,
   record,
+  showWrite,
 } from '../src/model/transitions.js';
 import { view } from '../src/model/view.js';
 
@@ -101,6 +102,22 @@ describe('gaps', () => {
     // over a base read after the gap it is still laid (that base may not show it yet)
     const b = fill(s, { variant: '', json: null, readPos: 1_500, ttlMs: 60_000, feeds: { f: 4 } }, 1_500, feed(4));
     expect(view(b.state, '', 2_000, feed(4), ['f'])).toMatchObject({ found: true, value: live });
+  });
+
+  it('a base stored without feeds is not used by a reader that names feeds, and such a reader replaces it', () => {
+    const bare = filled({ title: 'unbound' }, 1_000);
+    expect(view(bare, '', 1_500, feed(3), ['f']).found).toBe(false);
+    expect(view(bare, '', 1_500).found).toBe(true);
+    // an earlier load under the feed replaces it (the one a gap can revalidate), a later load without feeds does not
+    const bound = fill(
+      bare,
+      { variant: '', json: { title: 'bound' }, readPos: 900, ttlMs: 60_000, feeds: { f: 3 } },
+      1_200,
+      feed(3),
+    );
+    expect(bound.result).toBe('stored');
+    const again = fill(bound.state, { variant: '', json: { title: 'x' }, readPos: 800, ttlMs: 60_000 }, 1_300, feed(3));
+    expect(again.result).toBe('refused');
   });
 
   it('a change recorded while its feed was not covered is never served without a base', () => {
@@ -232,6 +249,68 @@ describe('writes', () => {
     s = change(s, 'own', 120, [set({ title: 'mine' })]);
     expect(isHeld(s, 'x')).toBe(false);
     expect(shown(s, 320)).toEqual({ title: 'theirs' });
+  });
+
+  it('a change after the answer but before the latest its commit can be is held, and laid under the write meanwhile', () => {
+    let s = filled({ title: 'a' }, 0);
+    s = beginWrite(s, { id: 'w', from: 100, ops: [set({ title: 'mine' })], lagMs: LAG, openMs: 15_000 }).state;
+    // the answer at 200 on a clock that may run early; Twitch committed no later than 900
+    s = answerWrite(s, { id: 'w', to: 200, until: 900, lagMs: LAG, holdMs: 3_000 }).state;
+    const late = record(s, { id: 'x', pos: 500, ops: [set({ title: 'theirs' })], lagMs: LAG });
+    expect(late.result).toBe('held');
+    expect(shown(late.state, 600)).toEqual({ title: 'mine' });
+    // the own event says Twitch committed the write at 450: the change after it wins
+    const placed = change(late.state, 'own', 450, [set({ title: 'mine' })]);
+    expect(isHeld(placed, 'x')).toBe(false);
+    expect(shown(placed, 600)).toEqual({ title: 'theirs' });
+    // past `until`, a change is after the write whatever its own event says
+    expect(record(s, { id: 'y', pos: 950, ops: [set({ title: 'later' })], lagMs: LAG }).result).toBe('applied');
+  });
+
+  it('two writes of one field whose spans overlap are hidden until their own events give the order', () => {
+    let s = filled({ title: 'a' }, 0);
+    s = beginWrite(s, { id: 'p', from: 100, ops: [set({ title: 'p' })], lagMs: LAG, openMs: 15_000 }).state;
+    s = beginWrite(s, { id: 'q', from: 105, ops: [set({ title: 'q' })], lagMs: LAG, openMs: 15_000 }).state;
+    s = answerWrite(s, { id: 'q', to: 140, until: 400, lagMs: LAG, holdMs: 3_000 }).state;
+    // p is still on its way: q may be committed before or after it, so q is not shown, and its call may not return
+    expect(shown(s, 150)).toEqual({ title: 'a' });
+    expect(showWrite(s, 'q').result).toBe(false);
+    s = answerWrite(s, { id: 'p', to: 150, until: 400, lagMs: LAG, holdMs: 3_000 }).state;
+    expect(showWrite(s, 'p').result).toBe(false);
+    // Twitch committed q at 120, p at 130: once both are placed, p is the title
+    s = change(s, 'own-q', 120, [set({ title: 'q' })]);
+    s = change(s, 'own-p', 130, [set({ title: 'p' })]);
+    expect(showWrite(s, 'p').result).toBe(true);
+    expect(shown(s, 200)).toEqual({ title: 'p' });
+  });
+
+  it('a shown write stays shown; a write of the same process sent after its answer is after it, placed or not', () => {
+    const write = (s: KeyState, id: string, from: number, to: number, writer: string): KeyState => {
+      const begun = beginWrite(s, { id, from, ops: [set({ title: id })], lagMs: LAG, openMs: 15_000, writer }).state;
+      return answerWrite(begun, { id, to, until: 900, lagMs: LAG, holdMs: 3_000 }).state;
+    };
+    let s = write(filled({ title: 'a' }, 0), 'first', 100, 150, 'p1');
+    const shownFirst = showWrite(s, 'first');
+    expect(shownFirst.result).toBe(true);
+    s = shownFirst.state;
+    // the same process, sent after the first's answer (one clock): laid after it, whether its own event comes or not
+    const second = write(s, 'second', 160, 200, 'p1');
+    expect(showWrite(second, 'second').result).toBe(true);
+    expect(shown(second, 250)).toEqual({ title: 'second' });
+    expect(shown(change(second, 'own-second', 180, [set({ title: 'second' })]), 250)).toEqual({ title: 'second' });
+    // another process's write at the same positions: its clock may be behind by its error, so the order is not known
+    // until its own event places it; the shown first write stays shown meanwhile
+    const other = write(s, 'other', 160, 200, 'p2');
+    expect(showWrite(other, 'other').result).toBe(false);
+    expect(shown(other, 250)).toEqual({ title: 'first' });
+    // placed by its own event at 180, it is still hidden while the first, unplaced, may have committed after 180
+    const placed = change(other, 'own-other', 180, [set({ title: 'other' })]);
+    expect(showWrite(placed, 'other').result).toBe(false);
+    expect(shown(placed, 250)).toEqual({ title: 'first' });
+    // the first's own event: committed at 120, so the other is the later one
+    const both = change(placed, 'own-first', 120, [set({ title: 'first' })]);
+    expect(showWrite(both, 'other').result).toBe(true);
+    expect(shown(both, 250)).toEqual({ title: 'other' });
   });
 
   it('without its own event, an answered write keeps its place once the hold ends; an unanswered one is dropped', () => {

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
+import { ValidationError } from '../src/errors.js';
+import { HelixRequester } from '../src/helix/requester.js';
 import { NO_MATCH, parseCompiled } from '../src/helix/wire.js';
 import { helixOperations } from '../src/helix.js';
 
@@ -175,4 +177,16 @@ describe('compiled checks decide as zod does', () => {
       expect(sameAsZod(schema, bad, 'users')).toBe('refused');
     }
   });
+});
+
+it('an extra parameter with no text form is refused as an argument, never a TypeError', () => {
+  const teams = operations.find((o) => o.path === '/teams')!;
+  const requester = new HelixRequester(() => Promise.reject(new Error('nothing is sent by build')));
+  expect(() => requester.build(teams, { broadcasterId: { toString: 0 } } as never, undefined as never)).toThrow(
+    ValidationError,
+  );
+  expect(requester.build(teams, { name: 'x', extra: 3 } as never, undefined as never).query).toEqual([
+    ['name', 'x'],
+    ['extra', '3'],
+  ]);
 });

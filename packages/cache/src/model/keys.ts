@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { Counters } from '../counters.js';
 import { CacheArgumentError, CacheRedisUnavailableError } from '../errors.js';
 import { checkName } from '../names.js';
 import { deepFreeze } from '../values.js';
-import type { FeedStates, KeyState } from './state.js';
+import { concealedUntil, type FeedStates, type KeyState } from './state.js';
 import { MemoryStateStore, type StateStore } from './store.js';
 import {
   type AnswerInput,
@@ -123,6 +124,8 @@ export class CoherentKeys {
   #epoch = 0;
   #trusted: boolean;
   readonly #c: Counters;
+  /** This instance's id on the writes it records: positions of one instance share a clock. */
+  readonly #origin = randomUUID().slice(0, 12);
   /** Where fills are counted: the tier the store is. */
   readonly #storeTier: { fills: number; staleFillsRefused: number };
 
@@ -257,7 +260,8 @@ export class CoherentKeys {
         return;
       }
       const e = step.state.log.find((x) => x.id === id);
-      const ms = (e?.write?.settleBy ?? 0) - this.#positions.now();
+      const until = e === undefined ? undefined : concealedUntil(step.state.log, e);
+      const ms = (until ?? 0) - this.#positions.now();
       await this.#nextChange(key, Math.max(0, ms) + 1);
     }
   }
@@ -315,8 +319,9 @@ export class CoherentKeys {
 
   /** Records a write before it is sent (see `beginWrite` in `transitions.ts`). */
   async beginWrite(key: string, input: WriteInput): Promise<void> {
-    this.#journaled(key, (s) => beginWrite(s, input));
-    await this.#update(key, (s) => beginWrite(s, input));
+    const stamped = { ...input, writer: this.#origin };
+    this.#journaled(key, (s) => beginWrite(s, stamped));
+    await this.#update(key, (s) => beginWrite(s, stamped));
   }
 
   /** Twitch answered the write. */

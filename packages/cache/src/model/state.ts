@@ -66,6 +66,8 @@ export interface WriteMark {
   readonly shown?: boolean | undefined;
   /** The position of Twitch's answer (kept when its own event places the write elsewhere). */
   readonly answeredAt?: number | undefined;
+  /** Which process made it (its positions are on that process's clock). */
+  readonly writer?: string | undefined;
 }
 
 /** One change in a key's log, laid over every base read before the source could reflect it. */
@@ -141,6 +143,7 @@ export const stateSchema: z.ZodType<KeyState> = z.object({
           until: position.optional(),
           shown: z.boolean().optional(),
           answeredAt: position.optional(),
+          writer: z.string().max(64).optional(),
         })
         .optional(),
       feeds: z.record(z.string(), z.number().int().min(-1)).optional(),
@@ -156,33 +159,55 @@ export function visible(e: Entry): boolean {
 
 /**
  * Whether an answered write is hidden because its place against another write of the same fields is unknown: the
- * other may have committed inside its span (from sending to the answer), so either may be the later one, and
- * showing either could show the older. It stays hidden until its own event places it (or its hold runs out); its
- * writer's call waits for that (see `CoherentKeys.visible`).
+ * other may have committed inside its span (from sending to the latest its answer allows, or at its own event's
+ * place once placed), so either may be the later one, and showing either could show the older. It stays hidden until
+ * both are placed (or a hold runs out); its writer's call waits for that (see `CoherentKeys.visible`). Once that call
+ * returned, the write stays shown.
  */
 export function concealed(log: readonly Entry[], w: Entry): boolean {
-  if (w.write === undefined || !w.write.answered || w.write.settled || w.write.shown === true) return false;
-  const from = w.write.from;
-  const to = w.write.until ?? w.pos;
+  return concealedUntil(log, w) !== undefined;
+}
+
+/**
+ * Until when `w` is hidden at most (see {@link concealed}): the earliest position by which a write that hides it is
+ * settled where it is; undefined when nothing hides it.
+ */
+export function concealedUntil(log: readonly Entry[], w: Entry): number | undefined {
+  if (w.write === undefined || !w.write.answered || w.write.shown === true) return undefined;
+  // placed by its own event, it committed there; else anywhere from its sending to the latest its answer allows
+  const placed = w.write.settled;
+  const from = placed ? w.pos : w.write.from;
+  const to = placed ? w.pos : (w.write.until ?? w.pos);
+  // an unplaced write stops being hidden when its own hold ends too
+  const ownSettle = placed ? Number.POSITIVE_INFINITY : w.write.settleBy;
+  let until: number | undefined;
   for (const o of log) {
     if (o === w || o.write === undefined || !overlapsScopes(o.scopes, w.scopes)) continue;
+    if (placed && o.write.settled) continue;
     // sent after the other was answered (or this one after it): their order is known
     if (answeredBefore(o, w) || answeredBefore(w, o)) continue;
     // where `o` may have committed: at its place once placed, else from its sending to its answer (or any time
     // after its sending, while unanswered)
     const oFrom = o.write.settled ? o.pos : o.write.from;
     const oTo = o.write.settled ? o.pos : o.write.answered ? (o.write.until ?? o.pos) : Number.POSITIVE_INFINITY;
-    if (oFrom < to && oTo > from) return true;
+    if (oFrom < to && oTo > from) {
+      // hidden until one of the two is settled where it is (a placed one already is)
+      const ends = o.write.settled ? ownSettle : Math.min(o.write.settleBy, ownSettle);
+      until = Math.min(until ?? Number.POSITIVE_INFINITY, ends);
+    }
   }
-  return false;
+  return until;
 }
 
 /**
  * Whether write `a` was answered before write `b` was sent: then Twitch committed `a` first. Positions of answers and
- * sendings are both lower bounds of Twitch's time; a process's own writes, made one after another, always compare.
+ * sendings are lower bounds of Twitch's time, early by their process's clock error: one process's own writes
+ * compare as they are; another process's sending must come after the latest `a`'s commit can be.
  */
 export function answeredBefore(a: Entry, b: Entry): boolean {
-  return a.write !== undefined && b.write !== undefined && a.write.answered && b.write.from >= answerPos(a);
+  if (a.write === undefined || b.write === undefined || !a.write.answered) return false;
+  const sameClock = a.write.writer !== undefined && a.write.writer === b.write.writer;
+  return b.write.from >= (sameClock ? answerPos(a) : (a.write.until ?? answerPos(a)));
 }
 
 /** The position of a write's answer: where it stays if its own event never comes (its `pos` until placed). */

@@ -213,6 +213,8 @@ export interface WriteInput {
   readonly lagMs: number;
   /** How long the write may stay unanswered before it is given up (its writer may have died). */
   readonly openMs: number;
+  /** Which process makes it (see `WriteMark.writer`). */
+  readonly writer?: string | undefined;
 }
 
 /**
@@ -227,7 +229,13 @@ export function beginWrite(state: KeyState, input: WriteInput): Step<void> {
     ops: input.ops,
     scopes: scopesOf(input.ops),
     expiresAt: input.from + input.openMs + input.lagMs,
-    write: { from: input.from, answered: false, settled: false, settleBy: input.from + input.openMs },
+    write: {
+      from: input.from,
+      answered: false,
+      settled: false,
+      settleBy: input.from + input.openMs,
+      ...(input.writer === undefined ? {} : { writer: input.writer }),
+    },
   };
   return { state: bump(state, { log: insertSorted(state.log, entry) }), result: undefined };
 }
@@ -291,7 +299,7 @@ export function answerWrite(state: KeyState, input: AnswerInput, feeds: FeedStat
  */
 export function showWrite(state: KeyState, id: string): Step<boolean> {
   const e = state.log.find((x) => x.id === id);
-  if (e?.write === undefined || e.write.settled || e.write.shown === true) return { state, result: true };
+  if (e?.write === undefined || e.write.shown === true) return { state, result: true };
   if (concealed(state.log, e)) return { state, result: false };
   const shown: Entry = { ...e, write: { ...e.write, shown: true } };
   return { state: bump(state, { log: state.log.map((x) => (x === e ? shown : x)) }), result: true };

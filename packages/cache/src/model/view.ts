@@ -1,4 +1,4 @@
-import { itemId, keepsCurrent, type Op } from './ops.js';
+import { itemId, keepsCurrent, type Op, overlaps } from './ops.js';
 import {
   answeredBefore,
   type Base,
@@ -97,8 +97,10 @@ class Working {
 
 /**
  * The log in the order a view lays it: position order, except that a write answered but not placed yet is laid
- * after the changes held inside its span (up to `until`), whose order against it is unknown: the write is what its
- * writer reads back, and those changes count as received only once the order is known.
+ * after the changes (not writes) held inside its span, up to `until`, whose order against it is unknown: the write
+ * is what its writer reads back, and those changes count as received only once the order is known. Against other
+ * writes it keeps its answer's place: a write sent after that answer is placed after it, and one whose span overlaps
+ * it is hidden until the order is known (see `concealed`).
  */
 function inViewOrder(log: readonly Entry[]): readonly Entry[] {
   if (!log.some((e) => e.write?.until !== undefined && !e.write.settled)) return log;
@@ -106,12 +108,17 @@ function inViewOrder(log: readonly Entry[]): readonly Entry[] {
   for (const e of log) {
     const w = e.write;
     if (w === undefined || w.settled || !w.answered || w.until === undefined) continue;
-    // before every write sent after its answer: those are later in Twitch's order whatever their place
-    let pos = w.until;
-    for (const o of log)
-      if (o !== e && o.write !== undefined && answeredBefore(e, o)) pos = Math.min(pos, o.write.from);
-    at.set(e, Math.max(e.pos, pos));
+    let pos = e.pos;
+    for (const o of log) {
+      if (o.write !== undefined || o.pos <= pos || o.pos > w.until || !overlaps(o.scopes, e.scopes)) continue;
+      // a placed write's own event sits at the write's place: that write is ordered as writes are
+      if (log.some((x) => x.write?.settled === true && x.pos === o.pos && answeredBefore(e, x))) continue;
+      pos = o.pos;
+    }
+    // just after the last of them (positions are milliseconds; a change is never recorded this close to another)
+    if (pos !== e.pos) at.set(e, pos + 1e-6);
   }
+  if (at.size === 0) return log;
   return [...log].sort((a, b) => (at.get(a) ?? a.pos) - (at.get(b) ?? b.pos));
 }
 

@@ -39,10 +39,20 @@ function toQuery(params: Record<string, unknown> | undefined): [string, string][
   for (const key in params) {
     const value = params[key];
     if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) for (const item of value) query.push([key, String(item)]);
-    else query.push([key, String(value)]);
+    if (Array.isArray(value)) for (const item of value) query.push([key, queryText(key, item)]);
+    else query.push([key, queryText(key, value)]);
   }
   return query;
+}
+
+/**
+ * A query value as text. Operations that take extra parameters pass unknown keys through unchecked: anything but a
+ * string, number or boolean there is refused (an object has no text form, and may not even convert).
+ */
+function queryText(key: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  throw new ValidationError('argument', key, 'must be a string, a number or a boolean (or a list of them)');
 }
 
 /**
